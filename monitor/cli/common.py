@@ -1,0 +1,64 @@
+"""Shared helpers of the CLI modules: console output, sessions, problem tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import Session
+
+from monitor.db import get_engine, require_migrated, session_scope
+from monitor.errors import MonitorError, RowProblem, ValidationFailed
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def print_error(exc: MonitorError) -> None:
+    """Print a user-facing error (with its problem table, if any) to stderr."""
+    if isinstance(exc, ValidationFailed):
+        err_console.print(f"[bold red]error:[/] {exc.summary}")
+        print_problems(exc.problems, to=err_console)
+    else:
+        err_console.print(f"[bold red]error:[/] {exc}")
+
+
+def print_problems(
+    problems: list[RowProblem], *, to: Console | None = None, limit: int = 50
+) -> None:
+    """Print problems as a table: file, row, column, value, reason."""
+    out = to or console
+    table = Table(show_header=True, header_style="bold")
+    for heading in ("file", "row", "column", "value", "reason"):
+        table.add_column(heading, overflow="fold")
+    for problem in problems[:limit]:
+        table.add_row(
+            problem.file,
+            "" if problem.row is None else str(problem.row),
+            problem.column or "",
+            "" if problem.value is None else str(problem.value),
+            problem.reason,
+        )
+    out.print(table)
+    if len(problems) > limit:
+        out.print(f"... and {len(problems) - limit} more problem(s)")
+
+
+@contextmanager
+def open_session() -> Iterator[Session]:
+    """A committed-on-success session on the configured, migrated database."""
+    engine = require_migrated(get_engine())
+    with session_scope(engine) as session:
+        yield session
+
+
+def require_file(path: Path) -> Path:
+    """Return ``path`` if it is an existing file, else a clear error."""
+    if not path.exists():
+        raise MonitorError(f"file {path} does not exist")
+    if not path.is_file():
+        raise MonitorError(f"{path} is not a file")
+    return path

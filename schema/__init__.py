@@ -1,0 +1,66 @@
+"""The one definition of the database: SQLModel table models, grouped by concern.
+
+Importing this package registers every table on :data:`metadata`.
+"""
+
+from sqlmodel import SQLModel
+
+from schema.access import ApiToken, AuditEntry, RoleAssignment, User
+from schema.base import (
+    Direction,
+    Domain,
+    Level,
+    OrgKind,
+    PeriodType,
+    Role,
+    Sex,
+    SourceKind,
+    SubmissionStatus,
+    ValueType,
+    utcnow,
+)
+from schema.catalogue import Indicator, IndicatorCategory
+from schema.measurements import (
+    AggregateMeasurement,
+    CaseMeasurement,
+    Child,
+    Participation,
+    Submission,
+)
+from schema.organisations import Event, NetworkMembership, Organisation, ReportingObligation, Target
+from schema.reflection import ReflectionNote, ReflectionSession
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "AggregateMeasurement",
+    "ApiToken",
+    "AuditEntry",
+    "CaseMeasurement",
+    "Child",
+    "Direction",
+    "Domain",
+    "Event",
+    "Indicator",
+    "IndicatorCategory",
+    "Level",
+    "NetworkMembership",
+    "OrgKind",
+    "Organisation",
+    "Participation",
+    "PeriodType",
+    "ReflectionNote",
+    "ReflectionSession",
+    "ReportingObligation",
+    "Role",
+    "RoleAssignment",
+    "Sex",
+    "SourceKind",
+    "Submission",
+    "SubmissionStatus",
+    "Target",
+    "User",
+    "ValueType",
+    "metadata",
+    "utcnow",
+]

@@ -1,0 +1,140 @@
+"""Shared vocabulary of the schema: the enumerations and small column helpers.
+
+Enumerations are stored as short strings (portable across SQLite and PostgreSQL, no native
+enum types to migrate); the Python enums below are the one list of allowed values.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlmodel import SQLModel
+
+# Stable constraint names, so migrations are reproducible on SQLite and PostgreSQL alike.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Current time in UTC, timezone-aware (SQLModel stores UTC on SQLite and PostgreSQL)."""
+    return datetime.now(UTC)
+
+
+class Level(StrEnum):
+    """Who an indicator is measured for."""
+
+    CASE = "case"
+    NETWORK = "network"
+    MUNICIPALITY = "municipality"
+
+
+class Domain(StrEnum):
+    """What an indicator is about."""
+
+    CHILD_OUTCOME = "child_outcome"
+    REFERRAL = "referral"
+    CARE_USE = "care_use"
+    COLLABORATION = "collaboration"
+    CONTEXT = "context"
+    PARTICIPATION = "participation"
+
+
+class ValueType(StrEnum):
+    """How an indicator's value is expressed."""
+
+    NUMBER = "number"  # continuous measurement with a unit (score, hours, days, EUR)
+    COUNT = "count"  # whole number >= 0
+    PERCENTAGE = "percentage"  # 0-100
+    PROPORTION = "proportion"  # 0-1
+    SCALE = "scale"  # ordinal/interval scale (1-5)
+    BOOLEAN = "boolean"  # 0/1
+    CATEGORY = "category"  # one of the allowed categories; value empty
+    EVENT = "event"  # something happened on a date (optionally with a category)
+    EPISODE = "episode"  # start and end dates (optionally with categories)
+    RATE = "rate"  # derived: numerator / denominator x factor, evaluated at query time
+
+
+class Direction(StrEnum):
+    """Which way is better. ``two_sided`` indicators get alert bands, not better/worse."""
+
+    UP = "up"
+    DOWN = "down"
+    TWO_SIDED = "two_sided"
+    DESCRIPTIVE = "descriptive"
+
+
+class PeriodType(StrEnum):
+    """Reporting period (aggregates) or measurement rhythm (case level)."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half_year"
+    YEAR = "year"
+    EVENT = "event"
+    EPISODE = "episode"
+    PLAN_REVIEW = "plan_review"
+
+
+class SourceKind(StrEnum):
+    """Where a figure comes from; series of different kinds are never mixed."""
+
+    REGISTERED = "registered"
+    SURVEY = "survey"
+    OBSERVED = "observed"
+
+
+class OrgKind(StrEnum):
+    """Kinds of organisation."""
+
+    MUNICIPALITY = "municipality"
+    NETWORK = "network"
+    SAMENWERKINGSVERBAND = "samenwerkingsverband"
+    SCHOOL = "school"
+    CHILDCARE = "childcare"
+    YOUTH_CARE_PROVIDER = "youth_care_provider"
+    JGZ = "jgz"
+
+    @property
+    def is_network(self) -> bool:
+        """Networks and samenwerkingsverbanden have members over time."""
+        return self in (OrgKind.NETWORK, OrgKind.SAMENWERKINGSVERBAND)
+
+
+class Sex(StrEnum):
+    """Registered sex of a child (m, f, x = other/unknown)."""
+
+    MALE = "m"
+    FEMALE = "f"
+    OTHER = "x"
+
+
+class Role(StrEnum):
+    """Roles a user holds, each scoped to an organisation (admin: global)."""
+
+    ADMIN = "admin"
+    MUNICIPALITY_OFFICER = "municipality_officer"
+    PARTNER_ENTRY = "partner_entry"
+    NETWORK_VIEWER = "network_viewer"
+    RESEARCHER = "researcher"
+
+
+class SubmissionStatus(StrEnum):
+    """Outcome of one submitted batch."""
+
+    ACCEPTED = "accepted"  # every row stored
+    PARTIAL = "partial"  # --accept-valid: valid rows stored, others reported
+    REJECTED = "rejected"  # nothing stored
+    DUPLICATE = "duplicate"  # identical file already accepted: nothing to do
+    DRY_RUN = "dry_run"  # validated only
+
+
+def check_in(column: str, enum: type[StrEnum]) -> str:
+    """SQL CHECK expression restricting ``column`` to the values of ``enum``."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return f"{column} IN ({values})"
