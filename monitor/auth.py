@@ -1,0 +1,284 @@
+"""Authentication: local users with argon2 password hashes, lockout after repeated failures,
+and bearer tokens for the API (only their SHA-256 is stored).
+
+An external identity provider (OIDC) fits in beside this: after the provider's callback has
+verified the ID token, look the user up by ``User.external_subject`` (the token's ``sub``)
+with :func:`user_for_external_subject`; roles stay in this database, so the policy module
+does not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from monitor import audit
+from monitor.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    RowProblem,
+    ValidationFailed,
+)
+from monitor.settings import get_settings
+from schema import ApiToken, Organisation, Role, RoleAssignment, User, utcnow
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; treat them as the UTC they were stored as."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC)
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def create_user(
+    session: Session, *, username: str, password: str, full_name: str = "", email: str = ""
+) -> User:
+    """Create a local user; refuses duplicate usernames and short passwords."""
+    username = username.strip()
+    if not username or len(username) > 80:
+        raise ValidationFailed(
+            problems=[RowProblem("user", None, "username", username, "1-80 characters")],
+            summary="a username is required (1-80 characters)",
+        )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            problems=[
+                RowProblem(
+                    "user", None, "password", None, f"at least {MIN_PASSWORD_LENGTH} characters"
+                )
+            ],
+            summary=f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
+        )
+    if session.exec(select(User).where(User.username == username)).first():
+        raise ConflictError(f"user {username!r} already exists")
+    user = User(
+        username=username, password_hash=hash_password(password), full_name=full_name, email=email
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    """The user with this username; NotFoundError otherwise."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFoundError(f"user {username!r} does not exist")
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """Check a password. Failures count; after ``LOGIN_MAX_FAILURES`` the account is locked
+    for ``LOGIN_LOCKOUT_SECONDS``. Every attempt is audited. The caller commits."""
+    settings = get_settings()
+    user = session.exec(select(User).where(User.username == username)).first()
+    now = utcnow()
+    generic = AuthenticationError("unknown username or wrong password")
+    if user is None:
+        _hasher.hash(password)  # spend the same time as a real check: no username probing
+        audit.record(session, "login_failed", username=username[:80], detail={"reason": "unknown"})
+        raise generic
+    locked_until = _aware(user.locked_until)
+    if locked_until and locked_until > now:
+        audit.record(session, "login_locked", user_id=user.id, username=user.username)
+        seconds = int((locked_until - now).total_seconds()) + 1
+        raise AuthenticationError(
+            f"account locked after repeated failures; try again in {seconds} s"
+        )
+    try:
+        _hasher.verify(user.password_hash, password)
+        ok = user.is_active
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        user.failed_logins += 1
+        if user.failed_logins >= settings.login_max_failures:
+            user.locked_until = now + timedelta(seconds=settings.login_lockout_seconds)
+            user.failed_logins = 0
+        audit.record(
+            session,
+            "login_failed",
+            user_id=user.id,
+            username=user.username,
+            detail={"reason": "password" if user.is_active else "inactive"},
+        )
+        raise generic
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record(session, "login", user_id=user.id, username=user.username)
+    return user
+
+
+def create_token(session: Session, user: User, *, name: str = "", days: int | None = 365) -> str:
+    """Create an API token for ``user``; returns the secret once (only its hash is stored)."""
+    secret = "cm_" + secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(days=days) if days else None
+    session.add(
+        ApiToken(user_id=user.id, name=name, token_hash=_token_hash(secret), expires_at=expires)
+    )
+    audit.record(session, "token_created", user_id=user.id, username=user.username, target=name)
+    session.flush()
+    return secret
+
+
+def user_for_token(session: Session, secret: str) -> User:
+    """The active user owning a valid, unexpired, unrevoked token; AuthenticationError else."""
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret))).first()
+    now = utcnow()
+    expires = _aware(token.expires_at) if token else None
+    if token is None or token.revoked_at is not None or (expires and expires <= now):
+        raise AuthenticationError("invalid or expired token")
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        raise AuthenticationError("invalid or expired token")
+    token.last_used_at = now
+    return user
+
+
+def revoke_tokens(session: Session, user: User) -> int:
+    """Revoke all of a user's tokens; returns how many."""
+    tokens = session.exec(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = utcnow()
+    audit.record(
+        session,
+        "tokens_revoked",
+        user_id=user.id,
+        username=user.username,
+        detail={"count": len(tokens)},
+    )
+    return len(tokens)
+
+
+def user_for_external_subject(session: Session, subject: str) -> User:
+    """The user linked to an OIDC subject (``sub``); AuthenticationError if none is linked."""
+    user = session.exec(select(User).where(User.external_subject == subject)).first()
+    if user is None or not user.is_active:
+        raise AuthenticationError("no active account is linked to this identity")
+    return user
+
+
+def grant_role(
+    session: Session,
+    user: User,
+    role: Role | str,
+    organisation_code: str | None = None,
+    *,
+    granted_by: User | None = None,
+) -> RoleAssignment:
+    """Give ``user`` a role, scoped to an organisation (admin: no organisation)."""
+    role = Role(role)
+    organisation_id = None
+    if role is Role.ADMIN:
+        if organisation_code:
+            raise ValidationFailed(
+                problems=[
+                    RowProblem(
+                        "role",
+                        None,
+                        "organisation",
+                        organisation_code,
+                        "admin is global; give no organisation",
+                    )
+                ],
+                summary="the admin role is global; do not give an organisation",
+            )
+    else:
+        if not organisation_code:
+            raise ValidationFailed(
+                problems=[RowProblem("role", None, "organisation", None, "required")],
+                summary=f"role {role.value} needs an organisation (--org CODE)",
+            )
+        org = session.exec(
+            select(Organisation).where(Organisation.code == organisation_code)
+        ).first()
+        if org is None:
+            raise NotFoundError(f"organisation {organisation_code!r} does not exist")
+        organisation_id = org.id
+    existing = session.exec(
+        select(RoleAssignment).where(
+            RoleAssignment.user_id == user.id,
+            RoleAssignment.role == role.value,
+            RoleAssignment.organisation_id == organisation_id
+            if organisation_id is not None
+            else RoleAssignment.organisation_id.is_(None),
+        )
+    ).first()
+    if existing:
+        return existing
+    assignment = RoleAssignment(
+        user_id=user.id,
+        role=role.value,
+        organisation_id=organisation_id,
+        granted_by_id=granted_by.id if granted_by else None,
+    )
+    session.add(assignment)
+    audit.record(
+        session,
+        "role_granted",
+        user_id=granted_by.id if granted_by else None,
+        username=granted_by.username if granted_by else "",
+        organisation_id=organisation_id,
+        target=user.username,
+        detail={"role": role.value},
+    )
+    session.flush()
+    return assignment
+
+
+def revoke_role(
+    session: Session,
+    user: User,
+    role: Role | str,
+    organisation_code: str | None = None,
+    *,
+    revoked_by: User | None = None,
+) -> int:
+    """Remove a role assignment; returns how many were removed (0 or 1)."""
+    role = Role(role)
+    query = select(RoleAssignment).where(
+        RoleAssignment.user_id == user.id, RoleAssignment.role == role.value
+    )
+    removed = 0
+    for assignment in session.exec(query).all():
+        org = (
+            session.get(Organisation, assignment.organisation_id)
+            if assignment.organisation_id
+            else None
+        )
+        if (org.code if org else None) == organisation_code:
+            session.delete(assignment)
+            removed += 1
+    audit.record(
+        session,
+        "role_revoked",
+        user_id=revoked_by.id if revoked_by else None,
+        username=revoked_by.username if revoked_by else "",
+        target=user.username,
+        detail={"role": role.value, "organisation": organisation_code, "removed": removed},
+    )
+    session.flush()
+    return removed
+
+
+def _token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,0 +1,577 @@
+"""The query layer: every figure the dashboards, analysis and exports show comes from here,
+as a polars frame, with access control (``monitor.policy``) and disclosure control
+(``monitor.disclosure``) already applied.
+
+Time travel: every function takes ``as_of``; rows count when they were recorded at or
+before that moment and not yet superseded then. ``as_of=None`` means "as known now".
+Rates are computed here, at query time, from their numerator and denominator indicators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+import polars as pl
+from sqlalchemy import and_, false, or_, select
+from sqlmodel import Session
+
+from monitor import audit
+from monitor.catalogue import get_indicator
+from monitor.disclosure import apply_disclosure
+from monitor.errors import AccessDeniedError, NotFoundError
+from monitor.periods import period_containing
+from monitor.policy import Action, CaseScope, Principal
+from schema import (
+    AggregateMeasurement,
+    CaseMeasurement,
+    Child,
+    Event,
+    Indicator,
+    NetworkMembership,
+    Organisation,
+    OrgKind,
+    Participation,
+    PeriodType,
+    ValueType,
+)
+
+SERIES_KEYS = ["organisation_code", "period_code", "category", "source_kind"]
+
+
+def _current(table, as_of: datetime | None):  # noqa: ANN001, ANN202
+    """Rows as known at ``as_of`` (or now)."""
+    if as_of is None:
+        return table.superseded_at.is_(None)
+    if as_of.tzinfo is None:  # a naive moment is read as UTC, like everything stored
+        as_of = as_of.replace(tzinfo=UTC)
+    return and_(
+        table.recorded_at <= as_of, or_(table.superseded_at.is_(None), table.superseded_at > as_of)
+    )
+
+
+def _frame(session: Session, statement, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
+    rows = session.execute(statement).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+
+
+def _organisations(session: Session, codes: Sequence[str]) -> list[Organisation]:
+    rows = session.execute(select(Organisation).where(Organisation.code.in_(list(codes)))).scalars()
+    found = {o.code: o for o in rows}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise NotFoundError(f"organisation(s) {', '.join(missing)} do not exist")
+    return [found[c] for c in codes]
+
+
+def visible_organisation_ids(
+    session: Session, principal: Principal, organisation_codes: Sequence[str] | None
+) -> list[int]:
+    """Ids of the requested organisations (default: all the principal may view).
+
+    Asking explicitly for an organisation one may not view is refused, not silently dropped."""
+    if organisation_codes:
+        orgs = _organisations(session, organisation_codes)
+        denied = [o.code for o in orgs if not principal.allows(Action.VIEW, o.id)]
+        if denied:
+            raise AccessDeniedError(
+                f"{principal.username} may not view figures of {', '.join(denied)}"
+            )
+        return [o.id for o in orgs]
+    if principal.is_admin:
+        return list(session.execute(select(Organisation.id)).scalars())
+    return sorted(principal.view_org_ids)
+
+
+_AGGREGATE_SCHEMA = {
+    "organisation_code": pl.String,
+    "organisation_name": pl.String,
+    "organisation_kind": pl.String,
+    "indicator_code": pl.String,
+    "indicator_version": pl.Int64,
+    "period_code": pl.String,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "category": pl.String,
+    "value": pl.Float64,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
+    "source_kind": pl.String,
+    "recorded_at": pl.Datetime("us"),
+}
+
+
+def stored_aggregates(
+    session: Session,
+    *,
+    indicator_codes: Sequence[str],
+    organisation_ids: Sequence[int],
+    as_of: datetime | None = None,
+    source_kind: str | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> pl.DataFrame:
+    """Submitted aggregate rows (no access or disclosure rules: callers in this module apply
+    them). When several partners reported the same figure, the latest recorded one counts."""
+    a, i, o = AggregateMeasurement, Indicator, Organisation
+    statement = (
+        select(
+            o.code,
+            o.name,
+            o.kind,
+            i.code,
+            i.version,
+            a.period_code,
+            a.period_start,
+            a.period_end,
+            a.category,
+            a.value,
+            a.numerator,
+            a.denominator,
+            a.source_kind,
+            a.recorded_at,
+        )
+        .join(i, i.id == a.indicator_id)
+        .join(o, o.id == a.organisation_id)
+        .where(i.code.in_(list(indicator_codes)), _current(a, as_of))
+        .where(a.organisation_id.in_(list(organisation_ids)) if organisation_ids else false())
+    )
+    if source_kind:
+        statement = statement.where(a.source_kind == source_kind)
+    if period_from:
+        statement = statement.where(a.period_end >= period_from)
+    if period_to:
+        statement = statement.where(a.period_start <= period_to)
+    frame = _frame(session, statement, _AGGREGATE_SCHEMA)
+    return (
+        frame.sort("recorded_at")
+        .unique(subset=[*SERIES_KEYS, "indicator_code"], keep="last", maintain_order=True)
+        .sort(["organisation_code", "period_start", "category"])
+    )
+
+
+def aggregate_series(
+    session: Session,
+    principal: Principal,
+    *,
+    indicator_code: str,
+    organisation_codes: Sequence[str] | None = None,
+    as_of: datetime | None = None,
+    source_kind: str | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> pl.DataFrame:
+    """An indicator's figures per organisation and period (and category), as the principal
+    may see them: rates computed from their parts, small counts of children suppressed.
+
+    Columns: organisation_code, organisation_name, organisation_kind, indicator_code,
+    indicator_version, period_code, period_start, period_end, category, value, numerator,
+    denominator, source_kind, recorded_at, suppressed."""
+    indicator = get_indicator(session, indicator_code)
+    org_ids = visible_organisation_ids(session, principal, organisation_codes)
+    window = dict(
+        as_of=as_of, source_kind=source_kind, period_from=period_from, period_to=period_to
+    )
+    if indicator.value_type == ValueType.RATE:
+        return _rate_series(session, indicator, org_ids, window)
+    frame = stored_aggregates(
+        session, indicator_codes=[indicator_code], organisation_ids=org_ids, **window
+    )
+    needs_ratio = frame["value"].is_null() & frame["denominator"].is_not_null()
+    if needs_ratio.any():
+        frame = frame.with_columns(
+            pl.when(pl.col("value").is_null() & (pl.col("denominator") > 0))
+            .then(pl.col("numerator") / pl.col("denominator") * 100)
+            .otherwise(pl.col("value"))
+            .alias("value")
+        )
+    if indicator.counts_children:
+        return apply_disclosure(
+            frame,
+            count_column="value",
+            group_by=("organisation_code", "period_code", "source_kind"),
+        )
+    return frame.with_columns(pl.lit(False).alias("suppressed"))
+
+
+def _rate_series(
+    session: Session, indicator: Indicator, org_ids: list[int], window: dict
+) -> pl.DataFrame:
+    parts = stored_aggregates(
+        session,
+        indicator_codes=[indicator.numerator_code, indicator.denominator_code],
+        organisation_ids=org_ids,
+        **window,
+    )
+    numerators = parts.filter(pl.col("indicator_code") == indicator.numerator_code)
+    denominators = (
+        parts.filter(pl.col("indicator_code") == indicator.denominator_code)
+        .filter(pl.col("category") == "")
+        .select("organisation_code", "period_code", pl.col("value").alias("denominator"))
+    )
+    frame = (
+        numerators.drop("denominator", "numerator")
+        .rename({"value": "numerator"})
+        .join(denominators, on=["organisation_code", "period_code"], how="inner")
+        .with_columns(
+            pl.when(pl.col("denominator") > 0)
+            .then(pl.col("numerator") / pl.col("denominator") * (indicator.factor or 1))
+            .otherwise(None)
+            .alias("value"),
+            pl.lit(indicator.code).alias("indicator_code"),
+            pl.lit(indicator.version, dtype=pl.Int64).alias("indicator_version"),
+        )
+        .select(list(_AGGREGATE_SCHEMA))
+    )
+    if not indicator.counts_children:
+        return frame.with_columns(pl.lit(False).alias("suppressed"))
+    out = apply_disclosure(
+        frame,
+        count_column="numerator",
+        dependent_columns=("value",),
+        group_by=("organisation_code", "period_code", "source_kind"),
+        round_columns=("numerator", "denominator"),
+    )
+    small_denominator = (pl.col("denominator") > 0) & (pl.col("denominator") < _threshold())
+    return out.with_columns(
+        pl.when(small_denominator).then(None).otherwise(pl.col("value")).alias("value"),
+        (pl.col("suppressed") | small_denominator.fill_null(False)).alias("suppressed"),
+    )
+
+
+def _threshold() -> int:
+    from monitor.settings import get_settings
+
+    return get_settings().disclosure_threshold
+
+
+def _scope_condition(scope: CaseScope):  # noqa: ANN202
+    """SQL condition selecting the case rows in a principal's scope."""
+    if scope.all_rows:
+        return None
+    clauses = []
+    if scope.child_municipality_ids:
+        clauses.append(Child.municipality_id.in_(sorted(scope.child_municipality_ids)))
+    for org_id, start, end in scope.reporter_windows:
+        clauses.append(_window(org_id, start, end, CaseMeasurement.observed_on))
+    return or_(*clauses) if clauses else false()
+
+
+def _window(org_id: int, start: date | None, end: date | None, column):  # noqa: ANN001, ANN202
+    clause = [CaseMeasurement.reporting_org_id == org_id]
+    if start is not None:
+        clause.append(column >= start)
+    if end is not None:
+        clause.append(column < end)
+    return and_(*clause)
+
+
+def _subject_condition(session: Session, organisation: Organisation):  # noqa: ANN202
+    """Case rows that belong to an organisation's figures: a municipality's children, a
+    network's members' reports while members, or a partner's own reports."""
+    kind = OrgKind(organisation.kind)
+    if kind is OrgKind.MUNICIPALITY:
+        return Child.municipality_id == organisation.id
+    if kind.is_network:
+        memberships = session.execute(
+            select(NetworkMembership).where(NetworkMembership.network_id == organisation.id)
+        ).scalars()
+        windows = [
+            _window(m.member_id, m.valid_from, m.valid_to, CaseMeasurement.observed_on)
+            for m in memberships
+        ]
+        return or_(*windows) if windows else false()
+    return CaseMeasurement.reporting_org_id == organisation.id
+
+
+_CASE_SCHEMA = {
+    "child_id": pl.Int64,
+    "observed_on": pl.Date,
+    "end_date": pl.Date,
+    "value": pl.Float64,
+    "category": pl.String,
+    "end_reason": pl.String,
+    "source_kind": pl.String,
+    "reporting_org_code": pl.String,
+    "birth_month": pl.Date,
+    "sex": pl.String,
+}
+
+
+def case_rows_in_scope(
+    session: Session,
+    principal: Principal,
+    *,
+    indicator_code: str,
+    organisation_code: str,
+    as_of: datetime | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    source_kind: str | None = None,
+) -> pl.DataFrame:
+    """Case rows behind an organisation's figures, restricted to the principal's scope.
+
+    For use inside this package's rollups only: the result holds internal child ids and
+    must be aggregated and passed through disclosure control before anyone sees it."""
+    (organisation,) = _organisations(session, [organisation_code])
+    principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
+    c, ch, i, o = CaseMeasurement, Child, Indicator, Organisation
+    statement = (
+        select(
+            c.child_id,
+            c.observed_on,
+            c.end_date,
+            c.value,
+            c.category,
+            c.end_reason,
+            c.source_kind,
+            o.code,
+            ch.birth_month,
+            ch.sex,
+        )
+        .join(i, i.id == c.indicator_id)
+        .join(ch, ch.id == c.child_id)
+        .join(o, o.id == c.reporting_org_id)
+        .where(
+            i.code == indicator_code, _current(c, as_of), _subject_condition(session, organisation)
+        )
+    )
+    scope = _scope_condition(principal.case_scope)
+    if scope is not None:
+        statement = statement.where(scope)
+    if date_from:
+        statement = statement.where(or_(c.observed_on >= date_from, c.end_date >= date_from))
+    if date_to:
+        statement = statement.where(c.observed_on <= date_to)
+    if source_kind:
+        statement = statement.where(c.source_kind == source_kind)
+    return _frame(session, statement, _CASE_SCHEMA)
+
+
+def case_rollup(
+    session: Session,
+    principal: Principal,
+    *,
+    indicator_code: str,
+    organisation_code: str,
+    period_type: PeriodType = PeriodType.HALF_YEAR,
+    by: Sequence[str] = (),
+    as_of: datetime | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    source_kind: str | None = None,
+) -> pl.DataFrame:
+    """Case-level rows of an organisation rolled up per period (and ``by``: ``category``,
+    ``reporting_org_code``, ``sex``, ``age_group``), never one child at a time.
+
+    Columns: period_code, period_start, [by...], n_children, n_rows, mean, median, p25, p75,
+    suppressed. Cells with fewer children than the threshold are suppressed, with
+    secondary suppression across the ``by`` groups of a period."""
+    rows = case_rows_in_scope(
+        session,
+        principal,
+        indicator_code=indicator_code,
+        organisation_code=organisation_code,
+        as_of=as_of,
+        date_from=date_from,
+        date_to=date_to,
+        source_kind=source_kind,
+    )
+    return rollup_frame(rows, period_type=period_type, by=by)
+
+
+def rollup_frame(
+    rows: pl.DataFrame, *, period_type: PeriodType, by: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Aggregate case rows (from :func:`case_rows_in_scope`) per period and apply disclosure."""
+    if rows.is_empty():
+        schema = {
+            "period_code": pl.String,
+            "period_start": pl.Date,
+            **{b: pl.String for b in by},
+            "n_children": pl.Int64,
+            "n_rows": pl.Int64,
+            "mean": pl.Float64,
+            "median": pl.Float64,
+            "p25": pl.Float64,
+            "p75": pl.Float64,
+            "suppressed": pl.Boolean,
+        }
+        return pl.DataFrame(schema=schema)
+    starts = rows["observed_on"].unique().to_list()
+    periods = {d: period_containing(d, period_type) for d in starts}
+    rows = rows.with_columns(
+        pl.col("observed_on")
+        .replace_strict({d: p.code for d, p in periods.items()}, return_dtype=pl.String)
+        .alias("period_code"),
+        pl.col("observed_on")
+        .replace_strict({d: p.start for d, p in periods.items()}, return_dtype=pl.Date)
+        .alias("period_start"),
+    )
+    if "age_group" in by:
+        age = (pl.col("observed_on").dt.year() - pl.col("birth_month").dt.year()).clip(0, 17)
+        rows = rows.with_columns(
+            pl.when(age < 4)
+            .then(pl.lit("0-3"))
+            .when(age < 12)
+            .then(pl.lit("4-11"))
+            .otherwise(pl.lit("12-17"))
+            .alias("age_group")
+        )
+    keys = ["period_code", "period_start", *by]
+    grouped = (
+        rows.group_by(keys)
+        .agg(
+            pl.col("child_id").n_unique().alias("n_children"),
+            pl.len().alias("n_rows"),
+            pl.col("value").mean().alias("mean"),
+            pl.col("value").median().alias("median"),
+            pl.col("value").quantile(0.25).alias("p25"),
+            pl.col("value").quantile(0.75).alias("p75"),
+        )
+        .sort(keys)
+    )
+    return apply_disclosure(
+        grouped,
+        count_column="n_children",
+        dependent_columns=("n_rows", "mean", "median", "p25", "p75"),
+        group_by=("period_code",) if by else (),
+    )
+
+
+def events(
+    session: Session, principal: Principal, *, organisation_codes: Sequence[str]
+) -> pl.DataFrame:
+    """Events of the given organisations (the principal must be allowed to view each)."""
+    org_ids = visible_organisation_ids(session, principal, organisation_codes)
+    e, o = Event, Organisation
+    statement = (
+        select(o.code, e.event_date, e.kind, e.title, e.description)
+        .join(o, o.id == e.organisation_id)
+        .where(e.organisation_id.in_(org_ids))
+        .order_by(e.event_date)
+    )
+    schema = {
+        "organisation_code": pl.String,
+        "event_date": pl.Date,
+        "kind": pl.String,
+        "title": pl.String,
+        "description": pl.String,
+    }
+    return _frame(session, statement, schema)
+
+
+_EXTRACT_SCHEMA = {
+    "child_pseudonym": pl.String,
+    "birth_month": pl.Date,
+    "sex": pl.String,
+    "municipality_code": pl.String,
+    "indicator_code": pl.String,
+    "indicator_version": pl.Int64,
+    "observed_on": pl.Date,
+    "end_date": pl.Date,
+    "value": pl.Float64,
+    "category": pl.String,
+    "end_reason": pl.String,
+    "source_kind": pl.String,
+    "reporting_org_code": pl.String,
+    "recorded_at": pl.Datetime("us"),
+}
+
+
+def case_extract(
+    session: Session,
+    principal: Principal,
+    *,
+    indicator_codes: Sequence[str],
+    date_from: date | None = None,
+    date_to: date | None = None,
+    as_of: datetime | None = None,
+) -> pl.DataFrame:
+    """A pseudonymised case-level extract for an authorised researcher (audited).
+
+    Rows are those in the researcher's own scope (the municipalities or networks their
+    researcher role names). The only result exempt from disclosure control."""
+    if not principal.has_role_researcher_scope():
+        raise AccessDeniedError(
+            f"{principal.username} has no researcher role: extracts are refused"
+        )
+    c, ch, i, o = CaseMeasurement, Child, Indicator, Organisation
+    municipality = Organisation.__table__.alias("municipality")
+    statement = (
+        select(
+            ch.pseudonym,
+            ch.birth_month,
+            ch.sex,
+            municipality.c.code,
+            i.code,
+            i.version,
+            c.observed_on,
+            c.end_date,
+            c.value,
+            c.category,
+            c.end_reason,
+            c.source_kind,
+            o.code,
+            c.recorded_at,
+        )
+        .join(i, i.id == c.indicator_id)
+        .join(ch, ch.id == c.child_id)
+        .join(o, o.id == c.reporting_org_id)
+        .outerjoin(municipality, municipality.c.id == ch.municipality_id)
+        .where(i.code.in_(list(indicator_codes)), _current(c, as_of))
+        .order_by(ch.pseudonym, c.observed_on)
+    )
+    scope = _scope_condition(principal.research_case_scope)
+    if scope is not None:
+        statement = statement.where(scope)
+    if date_from:
+        statement = statement.where(c.observed_on >= date_from)
+    if date_to:
+        statement = statement.where(c.observed_on <= date_to)
+    frame = _frame(session, statement, _EXTRACT_SCHEMA)
+    audit.record(
+        session,
+        "extract",
+        user_id=principal.user_id,
+        username=principal.username,
+        target=",".join(indicator_codes)[:255],
+        detail={"rows": frame.height, "from": date_from, "to": date_to, "as_of": as_of},
+    )
+    return frame
+
+
+def participation_extract(
+    session: Session, principal: Principal, *, as_of: datetime | None = None
+) -> pl.DataFrame:
+    """Programme participation (exposure) of the children in a researcher's scope."""
+    if not principal.has_role_researcher_scope():
+        raise AccessDeniedError(
+            f"{principal.username} has no researcher role: extracts are refused"
+        )
+    p, ch, o = Participation, Child, Organisation
+    statement = (
+        select(ch.pseudonym, o.code, p.valid_from, p.valid_to, p.intensity, p.intensity_unit)
+        .join(ch, ch.id == p.child_id)
+        .join(o, o.id == p.network_id)
+        .where(_current(p, as_of))
+    )
+    scope = principal.research_case_scope
+    if not scope.all_rows:
+        clauses = []
+        if scope.child_municipality_ids:
+            clauses.append(ch.municipality_id.in_(sorted(scope.child_municipality_ids)))
+        members = sorted({org for org, _, _ in scope.reporter_windows})
+        if members:
+            clauses.append(p.reporting_org_id.in_(members))
+            clauses.append(p.network_id.in_(members))
+        statement = statement.where(or_(*clauses) if clauses else false())
+    schema = {
+        "child_pseudonym": pl.String,
+        "network_code": pl.String,
+        "valid_from": pl.Date,
+        "valid_to": pl.Date,
+        "intensity": pl.Float64,
+        "intensity_unit": pl.String,
+    }
+    return _frame(session, statement, schema)
