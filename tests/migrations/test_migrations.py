@@ -21,8 +21,16 @@ def test_database_is_at_head_and_upgrade_is_idempotent(engine):
     assert db.current_revision(engine) == db.head_revision()
     assert db.upgrade(engine) == db.head_revision()
     tables = set(inspect(engine).get_table_names())
-    assert {"indicator", "organisation", "case_measurement", "aggregate_measurement",
-            "submission", "app_user", "audit_entry", "participation"} <= tables
+    assert {
+        "indicator",
+        "organisation",
+        "case_measurement",
+        "aggregate_measurement",
+        "submission",
+        "app_user",
+        "audit_entry",
+        "participation",
+    } <= tables
 
 
 def test_empty_database_upgrades_from_scratch(tmp_path):

@@ -31,8 +31,22 @@ def _base() -> dict:
 def test_shipped_catalogue_is_valid_and_complete():
     catalogue = read_catalogue()
     codes = {i.code for i in catalogue.indicators}
-    reference = {"CH_ABS", "CH_REF", "CH_CARE", "CH_PROT", "NW_PARTNERS", "NW_FORM", "PR_CSAT",
-                 "MU_YOUTH", "MU_CARE", "MU_REF", "MU_SPED", "MU_COST", "MU_WAITLIST", "PA_REPEAT"}
+    reference = {
+        "CH_ABS",
+        "CH_REF",
+        "CH_CARE",
+        "CH_PROT",
+        "NW_PARTNERS",
+        "NW_FORM",
+        "PR_CSAT",
+        "MU_YOUTH",
+        "MU_CARE",
+        "MU_REF",
+        "MU_SPED",
+        "MU_COST",
+        "MU_WAITLIST",
+        "PA_REPEAT",
+    }
     assert reference <= codes
     referrers = {c.code: c.cbs_code for c in catalogue.categories["referrer"]}
     assert referrers["huisarts"] == "02" and referrers["rechter_ovj"] == "08"
@@ -47,8 +61,12 @@ def test_shipped_catalogue_is_valid_and_complete():
         (lambda d: d["indicators"][0].update(level="galaxy"), "CH_ABS"),
         (lambda d: d["indicators"][0].update(range=[100, 0]), "minimum must be below"),
         (lambda d: d["indicators"].append({**d["indicators"][0]}), "duplicate code CH_ABS"),
-        (lambda d: next(i for i in d["indicators"] if i["code"] == "MU_CARE_RATE").pop("numerator"),
-         "a rate needs numerator"),
+        (
+            lambda d: next(i for i in d["indicators"] if i["code"] == "MU_CARE_RATE").pop(
+                "numerator"
+            ),
+            "a rate needs numerator",
+        ),
         (lambda d: d["indicators"][0].update(category_set="nonsense"), "unknown category list"),
         (lambda d: d["indicators"][0].update(direction="sideways"), "direction"),
     ],
@@ -87,8 +105,12 @@ def test_changed_definition_needs_a_new_version(catalogue, tmp_path):
 
 def test_new_version_retires_the_previous_one(catalogue, tmp_path):
     data = _base()
-    new = {**data["indicators"][0], "version": 2, "valid_from": "2025-08-01",
-           "definition": "Share of school days absent, excluding approved leave."}
+    new = {
+        **data["indicators"][0],
+        "version": 2,
+        "valid_from": "2025-08-01",
+        "definition": "Share of school days absent, excluding approved leave.",
+    }
     data["indicators"].append(new)
     report = load_catalogue(catalogue, _write(tmp_path, data))
     catalogue.commit()
@@ -97,8 +119,9 @@ def test_new_version_retires_the_previous_one(catalogue, tmp_path):
 
     assert get_indicator(catalogue, "CH_ABS", date(2024, 1, 1)).version == 1
     assert get_indicator(catalogue, "CH_ABS", date(2025, 9, 1)).version == 2
-    v1 = catalogue.exec(select(Indicator).where(Indicator.code == "CH_ABS",
-                                                Indicator.version == 1)).one()
+    v1 = catalogue.exec(
+        select(Indicator).where(Indicator.code == "CH_ABS", Indicator.version == 1)
+    ).one()
     assert v1.retired_on == date(2025, 8, 1)
     assert not load_catalogue(catalogue, _write(tmp_path, data)).changed
 

@@ -69,8 +69,11 @@ def test_unmigrated_database_says_what_to_run(tmp_path, monkeypatch, cli):
 def test_unreachable_or_malformed_database_url(url, fragment, tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "from monitor.cli import main; main()", "db", "upgrade"],
-        capture_output=True, text=True, env={"DATABASE_URL": url, "PATH": "/usr/bin"},
-        cwd=tmp_path, timeout=60,
+        capture_output=True,
+        text=True,
+        env={"DATABASE_URL": url, "PATH": "/usr/bin"},
+        cwd=tmp_path,
+        timeout=60,
     )
     assert result.returncode != 0
     assert fragment in " ".join(result.stderr.split())

@@ -32,11 +32,16 @@ def test_import_and_list(session, tmp_path):
     assert school.brin == "12AB"
     assert school.municipality_id == orgs.get_organisation(session, "GM0363").id
     assert orgs.get_organisation(session, "GM0599").cbs_code == "GM0599"
-    assert [o.code for o in orgs.list_organisations(session, "municipality")] == ["GM0363", "GM0599"]
+    assert [o.code for o in orgs.list_organisations(session, "municipality")] == [
+        "GM0363",
+        "GM0599",
+    ]
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_stored(session, tmp_path):
-    text = ORGS + "GM12,Short,municipality,,,\nX9,Thing,planet,,,\n99ZZ,School zonder BRIN,school,,,\n"
+    text = (
+        ORGS + "GM12,Short,municipality,,,\nX9,Thing,planet,,,\n99ZZ,School zonder BRIN,school,,,\n"
+    )
     text += "GM0363,Amsterdam again,municipality,,,\n"
     with pytest.raises(ValidationFailed) as info:
         orgs.import_organisations(session, _csv(tmp_path, "orgs.csv", text))
@@ -54,10 +59,15 @@ def test_duplicate_cbs_code_is_a_conflict(session):
 
 def test_memberships_over_time(session, tmp_path):
     orgs.import_organisations(session, _csv(tmp_path, "orgs.csv", ORGS))
-    members = "network,member,from,to\nNW-OOST,12AB,2020-01-01,\nNW-OOST,JH-01,2021-01-01,2023-01-01\n"
+    members = (
+        "network,member,from,to\nNW-OOST,12AB,2020-01-01,\nNW-OOST,JH-01,2021-01-01,2023-01-01\n"
+    )
     assert orgs.import_memberships(session, _csv(tmp_path, "m.csv", members)) == 2
     assert [o.code for o in orgs.members_of(session, "NW-OOST", date(2020, 6, 1))] == ["12AB"]
-    assert [o.code for o in orgs.members_of(session, "NW-OOST", date(2022, 6, 1))] == ["12AB", "JH-01"]
+    assert [o.code for o in orgs.members_of(session, "NW-OOST", date(2022, 6, 1))] == [
+        "12AB",
+        "JH-01",
+    ]
     assert [o.code for o in orgs.members_of(session, "NW-OOST", date(2023, 6, 1))] == ["12AB"]
 
 

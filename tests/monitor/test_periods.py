@@ -37,6 +37,8 @@ def test_bad_periods_say_what_is_accepted(text):
 
 def test_containing_and_between():
     assert period_containing(date(2024, 8, 15), PeriodType.HALF_YEAR).code == "2024-H2"
-    codes = [p.code for p in periods_between(date(2023, 5, 1), date(2024, 2, 1), PeriodType.HALF_YEAR)]
+    codes = [
+        p.code for p in periods_between(date(2023, 5, 1), date(2024, 2, 1), PeriodType.HALF_YEAR)
+    ]
     assert codes == ["2023-H1", "2023-H2", "2024-H1"]
     assert parse_period("2024-H2").label_nl == "2e halfjaar 2024"
