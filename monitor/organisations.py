@@ -389,3 +389,70 @@ def list_events(session: Session, organisation: str | None = None) -> list[Event
     if organisation:
         query = query.where(Event.organisation_id == get_organisation(session, organisation).id)
     return list(session.exec(query).all())
+
+
+def import_obligations(session: Session, path: Path) -> int:
+    """Import reporting obligations from CSV (organisation,indicator,about,from[,to,due_days]):
+    who must report which aggregate indicator about whom, due ``due_days`` after each period.
+    All or nothing."""
+    from monitor.catalogue import indicator_versions
+    from schema import ReportingObligation
+
+    frame = _read_csv(path, ["organisation", "indicator", "from"])
+    orgs = {o.code: o for o in list_organisations(session)}
+    known_codes = {i.code for i in indicator_versions(session) if i.level != "case"}
+    problems: list[RowProblem] = []
+    rows: list[ReportingObligation] = []
+    for index, record in enumerate(frame.iter_rows(named=True)):
+        row_number = index + 2
+        org = orgs.get(record["organisation"] or "")
+        about_code = (record.get("about") or "").strip() or (record["organisation"] or "")
+        about = orgs.get(about_code)
+        if org is None:
+            problems.append(
+                RowProblem(
+                    path.name,
+                    row_number,
+                    "organisation",
+                    record["organisation"],
+                    "unknown organisation",
+                )
+            )
+        if about is None:
+            problems.append(
+                RowProblem(path.name, row_number, "about", about_code, "unknown organisation")
+            )
+        if record["indicator"] not in known_codes:
+            problems.append(
+                RowProblem(
+                    path.name,
+                    row_number,
+                    "indicator",
+                    record["indicator"],
+                    "not a network or municipality indicator in the catalogue",
+                )
+            )
+        start = _parse_date(record["from"], path.name, row_number, "from", problems)
+        end = _parse_date(record.get("to"), path.name, row_number, "to", problems, required=False)
+        due_text = (record.get("due_days") or "60").strip()
+        if not due_text.isdigit():
+            problems.append(
+                RowProblem(path.name, row_number, "due_days", due_text, "must be a whole number")
+            )
+            due_text = "60"
+        if org and about and start and record["indicator"] in known_codes:
+            rows.append(
+                ReportingObligation(
+                    organisation_id=org.id,
+                    indicator_code=record["indicator"],
+                    about_organisation_id=about.id,
+                    valid_from=start,
+                    valid_to=end,
+                    due_days=int(due_text),
+                )
+            )
+    if problems:
+        raise ValidationFailed(problems=problems, summary=f"{path.name}: nothing imported")
+    session.add_all(rows)
+    session.flush()
+    return len(rows)

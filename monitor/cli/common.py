@@ -62,3 +62,27 @@ def require_file(path: Path) -> Path:
     if not path.is_file():
         raise MonitorError(f"{path} is not a file")
     return path
+
+
+def cli_principal(session: Session, *, username: str | None, token: str | None):  # noqa: ANN201
+    """The Principal for a CLI command run on behalf of a user: by API token
+    (``--token`` or ``MONITOR_TOKEN``) or by username + password (``MONITOR_PASSWORD`` or a
+    hidden prompt). The login is audited like any other."""
+    import os
+
+    import typer
+
+    from monitor import auth
+    from monitor.policy import principal_for
+
+    token = token or os.environ.get("MONITOR_TOKEN")
+    if token:
+        return principal_for(session, auth.user_for_token(session, token))
+    if not username:
+        raise MonitorError("say who you are: --user USERNAME (password prompted) or --token TOKEN")
+    password = os.environ.get("MONITOR_PASSWORD") or typer.prompt(
+        f"password for {username}", hide_input=True
+    )
+    user = auth.authenticate(session, username, password)
+    session.commit()
+    return principal_for(session, user)

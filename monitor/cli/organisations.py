@@ -76,6 +76,18 @@ def org_import_memberships(
     console.print(f"imported {count} membership(s) from {path.name}")
 
 
+@org_app.command("import-obligations")
+def org_import_obligations(
+    path: Path = typer.Argument(
+        ..., help="CSV: organisation,indicator,about,from[,to,due_days] (who reports what)"
+    ),
+) -> None:
+    """Import reporting obligations (the basis of completeness figures); all or nothing."""
+    with open_session() as session:
+        count = orgs.import_obligations(session, require_file(path))
+    console.print(f"imported {count} reporting obligation(s) from {path.name}")
+
+
 @org_app.command("add-member")
 def org_add_member(
     network: str = typer.Argument(..., help="Network code."),

@@ -1,0 +1,71 @@
+"""``monitor extract`` and ``monitor analyse``: the researcher workflow."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+
+from monitor.cli.common import cli_principal, console, open_session
+from monitor.errors import MonitorError
+
+
+def extract(
+    indicators: str = typer.Option(..., help="Comma-separated indicator codes, e.g. CH_ABS,CH_REF"),
+    out: Path = typer.Option(..., help="Directory to write the extract to (new or empty)."),
+    date_from: str = typer.Option(None, "--from", help="First observation date (YYYY-MM-DD)."),
+    date_to: str = typer.Option(None, "--to", help="Last observation date (YYYY-MM-DD)."),
+    as_of: str = typer.Option(None, help="Figures as known at this moment (ISO date/time)."),
+    user: str = typer.Option(None, help="Researcher's username (password is prompted)."),
+    token: str = typer.Option(None, help="Researcher's API token (or MONITOR_TOKEN)."),
+) -> None:
+    """Write a pseudonymised Parquet extract with codebook and manifest (researchers only;
+    audited)."""
+    from monitor.extract import write_extract
+
+    if out.exists() and any(out.iterdir()):
+        raise MonitorError(f"{out} is not empty; choose a new directory for the extract")
+    codes = [c.strip() for c in indicators.split(",") if c.strip()]
+    with open_session() as session:
+        principal = cli_principal(session, username=user, token=token)
+        manifest = write_extract(
+            session,
+            principal,
+            indicator_codes=codes,
+            out_dir=out,
+            date_from=_date(date_from, "--from"),
+            date_to=_date(date_to, "--to"),
+            as_of=_moment(as_of),
+        )
+    console.print(
+        f"extract written to {out}: {manifest.rows} measurement row(s) of {manifest.children} "
+        f"child(ren), {manifest.participation_rows} participation row(s); see manifest.json"
+    )
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a date; use YYYY-MM-DD", param_hint=option
+        ) from None
+
+
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not an ISO date/time", param_hint="--as-of"
+        ) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``extract``."""
+    app.command("extract")(extract)
