@@ -1,0 +1,208 @@
+"""``monitor generate`` and ``monitor demo``: synthetic data, and the whole product on a
+fresh machine in one command (migrate, catalogue, organisations, the synthetic panel through
+the real ingest path, demo users, then the web app)."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlmodel import Session, func, select
+
+from monitor import auth
+from monitor import organisations as orgs
+from monitor.catalogue import load_catalogue
+from monitor.cli.common import console
+from monitor.db import get_engine, safe_url, session_scope, upgrade
+from monitor.errors import MonitorError
+from schema import CaseMeasurement, User
+
+DEMO_PASSWORD = "demo-wachtwoord"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo account and what it is for."""
+
+    username: str
+    role: str
+    organisation: str | None
+    purpose: str
+
+
+def generate(
+    size: str = typer.Option(
+        "demo",
+        help="demo (~5,000 children), municipality (~50,000) "
+        "or national (~1,000,000; chunked, Parquet).",
+    ),
+    seed: int = typer.Option(42, help="Random seed: the same seed gives identical files."),
+    out: Path = typer.Option(Path("synthetic"), help="Directory to write the files to."),
+    with_errors: bool = typer.Option(
+        False, "--with-errors", help="Add realistic mess for ingest to catch."
+    ),
+) -> None:
+    """Generate a synthetic network/child panel with known effects (and truth.json)."""
+    from synthetic_data import generate as generate_panel
+
+    started = time.perf_counter()
+    summary = generate_panel(size, seed, out, with_errors=with_errors, progress=_print_progress)
+    console.print(f"generated {size} panel in {time.perf_counter() - started:.1f} s: {summary}")
+
+
+def _print_progress(*args: object) -> None:
+    console.print("  " + " ".join(str(a) for a in args))
+
+
+def demo_logins(truth: dict, data_dir: Path) -> list[DemoLogin]:
+    """The demo accounts, scoped to one story in the generated panel: the network whose
+    programme started earliest, its municipality and one of its member schools."""
+    import polars as pl
+
+    organisations = pl.read_csv(data_dir / "organisations.csv", infer_schema=False)
+    memberships = pl.read_csv(data_dir / "memberships.csv", infer_schema=False)
+    starts = truth.get("programme_starts") or {}
+    if starts:
+        network = min(starts, key=lambda code: (starts[code], code))
+    else:
+        network = organisations.filter(pl.col("kind") == "network")["code"][0]
+    municipality = organisations.filter(pl.col("code") == network)["municipality"][0]
+    members = set(memberships.filter(pl.col("network") == network)["member"])
+    schools = organisations.filter(
+        (pl.col("kind") == "school") & pl.col("code").is_in(sorted(members))
+    )["code"]
+    school = (
+        schools[0] if len(schools) else organisations.filter(pl.col("kind") == "school")["code"][0]
+    )
+    return [
+        DemoLogin("beheerder", "admin", None, "beheer: gebruikers, rollen, catalogus, audit"),
+        DemoLogin("gemeente", "municipality_officer", municipality, "data-officer gemeente"),
+        DemoLogin("netwerk", "network_viewer", network, "netwerkcoördinator (reflectie)"),
+        DemoLogin("school", "partner_entry", school, "partner: gegevens aanleveren"),
+        DemoLogin("onderzoeker", "researcher", municipality, "onderzoeker: extracten en modellen"),
+    ]
+
+
+def build_demo(engine, data_dir: Path, *, seed: int = 42) -> list[DemoLogin]:  # noqa: ANN001
+    """Create a complete demo database on ``engine``; returns the demo logins."""
+    from monitor.ingest import ingest_file
+    from synthetic_data import generate as generate_panel
+
+    steps = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    with steps:
+        task = steps.add_task("schema and catalogue", total=1)
+        upgrade(engine)
+        with session_scope(engine) as session:
+            load_catalogue(session)
+        steps.advance(task)
+
+        task = steps.add_task(f"synthetic panel (seed {seed})", total=1)
+        generate_panel("demo", seed, data_dir)
+        steps.advance(task)
+        truth = json.loads((data_dir / "truth.json").read_text())
+
+        task = steps.add_task("organisations, networks, events", total=4)
+        with session_scope(engine) as session:
+            orgs.import_organisations(session, data_dir / "organisations.csv")
+            steps.advance(task)
+            orgs.import_memberships(session, data_dir / "memberships.csv")
+            steps.advance(task)
+            orgs.import_events(session, data_dir / "events.csv")
+            steps.advance(task)
+            if (data_dir / "obligations.csv").exists():
+                orgs.import_obligations(session, data_dir / "obligations.csv")
+            steps.advance(task)
+
+        files = sorted((data_dir / "aggregate").glob("*.csv")) + sorted(
+            (data_dir / "case").glob("*.parquet")
+        )
+        task = steps.add_task("ingest partner files", total=len(files))
+        for path in files:
+            with Session(engine, expire_on_commit=False) as session:
+                report = ingest_file(session, path, organisation_code=path.stem, channel="cli")
+            if report.rows_rejected:
+                raise MonitorError(f"demo data {path.name} was rejected: {report.problems[:3]}")
+            steps.advance(task)
+
+        logins = demo_logins(truth, data_dir)
+        task = steps.add_task("demo users", total=len(logins))
+        with session_scope(engine) as session:
+            for login in logins:
+                user = session.exec(select(User).where(User.username == login.username)).first()
+                if user is None:
+                    user = auth.create_user(
+                        session,
+                        username=login.username,
+                        password=DEMO_PASSWORD,
+                        full_name=login.purpose,
+                    )
+                auth.grant_role(session, user, login.role, login.organisation)
+                steps.advance(task)
+    return logins
+
+
+def demo(
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Start the web app afterwards."),
+    fresh: bool = typer.Option(False, "--fresh", help="Throw away an existing demo database."),
+    data_dir: Path = typer.Option(Path("demo_data"), help="Where the synthetic files go."),
+    host: str = typer.Option("127.0.0.1", help="Address to serve on."),
+    port: int = typer.Option(8050, help="Port to serve on."),
+) -> None:
+    """Set up the demo on the embedded database (SQLite by default) and start the web app."""
+    engine = get_engine()
+    started = time.perf_counter()
+    if fresh and engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(engine.url.database + suffix).unlink(missing_ok=True)
+    logins = _existing_demo(engine)
+    if logins is None:
+        console.print(f"setting up the demo in {safe_url(str(engine.url))}")
+        logins = build_demo(engine, data_dir)
+        console.print(f"demo set up in {time.perf_counter() - started:.1f} s")
+    else:
+        console.print("the demo database is already set up (use --fresh to rebuild it)")
+    console.print(f"\ndemo logins (password for all: [bold]{DEMO_PASSWORD}[/]):")
+    for login in logins:
+        scope = f" for {login.organisation}" if login.organisation else ""
+        console.print(f"  {login.username:<12} {login.role}{scope} — {login.purpose}")
+    if serve:
+        from monitor.cli.serve import run_server
+
+        run_server(host=host, port=port)
+
+
+def _existing_demo(engine) -> list[DemoLogin] | None:  # noqa: ANN001
+    """The demo logins if the database already holds a demo, else None."""
+    from sqlalchemy import inspect
+
+    if "case_measurement" not in inspect(engine).get_table_names():
+        return None
+    with Session(engine) as session:
+        if not session.exec(select(func.count()).select_from(CaseMeasurement)).one():
+            return None
+        users = session.exec(select(User).where(User.username == "beheerder")).first()
+        if users is None:
+            return None
+    data_dir = Path("demo_data")
+    truth_path = data_dir / "truth.json"
+    if not truth_path.exists():
+        return [DemoLogin("beheerder", "admin", None, "beheer")]
+    return demo_logins(json.loads(truth_path.read_text()), data_dir)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``generate`` and ``demo``."""
+    app.command("generate")(generate)
+    app.command("demo")(demo)
