@@ -90,7 +90,13 @@ class ReportingObligation(SQLModel, table=True):
 
     __tablename__ = "reporting_obligation"
     __table_args__ = (
-        UniqueConstraint("organisation_id", "indicator_code", "valid_from", name="uq_obligation"),
+        UniqueConstraint(
+            "organisation_id",
+            "indicator_code",
+            "about_organisation_id",
+            "valid_from",
+            name="uq_obligation_about",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
