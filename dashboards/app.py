@@ -1,0 +1,185 @@
+"""The Dash app: ``Dash(use_pages=True)``, the shell (navigation, organisation and period
+pickers, language switch, logout) and the shared store. Pages live in ``pages/``.
+
+``create_dash_app()`` builds a fresh app (its own Flask server unless one is given); the
+API engineer mounts it in the ASGI app with the prefix it is served under.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+from dash import Input, Output, State, dcc, html
+
+from dashboards import auth, i18n, ids
+from monitor import views
+from monitor.db import session_scope
+from monitor.policy import visible_organisations
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+#: Page modules in menu order (module name -> i18n key of the menu entry).
+MENU = [
+    ("overview", "nav_overview"),
+    ("trend", "nav_trend"),
+    ("referrals", "nav_referrals"),
+    ("outcomes", "nav_outcomes"),
+    ("reflection", "nav_reflection"),
+    ("data_entry", "nav_entry"),
+]
+_KIND_ORDER = {"network": 0, "samenwerkingsverband": 1, "municipality": 2}
+
+
+def create_dash_app(
+    requests_pathname_prefix: str = "/",
+    server: flask.Flask | None = None,
+    routes_pathname_prefix: str | None = None,
+) -> dash.Dash:
+    """Build the dashboards app.
+
+    Parameters
+    ----------
+    requests_pathname_prefix
+        Where the browser reaches the app, e.g. ``/dashboards/`` behind the API.
+    server
+        A Flask server to attach to (default: a new one).
+    routes_pathname_prefix
+        Where Flask sees the routes; default ``/`` when mounted under a prefix (the mount
+        strips it), else the requests prefix.
+    """
+    if not requests_pathname_prefix.endswith("/"):
+        requests_pathname_prefix += "/"
+    routes = routes_pathname_prefix or "/"
+    server = server or flask.Flask("dashboards")
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(PAGES_DIR),
+        requests_pathname_prefix=requests_pathname_prefix,
+        routes_pathname_prefix=routes,
+        suppress_callback_exceptions=True,
+        title="Common Monitor",
+        update_title=None,
+    )
+    auth.configure(server, requests_pathname_prefix, routes)
+    app.layout = shell
+    app.callback(
+        Output(ids.PERIOD, "options"),
+        Output(ids.PERIOD, "value"),
+        Input(ids.ORG, "value"),
+        State(ids.PERIOD, "value"),
+    )(choose_periods)
+    return app
+
+
+def _organisation_options(orgs) -> list[dict]:  # noqa: ANN001
+    chosen = sorted(orgs, key=lambda o: (_KIND_ORDER.get(o.kind, 9), o.name))
+    return [{"label": f"{o.name} ({o.code})", "value": o.code} for o in chosen]
+
+
+def shell() -> html.Div:
+    """The frame around every page; pickers only for a logged-in user."""
+    lang = i18n.language()
+    with session_scope() as session:
+        principal = auth.current_principal(session)
+        orgs = visible_organisations(session, principal) if principal else []
+    switch = html.Span(
+        [
+            html.A("NL", href=_lang_href("nl"), className="me-2" + _bold(lang == "nl")),
+            html.A("EN", href=_lang_href("en"), className=_bold(lang == "en")),
+        ],
+        className="ms-3",
+    )
+    brand = dbc.NavbarBrand(i18n.t("app_title"), href=dash.get_relative_path("/"))
+    if principal is None:
+        bar = dbc.Navbar(
+            dbc.Container([brand, switch]), color="primary", dark=True, className="mb-3"
+        )
+        return html.Div([bar, dbc.Container(dash.page_container, fluid=True)])
+    options = _organisation_options(orgs)
+    links = [
+        dbc.NavLink(
+            i18n.t(key),
+            href=dash.page_registry[f"pages.{module}"]["relative_path"],
+            active="exact",
+        )
+        for module, key in MENU
+        if f"pages.{module}" in dash.page_registry
+    ]
+    pickers = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(i18n.t("organisation"), html_for=ids.ORG),
+                    dcc.Dropdown(
+                        id=ids.ORG,
+                        options=options,
+                        value=options[0]["value"] if options else None,
+                        clearable=False,
+                        persistence=True,
+                        persistence_type="session",
+                    ),
+                ],
+                md=5,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(i18n.t("period"), html_for=ids.PERIOD),
+                    dcc.Dropdown(id=ids.PERIOD, clearable=False),
+                ],
+                md=3,
+            ),
+            dbc.Col(
+                html.Div(
+                    [
+                        html.Span(principal.username, className="text-muted me-3"),
+                        html.A(i18n.t("logout"), href=dash.get_relative_path("/logout")),
+                        switch,
+                    ],
+                    className="text-end pt-4",
+                ),
+                md=4,
+            ),
+        ],
+        className="shell-pickers g-2 mb-2",
+    )
+    bar = dbc.Navbar(
+        dbc.Container([brand, dbc.Nav(links, pills=True, id=ids.NAV)], fluid=True),
+        color="primary",
+        dark=True,
+        className="mb-2",
+    )
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL),
+            dcc.Store(id=ids.SELECTION, storage_type="session"),
+            bar,
+            dbc.Container([pickers, dash.page_container], fluid=True),
+        ]
+    )
+
+
+def _bold(chosen: bool) -> str:
+    return " fw-bold" if chosen else ""
+
+
+def _lang_href(code: str) -> str:
+    """Link to switch language and come back to the page the app was opened on."""
+    page = dash.get_relative_path("/")
+    if flask.has_request_context() and flask.request.referrer:
+        page = urlsplit(flask.request.referrer).path or page
+    return dash.get_relative_path(f"/lang/{code}") + "?" + urlencode({"next": page})
+
+
+def choose_periods(organisation_code: str | None, current: str | None):  # noqa: ANN201
+    """Periods with figures for the chosen organisation (newest first)."""
+    if not organisation_code:
+        raise dash.exceptions.PreventUpdate
+    with auth.logged_in() as (session, principal):
+        codes = views.available_periods(session, principal, organisation_code=organisation_code)
+    options = [{"label": i18n.period_label(c), "value": c} for c in codes]
+    return options, current if current in codes else codes[0]

@@ -1,0 +1,94 @@
+"""Login and logout with a Flask session signed with ``SESSION_SECRET``.
+
+The session holds only the user id and the language. Every page layout and every callback
+resolves the logged-in user into a :class:`~monitor.policy.Principal` with
+:func:`monitor.policy.principal_for` on each request, so a revoked role takes effect at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import flask
+from dash.exceptions import PreventUpdate
+from sqlmodel import Session
+
+from dashboards.i18n import LANGUAGES
+from monitor import auth as core_auth
+from monitor.db import session_scope
+from monitor.errors import AuthenticationError
+from monitor.policy import Principal
+from monitor.settings import get_settings
+from monitor.views import principal_for_user_id
+
+SESSION_KEY = "user_id"
+
+
+def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
+    """Sign sessions with the configured secret and add the logout and language routes.
+
+    ``prefix`` is where the browser finds the app (Dash's requests prefix);
+    ``routes_prefix`` is where Flask sees it (Dash's routes prefix)."""
+    settings = get_settings()
+    settings.check_production_secrets()
+    server.secret_key = settings.session_secret.get_secret_value()
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.environment == "production",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    )
+
+    def logout() -> flask.Response:
+        flask.session.clear()
+        return flask.redirect(prefix + "login")
+
+    def switch_language(code: str) -> flask.Response:
+        if code in LANGUAGES:
+            flask.session["lang"] = code
+        target = flask.request.args.get("next", "")
+        off_site = target.startswith("//") or "\\" in target or ":" in target
+        if off_site or not target.startswith(prefix):  # never redirect off-site
+            target = prefix
+        return flask.redirect(target)
+
+    server.add_url_rule(f"{routes_prefix}logout", "cm_logout", logout)
+    server.add_url_rule(f"{routes_prefix}lang/<code>", "cm_language", switch_language)
+
+
+def log_in(username: str, password: str) -> str | None:
+    """Check the password and start a session; returns an error message or None."""
+    with session_scope() as session:
+        try:
+            user = core_auth.authenticate(session, (username or "").strip(), password or "")
+        except AuthenticationError as exc:
+            error = str(exc)
+        else:
+            flask.session.clear()
+            flask.session[SESSION_KEY] = user.id
+            flask.session.permanent = True
+            return None
+    return error
+
+
+def current_principal(session: Session) -> Principal | None:
+    """The logged-in user's principal, or None when nobody (active) is logged in."""
+    user_id = flask.session.get(SESSION_KEY) if flask.has_request_context() else None
+    if user_id is None:
+        return None
+    principal = principal_for_user_id(session, user_id)
+    if principal is None:
+        flask.session.pop(SESSION_KEY, None)
+    return principal
+
+
+@contextmanager
+def logged_in() -> Iterator[tuple[Session, Principal]]:
+    """A database session and the principal, for callbacks; no update when logged out."""
+    with session_scope() as session:
+        principal = current_principal(session)
+        if principal is None:
+            raise PreventUpdate
+        yield session, principal

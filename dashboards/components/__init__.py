@@ -1,0 +1,1 @@
+"""Shared builders: chart cards, tables, page frames."""

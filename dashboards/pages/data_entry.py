@@ -1,0 +1,268 @@
+"""Page 6 — Data entry and quality: upload a file through the ingest core and see the
+row-level report in a grid; enter one periodic figure in a form; completeness per
+partner; outlier and validation-rule warnings."""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from pathlib import Path
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboards import auth, i18n, ids
+from dashboards.components.frame import page
+from dashboards.components.tables import completeness_table, message, table
+from monitor import views
+from monitor.errors import MonitorError
+
+dash.register_page(__name__, path="/invoer", title="Common Monitor – invoer", order=5)
+
+GRID_COLUMNS = ("severity", "file", "row", "column", "value", "reason")
+
+
+def _field(key: str, component, md: int) -> dbc.Col:  # noqa: ANN001
+    return dbc.Col([dbc.Label(i18n.t(key)), component], md=md)
+
+
+def _header(column: str) -> str:
+    return i18n.t(column) if column in i18n.TEXTS else column.capitalize()
+
+
+def layout(**_query: str) -> html.Div:
+    """Upload, form, report grid, completeness and warnings."""
+    upload = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2(i18n.t("upload_title"), className="h5"),
+                dbc.Label(i18n.t("on_behalf")),
+                dcc.Dropdown(id=ids.ENTRY_REPORTER, clearable=False, className="mb-2"),
+                dcc.Upload(
+                    html.Div(i18n.t("upload_hint")),
+                    id=ids.ENTRY_UPLOAD,
+                    className="border border-2 rounded p-4 text-center bg-white mb-2",
+                    accept=".csv,.xlsx,.parquet,.json,.txt",
+                ),
+                dbc.Checklist(
+                    id=ids.ENTRY_OPTIONS,
+                    options=[
+                        {"label": i18n.t("accept_valid"), "value": "accept_valid"},
+                        {"label": i18n.t("dry_run"), "value": "dry_run"},
+                    ],
+                    value=[],
+                ),
+            ]
+        ),
+        className="mb-3",
+    )
+    form = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2(i18n.t("form_title"), className="h5"),
+                dbc.Row(
+                    [
+                        _field("indicator", dcc.Dropdown(id=ids.ENTRY_INDICATOR), 4),
+                        _field(
+                            "period", dbc.Input(id=ids.ENTRY_FORM_PERIOD, placeholder="2024-H1"), 2
+                        ),
+                        _field("category", dbc.Input(id=ids.ENTRY_CATEGORY), 2),
+                        _field("value", dbc.Input(id=ids.ENTRY_VALUE), 1),
+                        _field("numerator", dbc.Input(id=ids.ENTRY_NUMERATOR), 1),
+                        _field("denominator", dbc.Input(id=ids.ENTRY_DENOMINATOR), 1),
+                        dbc.Col(
+                            dbc.Button(i18n.t("submit"), id=ids.ENTRY_SUBMIT, className="mt-4"),
+                            md=1,
+                        ),
+                    ],
+                    className="g-2",
+                ),
+            ]
+        ),
+        className="mb-3",
+    )
+    grid = dag.AgGrid(
+        id=ids.ENTRY_GRID,
+        rowData=[],
+        columnDefs=[
+            {"field": c, "headerName": _header(c), "flex": 4 if c == "reason" else 1}
+            | ({"wrapText": True, "autoHeight": True} if c == "reason" else {})
+            for c in GRID_COLUMNS
+        ],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={
+            "domLayout": "autoHeight",
+            "localeText": {"noRowsToShow": i18n.t("no_problems")},
+        },
+    )  # fmt: skip
+    return page(
+        i18n.t("nav_entry"),
+        i18n.t("entry_lead"),
+        upload,
+        form,
+        html.Div(id=ids.ENTRY_STATUS),
+        grid,
+        html.H2(i18n.t("completeness_title"), className="h5 mt-4"),
+        html.P(i18n.t("completeness_help"), className="text-muted small"),
+        html.Div(id=ids.ENTRY_COMPLETENESS),
+        html.H2(i18n.t("warnings_title"), className="h5 mt-4"),
+        html.P(i18n.t("warnings_help"), className="text-muted small"),
+        html.Div(id=ids.ENTRY_WARNINGS),
+    )
+
+
+@callback(
+    Output(ids.ENTRY_REPORTER, "options"),
+    Output(ids.ENTRY_REPORTER, "value"),
+    Output(ids.ENTRY_INDICATOR, "options"),
+    Input(ids.ORG, "value"),
+)
+def choose_reporter(organisation_code):  # noqa: ANN001, ANN201
+    """Who the user may submit for; the aggregate indicators that can be typed in."""
+    with auth.logged_in() as (session, principal):
+        reporters = views.submitting_organisations(session, principal)
+        indicators = [i for i in views.aggregate_indicators(session) if i.value_type != "rate"]
+    name = "name_nl" if i18n.language() == "nl" else "name_en"
+    options = [{"label": f"{o.name} ({o.code})", "value": o.code} for o in reporters]
+    codes = [o["value"] for o in options]
+    value = organisation_code if organisation_code in codes else (codes[0] if codes else None)
+    indicator_options = [
+        {"label": f"{i.code} – {getattr(i, name)}", "value": i.code} for i in indicators
+    ]
+    return options, value, indicator_options
+
+
+def report_rows(report) -> list[dict]:  # noqa: ANN001 - IngestReport
+    """Problems and warnings of an ingest report as grid rows."""
+    return [
+        {"severity": p.severity, "file": p.file, "row": p.row, "column": p.column,
+         "value": p.value, "reason": p.reason}
+        for p in [*report.problems, *report.warnings]
+    ]  # fmt: skip
+
+
+def report_status(report) -> dbc.Alert:  # noqa: ANN001 - IngestReport
+    """One line: status and counts, coloured by outcome."""
+    colour = {"accepted": "success", "partial": "warning", "rejected": "danger"}.get(
+        report.status, "info"
+    )
+    text = i18n.t(
+        "report",
+        status=i18n.t(f"status_{report.status}"),
+        read=report.rows_read,
+        accepted=report.rows_accepted,
+        rejected=report.rows_rejected,
+        superseded=report.rows_superseded,
+    )
+    return dbc.Alert(text, color=colour, id="entry-report-status")
+
+
+@callback(
+    Output(ids.ENTRY_STATUS, "children"),
+    Output(ids.ENTRY_GRID, "rowData"),
+    Input(ids.ENTRY_UPLOAD, "contents"),
+    Input(ids.ENTRY_SUBMIT, "n_clicks"),
+    State(ids.ENTRY_UPLOAD, "filename"),
+    State(ids.ENTRY_OPTIONS, "value"),
+    State(ids.ENTRY_REPORTER, "value"),
+    State(ids.ORG, "value"),
+    State(ids.ENTRY_INDICATOR, "value"),
+    State(ids.ENTRY_FORM_PERIOD, "value"),
+    State(ids.ENTRY_CATEGORY, "value"),
+    State(ids.ENTRY_VALUE, "value"),
+    State(ids.ENTRY_NUMERATOR, "value"),
+    State(ids.ENTRY_DENOMINATOR, "value"),
+    prevent_initial_call=True,
+)
+def submit(
+    contents,
+    _clicks,
+    filename,
+    options,
+    reporter,
+    about,
+    indicator,
+    period,
+    category,
+    value,
+    numerator,
+    denominator,
+):  # noqa: ANN001, ANN201
+    """Send the file or the form through the ingest core; show its report."""
+    options = options or []
+    with auth.logged_in() as (session, principal):
+        try:
+            if ctx.triggered_id == ids.ENTRY_UPLOAD:
+                if not contents or not reporter:
+                    return no_update, no_update
+                report = _ingest_upload(session, principal, contents, filename, reporter, options)
+            else:
+                report = views.submit_aggregate(
+                    session,
+                    principal,
+                    reporting_organisation_code=reporter,
+                    about_organisation_code=about,
+                    indicator_code=indicator or "",
+                    period=period or "",
+                    value=value or "",
+                    numerator=numerator or "",
+                    denominator=denominator or "",
+                    category=category or "",
+                    dry_run="dry_run" in options,
+                )
+        except MonitorError as exc:
+            session.rollback()
+            return message(str(exc), "danger"), []
+    return report_status(report), report_rows(report)
+
+
+def _ingest_upload(session, principal, contents: str, filename: str, reporter: str, options):  # noqa: ANN001, ANN202
+    _, encoded = contents.split(",", 1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(filename or "upload.csv").name
+        path.write_bytes(base64.b64decode(encoded))
+        return views.submit_file(
+            session, principal, path, organisation_code=reporter,
+            accept_valid="accept_valid" in options, dry_run="dry_run" in options,
+        )  # fmt: skip
+
+
+@callback(
+    Output(ids.ENTRY_COMPLETENESS, "children"),
+    Output(ids.ENTRY_WARNINGS, "children"),
+    Input(ids.ORG, "value"),
+    Input(ids.PERIOD, "value"),
+    Input(ids.ENTRY_STATUS, "children"),
+)
+def show_quality(organisation_code, period_code, _status):  # noqa: ANN001, ANN201
+    """Completeness of the chosen and previous period; outliers and rule warnings."""
+    if not organisation_code or not period_code:
+        raise dash.exceptions.PreventUpdate
+    with auth.logged_in() as (session, principal):
+        try:
+            periods = [period_code, views.previous_period(period_code)]
+            completeness = views.partner_completeness(
+                session, principal, organisation_code=organisation_code, period_codes=periods
+            )
+            warnings = views.quality_warnings(
+                session, principal, organisation_code=organisation_code
+            )
+        except MonitorError as exc:
+            return message(str(exc), "warning"), ""
+    return completeness_table(completeness), warnings_table(warnings)
+
+
+def warnings_table(frame) -> html.Div:  # noqa: ANN001
+    """Rule and outlier warnings."""
+    if frame.is_empty():
+        return message(i18n.t("no_warnings"), "success")
+    rows = [
+        [i18n.t(r["warning"]), r["indicator_code"], i18n.period_label(r["period_code"]),
+         r["category"], i18n.number(r["value"], suppressed=r["value"] is None), r["detail"]]
+        for r in frame.to_dicts()
+    ]  # fmt: skip
+    headers = [i18n.t("warning"), i18n.t("indicator"), i18n.t("period"), i18n.t("category"),
+               i18n.t("value"), i18n.t("detail")]  # fmt: skip
+    return table(headers, rows, table_id="quality-warnings")

@@ -1,0 +1,141 @@
+"""Page 1 — Overview: the scorecard of the chosen network or municipality and the
+completeness of the partners' reporting."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import polars as pl
+from dash import Input, Output, callback, html
+
+from dashboards import auth, i18n, ids
+from dashboards.components.frame import page
+from dashboards.components.tables import completeness_table, message, suppression_note, table
+from monitor import views
+from monitor.errors import MonitorError
+
+dash.register_page(__name__, path="/", title="Common Monitor – overzicht", order=0)
+
+JUDGEMENT_COLOURS = {
+    "better": "success",
+    "worse": "danger",
+    "same": "secondary",
+    "in_band": "success",
+    "above_band": "warning",
+    "below_band": "warning",
+    "no_band": "light",
+    "descriptive": "light",
+    "unknown": "light",
+}
+
+
+def layout(**_query: str) -> html.Div:
+    """Scorecard and completeness containers; filled when organisation/period change."""
+    return page(
+        i18n.t("nav_overview"),
+        i18n.t("scorecard_help"),
+        html.H2(i18n.t("scorecard_title"), className="h5 mt-3", id=ids.OVERVIEW_TITLE),
+        html.Div(id=ids.OVERVIEW_SCORECARD),
+        html.H2(i18n.t("completeness_title"), className="h5 mt-4"),
+        html.P(i18n.t("completeness_help"), className="text-muted small"),
+        html.Div(id=ids.OVERVIEW_COMPLETENESS),
+    )
+
+
+def _cell(value, suppressed: bool, decimals: int = 1) -> html.Span:  # noqa: ANN001
+    text = i18n.number(value, suppressed=suppressed, decimals=decimals)
+    return html.Span(text, className="suppressed-cell" if suppressed else "")
+
+
+def _band(row: dict) -> str:
+    if row["alert_low"] is None:
+        return ""
+    low = i18n.number(row["alert_low"], decimals=0)
+    high = i18n.number(row["alert_high"], decimals=0)
+    return f" [{low}–{high}]"
+
+
+def scorecard_table(frame: pl.DataFrame) -> html.Div:
+    """The scorecard as a table; withheld values as "< 10"."""
+    if frame.is_empty():
+        return message(i18n.t("no_data"))
+    name = "name_nl" if i18n.language() == "nl" else "name_en"
+    rows = []
+    for r in frame.to_dicts():
+        decimals = 0 if r["value_type"] == "count" else 1
+        change = "–"
+        if r["change"] is not None:
+            arrow = "▲" if r["change"] > 0 else "▼" if r["change"] < 0 else "="
+            change = f"{arrow} {i18n.number(abs(r['change']), decimals=decimals)}"
+        badge = dbc.Badge(
+            i18n.t(r["judgement"]) + (_band(r) if "band" in r["judgement"] else ""),
+            color=JUDGEMENT_COLOURS[r["judgement"]],
+            text_color="dark"
+            if JUDGEMENT_COLOURS[r["judgement"]] in ("light", "warning")
+            else None,
+            className="judgement",
+        )
+        rows.append(
+            [
+                html.Span([r[name], html.Br(), html.Small(r["unit"], className="text-muted")]),
+                i18n.t(r["source_kind"]),
+                i18n.period_label(r["period_code"]),
+                _cell(r["value"], r["suppressed"], decimals),
+                _cell(r["previous_value"], r["previous_suppressed"], decimals)
+                if r["previous_period_code"]
+                else "–",
+                change,
+                badge,
+            ]
+        )
+    headers = [
+        i18n.t("indicator"),
+        i18n.t("source"),
+        i18n.t("period"),
+        i18n.t("value"),
+        i18n.t("previous"),
+        i18n.t("change"),
+        i18n.t("judgement"),
+    ]
+    return html.Div([table(headers, rows, table_id="scorecard-table"), suppression_note()])
+
+
+@callback(
+    Output(ids.OVERVIEW_SCORECARD, "children"),
+    Input(ids.ORG, "value"),
+    Input(ids.PERIOD, "value"),
+)
+def show_scorecard(organisation_code, period_code):  # noqa: ANN001, ANN201
+    """Scorecard up to the chosen period."""
+    if not organisation_code or not period_code:
+        raise dash.exceptions.PreventUpdate
+    with auth.logged_in() as (session, principal):
+        try:
+            card = views.scorecard(
+                session, principal, organisation_code=organisation_code, period_code=period_code
+            )
+        except MonitorError as exc:
+            return message(str(exc), "warning")
+    return scorecard_table(card)
+
+
+@callback(
+    Output(ids.OVERVIEW_COMPLETENESS, "children"),
+    Input(ids.ORG, "value"),
+    Input(ids.PERIOD, "value"),
+)
+def show_completeness(organisation_code, period_code):  # noqa: ANN001, ANN201
+    """Completeness of the chosen and the previous period, per partner."""
+    if not organisation_code or not period_code:
+        raise dash.exceptions.PreventUpdate
+    with auth.logged_in() as (session, principal):
+        try:
+            completeness = views.partner_completeness(
+                session,
+                principal,
+                organisation_code=organisation_code,
+                period_codes=[period_code, views.previous_period(period_code)],
+            )
+        except MonitorError as exc:
+            return message(str(exc), "warning")
+    return completeness_table(completeness)

@@ -1,0 +1,187 @@
+"""Comparison groups: other networks, the municipality, municipalities of similar size
+(by ``population_0_17``) and all. Pooled figures; a group of fewer than
+:data:`MIN_GROUP_SIZE` organisations is shown only to a principal who may view each one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import select
+from sqlmodel import Session
+
+from monitor.catalogue import get_indicator
+from monitor.organisations import get_organisation
+from monitor.policy import Action, Principal
+from monitor.query import (
+    stored_aggregates,
+)
+from monitor.views.figures import _PERIOD_KEYS, _codes_needed, indicator_figures, pool_figures
+from schema import (
+    Indicator,
+    Organisation,
+    OrgKind,
+)
+
+MIN_GROUP_SIZE = 3
+#: Network indicators and their municipal counterpart (same definition, other population).
+MUNICIPAL_EQUIVALENT = {
+    "NW_REF_RATE": "MU_REF_RATE",
+    "NW_CARE_RATE": "MU_CARE_RATE",
+    "NW_REF": "MU_REF",
+    "NW_CARE": "MU_CARE",
+    "NW_CHILDREN": "MU_YOUTH",
+}
+#: Municipalities count as "similar in size" within this factor of population_0_17.
+SIMILAR_SIZE_FACTOR = 2.0
+GROUPS = ("own", "other_networks", "municipality", "similar_size", "all")
+
+
+def _group_members(
+    session: Session, organisation: Organisation, group: str, indicator: Indicator
+) -> tuple[list[int], str | None, str]:
+    """Organisation ids, indicator code and a note for one comparison group."""
+    kind = OrgKind(organisation.kind)
+    orgs = list(session.execute(select(Organisation)).scalars())
+    municipality = organisation if kind is OrgKind.MUNICIPALITY else None
+    if municipality is None and organisation.municipality_id:
+        municipality = next((o for o in orgs if o.id == organisation.municipality_id), None)
+    municipal_code = (
+        indicator.code if kind is OrgKind.MUNICIPALITY else MUNICIPAL_EQUIVALENT.get(indicator.code)
+    )
+    if group == "other_networks":
+        if not kind.is_network:
+            return [], None, "only for networks"
+        ids = [o.id for o in orgs if OrgKind(o.kind).is_network and o.id != organisation.id]
+        return ids, indicator.code, ""
+    if group == "municipality":
+        if kind is OrgKind.MUNICIPALITY or municipality is None:
+            return [], None, "no municipality to compare with"
+        if municipal_code is None:
+            return [], None, f"{indicator.code} has no municipal counterpart"
+        return [municipality.id], municipal_code, ""
+    if group == "similar_size":
+        if municipality is None or not municipality.population_0_17:
+            return [], None, "population 0-17 of the municipality is unknown"
+        if municipal_code is None:
+            return [], None, f"{indicator.code} has no municipal counterpart"
+        size = municipality.population_0_17
+        ids = [
+            o.id
+            for o in orgs
+            if o.kind == OrgKind.MUNICIPALITY.value
+            and o.id != municipality.id
+            and o.population_0_17
+            and size / SIMILAR_SIZE_FACTOR <= o.population_0_17 <= size * SIMILAR_SIZE_FACTOR
+        ]
+        return ids, municipal_code, ""
+    if group == "all":
+        same = [o.id for o in orgs if OrgKind(o.kind).is_network == kind.is_network]
+        if kind is OrgKind.MUNICIPALITY:
+            same = [o.id for o in orgs if o.kind == OrgKind.MUNICIPALITY.value]
+        return same, indicator.code, ""
+    raise ValueError(f"unknown comparison group {group!r}; use one of {GROUPS}")
+
+
+def comparison_series(
+    session: Session,
+    principal: Principal,
+    *,
+    organisation_code: str,
+    indicator_code: str,
+    groups: Sequence[str] = GROUPS,
+    category: str = "",
+    as_of: datetime | None = None,
+) -> pl.DataFrame:
+    """The organisation's series next to comparison groups (pooled, disclosure applied).
+
+    Columns: group, indicator_code, period_code, period_start, period_end, source_kind,
+    value, n_organisations, suppressed, withheld (why a group value is not shown)."""
+    organisation = get_organisation(session, organisation_code)
+    indicator = get_indicator(session, indicator_code)
+    frames = []
+    if "own" in groups:
+        figures = indicator_figures(
+            session,
+            principal,
+            indicator_code=indicator_code,
+            organisation_codes=[organisation_code],
+            as_of=as_of,
+        )
+        frames.append(
+            figures.filter(pl.col("category") == category).with_columns(
+                pl.lit("own").alias("group"),
+                pl.lit(indicator.code).alias("indicator_code"),
+                pl.lit(None, pl.String).alias("withheld"),
+            )
+        )
+    principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
+    members = {g: _group_members(session, organisation, g, indicator) for g in groups if g != "own"}
+    members = {g: (ids, code) for g, (ids, code, _) in members.items() if ids and code}
+    # one query per indicator for all groups together ("all" and "other networks" overlap)
+    stored = {}
+    for code in {code for _, code in members.values()}:
+        ids = sorted({i for group_ids, c in members.values() if c == code for i in group_ids})
+        group_indicator = get_indicator(session, code)
+        stored[code] = (
+            group_indicator,
+            stored_aggregates(
+                session,
+                indicator_codes=_codes_needed(group_indicator),
+                organisation_ids=ids,
+                as_of=as_of,
+            ),
+        )
+    codes = {o.id: o.code for o in session.execute(select(Organisation)).scalars()}
+    for group, (ids, code) in members.items():
+        group_indicator, everything = stored[code]
+        parts = everything.filter(pl.col("organisation_code").is_in([codes[i] for i in ids]))
+        pooled = pool_figures(parts, group_indicator, _PERIOD_KEYS).filter(
+            pl.col("category") == category
+        )
+        all_visible = all(principal.allows(Action.VIEW, i) for i in ids)
+        too_few = (pl.col("n_organisations") < MIN_GROUP_SIZE) & pl.lit(not all_visible)
+        frames.append(
+            pooled.with_columns(
+                pl.lit(group).alias("group"),
+                pl.lit(code).alias("indicator_code"),
+                pl.when(too_few).then(None).otherwise(pl.col("value")).alias("value"),
+                pl.when(too_few)
+                .then(pl.lit(f"fewer than {MIN_GROUP_SIZE} organisations"))
+                .when(pl.col("suppressed"))
+                .then(pl.lit("small numbers"))
+                .otherwise(None)
+                .alias("withheld"),
+            )
+        )
+    columns = [
+        "group",
+        "indicator_code",
+        "period_code",
+        "period_start",
+        "period_end",
+        "source_kind",
+        "value",
+        "n_organisations",
+        "suppressed",
+        "withheld",
+    ]
+    if not frames:
+        return pl.DataFrame(
+            schema={
+                "group": pl.String,
+                "indicator_code": pl.String,
+                "period_code": pl.String,
+                "period_start": pl.Date,
+                "period_end": pl.Date,
+                "source_kind": pl.String,
+                "value": pl.Float64,
+                "n_organisations": pl.UInt32,
+                "suppressed": pl.Boolean,
+                "withheld": pl.String,
+            }
+        )
+    return pl.concat([f.select(columns) for f in frames], how="vertical_relaxed").sort(
+        ["group", "period_start"]
+    )

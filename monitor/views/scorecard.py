@@ -1,0 +1,259 @@
+"""The scorecard (latest value, change, judgement by direction or alert band), the same
+figures "then and now" for a reflection session, and the corrections between moments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+import polars as pl
+from sqlalchemy import and_, select
+from sqlmodel import Session
+
+from monitor.disclosure import primary_mask
+from monitor.organisations import get_organisation
+from monitor.periods import parse_period
+from monitor.policy import Action, Principal
+from monitor.query import (
+    stored_aggregates,
+    visible_organisation_ids,
+)
+from monitor.settings import get_settings
+from monitor.views.figures import (
+    _ORG_KEYS,
+    _codes_needed,
+    aggregate_indicators,
+    end_of_day,
+    level_of,
+    pool_figures,
+)
+from schema import (
+    AggregateMeasurement,
+    Indicator,
+    Organisation,
+)
+
+
+def _judge(indicator: Indicator, value: float | None, change: float | None) -> str:
+    direction = indicator.direction
+    if value is None:
+        return "unknown"
+    if direction == "two_sided":
+        if indicator.alert_low is not None and value < indicator.alert_low:
+            return "below_band"
+        if indicator.alert_high is not None and value > indicator.alert_high:
+            return "above_band"
+        return "in_band" if indicator.alert_low is not None else "no_band"
+    if direction == "descriptive" or change is None:
+        return "descriptive" if direction == "descriptive" else "unknown"
+    if abs(change) < 1e-9:
+        return "same"
+    better = change > 0 if direction == "up" else change < 0
+    return "better" if better else "worse"
+
+
+def scorecard(
+    session: Session,
+    principal: Principal,
+    *,
+    organisation_code: str,
+    period_code: str | None = None,
+    as_of: datetime | None = None,
+) -> pl.DataFrame:
+    """Per indicator (and source kind): the latest value up to ``period_code``, the value
+    of the period before, the change, and a judgement by the indicator's direction
+    (``better``/``worse``/``same``; two-sided: ``in_band``/``above_band``/``below_band``)."""
+    organisation = get_organisation(session, organisation_code)
+    principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
+    schema = {
+        "indicator_code": pl.String,
+        "name_nl": pl.String,
+        "name_en": pl.String,
+        "unit": pl.String,
+        "value_type": pl.String,
+        "direction": pl.String,
+        "domain": pl.String,
+        "source_kind": pl.String,
+        "period_code": pl.String,
+        "value": pl.Float64,
+        "suppressed": pl.Boolean,
+        "previous_period_code": pl.String,
+        "previous_value": pl.Float64,
+        "previous_suppressed": pl.Boolean,
+        "change": pl.Float64,
+        "judgement": pl.String,
+        "alert_low": pl.Float64,
+        "alert_high": pl.Float64,
+    }
+    level = level_of(organisation)
+    if level is None:
+        return pl.DataFrame(schema=schema)
+    indicators = aggregate_indicators(session, level)
+    period_to = parse_period(period_code).end if period_code else None
+    parts = stored_aggregates(
+        session,
+        indicator_codes=sorted({c for i in indicators for c in _codes_needed(i)}),
+        organisation_ids=[organisation.id],
+        as_of=as_of,
+        period_to=period_to,
+    )
+    rows = []
+    for indicator in indicators:
+        mine = parts.filter(pl.col("indicator_code").is_in(_codes_needed(indicator)))
+        figures = pool_figures(mine, indicator, _ORG_KEYS).filter(pl.col("category") == "")
+        for (source_kind,), series in figures.sort("period_start").group_by(
+            ["source_kind"], maintain_order=True
+        ):
+            records = series.to_dicts()
+            last = records[-1]
+            prev = records[-2] if len(records) > 1 else None
+            change = None
+            if prev and last["value"] is not None and prev["value"] is not None:
+                change = last["value"] - prev["value"]
+            rows.append(
+                {
+                    "indicator_code": indicator.code,
+                    "name_nl": indicator.name_nl,
+                    "name_en": indicator.name_en,
+                    "unit": indicator.unit,
+                    "value_type": indicator.value_type,
+                    "direction": indicator.direction,
+                    "domain": indicator.domain,
+                    "source_kind": source_kind,
+                    "period_code": last["period_code"],
+                    "value": last["value"],
+                    "suppressed": last["suppressed"],
+                    "previous_period_code": prev["period_code"] if prev else None,
+                    "previous_value": prev["value"] if prev else None,
+                    "previous_suppressed": bool(prev and prev["suppressed"]),
+                    "change": change,
+                    "judgement": _judge(indicator, last["value"], change),
+                    "alert_low": indicator.alert_low,
+                    "alert_high": indicator.alert_high,
+                }
+            )
+    return pl.DataFrame(rows, schema=schema, orient="row").sort(["domain", "indicator_code"])
+
+
+def then_and_now(
+    session: Session, principal: Principal, *, organisation_code: str, on: date
+) -> pl.DataFrame:
+    """The latest two periods of each indicator as known at the end of ``on``, next to the
+    same periods as known now.
+
+    Columns: indicator_code, name_nl, name_en, unit, value_type, source_kind, period_code,
+    value_then, suppressed_then, value_now, suppressed_now, changed."""
+    then = scorecard(session, principal, organisation_code=organisation_code, as_of=end_of_day(on))
+    label = ["indicator_code", "name_nl", "name_en", "unit", "value_type", "source_kind", "domain"]
+    keys = ["indicator_code", "source_kind", "period_code"]
+    known = pl.concat(
+        [
+            then.select(*label, "period_code", pl.col("value").alias("value_then"),
+                        pl.col("suppressed").alias("suppressed_then")),
+            then.filter(pl.col("previous_period_code").is_not_null()).select(
+                *label, pl.col("previous_period_code").alias("period_code"),
+                pl.col("previous_value").alias("value_then"),
+                pl.col("previous_suppressed").alias("suppressed_then"),
+            ),
+        ]
+    )  # fmt: skip
+    now_frames = [
+        scorecard(session, principal, organisation_code=organisation_code, period_code=code)
+        for code in known["period_code"].unique().sort().to_list()
+    ]
+    now_schema = {
+        **{k: pl.String for k in keys},
+        "value_now": pl.Float64,
+        "suppressed_now": pl.Boolean,
+    }
+    now = pl.DataFrame(schema=now_schema)
+    if now_frames:
+        now = (
+            pl.concat(now_frames)
+            .select(
+                *keys,
+                pl.col("value").alias("value_now"),
+                pl.col("suppressed").alias("suppressed_now"),
+            )
+            .unique(subset=keys, keep="first")
+        )
+    differs = (pl.col("value_then") - pl.col("value_now")).abs() > 1e-9
+    either_missing = pl.col("value_then").is_null() != pl.col("value_now").is_null()
+    return (
+        known.join(now, on=keys, how="left")
+        .with_columns(
+            (
+                differs.fill_null(either_missing)
+                | (pl.col("suppressed_then") != pl.col("suppressed_now")).fill_null(False)
+            ).alias("changed")
+        )
+        .sort("domain", "indicator_code", "period_code", descending=[False, False, True])
+        .drop("domain")
+    )
+
+
+def corrections(
+    session: Session,
+    principal: Principal,
+    *,
+    organisation_codes: Sequence[str],
+    since: datetime,
+    until: datetime | None = None,
+) -> pl.DataFrame:
+    """Figures corrected after ``since`` (and up to ``until``): what was stored, what
+    replaced it and when. Small counts of children are withheld on both sides."""
+    org_ids = visible_organisation_ids(session, principal, organisation_codes)
+    old, i, o = AggregateMeasurement, Indicator, Organisation
+    new = AggregateMeasurement.__table__.alias("replacement")
+    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    condition = [old.superseded_at > since, old.organisation_id.in_(org_ids)]
+    if until is not None:
+        condition.append(
+            old.superseded_at <= (until if until.tzinfo else until.replace(tzinfo=UTC))
+        )
+    statement = (
+        select(
+            o.code,
+            i.code,
+            i.value_type,
+            i.counts_children,
+            old.period_code,
+            old.period_start,
+            old.category,
+            old.source_kind,
+            old.value,
+            new.c.value,
+            old.recorded_at,
+            old.superseded_at,
+        )
+        .join(i, i.id == old.indicator_id)
+        .join(o, o.id == old.organisation_id)
+        .outerjoin(new, new.c.id == old.superseded_by_id)
+        .where(and_(*condition))
+        .order_by(old.superseded_at, o.code, i.code, old.period_start)
+    )
+    schema = {
+        "organisation_code": pl.String,
+        "indicator_code": pl.String,
+        "value_type": pl.String,
+        "counts_children": pl.Boolean,
+        "period_code": pl.String,
+        "period_start": pl.Date,
+        "category": pl.String,
+        "source_kind": pl.String,
+        "old_value": pl.Float64,
+        "new_value": pl.Float64,
+        "recorded_at": pl.Datetime("us"),
+        "corrected_at": pl.Datetime("us"),
+    }
+    rows = [tuple(r) for r in session.execute(statement).all()]
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    threshold = get_settings().disclosure_threshold
+    out = []
+    for side in ("old", "new"):
+        mask = pl.col("counts_children") & primary_mask(pl.col(f"{side}_value"), threshold)
+        out += [
+            pl.when(mask).then(None).otherwise(pl.col(f"{side}_value")).alias(f"{side}_value"),
+            mask.fill_null(False).alias(f"{side}_suppressed"),
+        ]
+    return frame.with_columns(out).drop("counts_children")
