@@ -1,0 +1,243 @@
+"""Growth curves: linear mixed model of an outcome over time with child-level random effects.
+
+The model for child *i* at measurement *t* is
+
+.. math:: y_{it} = \\beta_0 + \\beta_1 t + \\beta_2 \\mathrm{exposed}_{it}
+          + \\beta_3 \\mathrm{intensity}_{it} + u_{0i} + u_{1i} t + \\varepsilon_{it}
+
+with a random intercept and slope per child (Laird & Ware, 1982). When children are
+nested in schools or networks the grouping becomes the school/network, with a random
+intercept per school and the child intercepts and slopes as variance components
+(``vc_formula`` in statsmodels' MixedLM), so the three levels are all modelled.
+
+References
+----------
+Laird, N. M., & Ware, J. H. (1982). Random-effects models for longitudinal data.
+*Biometrics*, 38(4), 963-974.
+Singer, J. D., & Willett, J. B. (2003). *Applied Longitudinal Data Analysis*. Oxford UP.
+Bates, D., Mächler, M., Bolker, B., & Walker, S. (2015). Fitting linear mixed-effects
+models using lme4. *Journal of Statistical Software*, 67(1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+import statsmodels.formula.api as smf
+
+from analysis.base import (
+    ModelResult,
+    capture_warnings,
+    ci_text,
+    drop_missing,
+    estimates_frame,
+    fmt,
+    require_clusters,
+    require_columns,
+    require_variation,
+    safe_name,
+    significance_note,
+    to_pandas,
+    unquote,
+    warning_notes,
+)
+from monitor.errors import ModelFitError
+
+MODEL = "growth model"
+
+
+def fit_growth(
+    data: pl.DataFrame,
+    *,
+    outcome: str = "value",
+    time: str = "time",
+    child: str = "child_id",
+    exposure: str | None = None,
+    intensity: str | None = None,
+    covariates: Sequence[str] = (),
+    nest: str | None = None,
+    random_slope: bool = True,
+    reml: bool = True,
+    method: str | Sequence[str] = ("lbfgs",),
+    maxiter: int = 200,
+) -> ModelResult:
+    """Fit a linear mixed growth model (statsmodels ``MixedLM``).
+
+    Parameters
+    ----------
+    data : polars.DataFrame
+        One row per child per measurement (long format).
+    outcome : str
+        Numeric outcome column (e.g. a wellbeing score or a test score).
+    time : str
+        Numeric time or age column (e.g. years since the first wave, age in years).
+    child : str
+        Child pseudonym column; the grouping of repeated measurements.
+    exposure : str, optional
+        Time-varying 0/1 column: whether the child was in the programme at that
+        measurement. Its coefficient is the shift in the outcome while exposed.
+    intensity : str, optional
+        Numeric dose column (hours, contacts) for a dose-response term.
+    covariates : sequence of str
+        Further fixed-effect columns (numeric, or strings treated as categories).
+    nest : str, optional
+        School or network column in which children are nested. Adds a random
+        intercept per ``nest`` and keeps the child intercepts (and slopes) as variance
+        components.
+    random_slope : bool
+        Random slope of ``time`` per child (default) or a random intercept only.
+    reml : bool
+        Restricted maximum likelihood (default) or maximum likelihood.
+    method : str or sequence of str
+        Optimiser(s) passed to ``MixedLM.fit``; ``lbfgs`` is fast on large data.
+    maxiter : int
+        Maximum optimiser iterations.
+
+    Returns
+    -------
+    ModelResult
+        ``estimates`` holds the fixed effects (``Intercept``, ``time``, ...) followed by the
+        variance parameters (terms ending in ``Var``/``Cov``). ``n_children`` is the number
+        of children, ``n_clusters`` the number of ``nest`` groups (if given),
+        ``n_periods`` the number of distinct time values.
+
+    Raises
+    ------
+    ModelFitError
+        Missing columns, fewer than 2 children (or schools), no variation in outcome or
+        time, no child measured more than once when a random slope is asked for.
+    """
+    covariates = list(covariates)
+    require_columns(
+        data, [outcome, time, child, exposure, intensity, nest, *covariates], model=MODEL
+    )
+    frame, notes = drop_missing(
+        data, [outcome, time, child, exposure, intensity, nest, *covariates], model=MODEL
+    )
+    require_variation(frame[outcome], model=MODEL)
+    require_variation(frame[time], model=MODEL, what="time variable")
+    n_children = require_clusters(frame[child], 2, model=MODEL, what="children")
+    n_clusters = None
+    if nest is not None:
+        n_clusters = require_clusters(frame[nest], 2, model=MODEL, what="schools/networks")
+    per_child = frame.group_by(child).len()
+    if random_slope and per_child["len"].max() < 2:
+        raise ModelFitError(
+            f"{MODEL}: every child has a single measurement; a growth curve needs repeated "
+            "measurements (or set random_slope=False)"
+        )
+    if exposure is not None:
+        require_variation(frame[exposure], model=MODEL, what="exposure")
+
+    terms = [safe_name(time)]
+    terms += [safe_name(c) for c in (exposure, intensity) if c is not None]
+    terms += [safe_name(c) for c in covariates]
+    formula = f"{safe_name(outcome)} ~ " + " + ".join(terms)
+    pdf = to_pandas(frame)
+
+    if nest is None:
+        re_formula = f"~{safe_name(time)}" if random_slope else "1"
+        model = smf.mixedlm(formula, pdf, groups=pdf[child], re_formula=re_formula)
+        structure = "random intercept" + (" and slope" if random_slope else "") + " per child"
+    else:
+        vc = {"child": f"0 + C({safe_name(child)})"}
+        if random_slope:
+            vc["child_slope"] = f"0 + C({safe_name(child)}):{safe_name(time)}"
+        model = smf.mixedlm(formula, pdf, groups=pdf[nest], re_formula="1", vc_formula=vc)
+        structure = (
+            f"random intercept per {nest}, child intercepts"
+            + (" and slopes" if random_slope else "")
+            + " as variance components"
+        )
+    with capture_warnings() as caught:
+        fit = model.fit(reml=reml, method=list(_as_list(method)), maxiter=maxiter)
+    notes += warning_notes(caught)
+
+    n_fixed = len(fit.fe_params)
+    ci = fit.conf_int().iloc[:n_fixed]
+    estimates = estimates_frame(fit.fe_params, fit.bse_fe, fit.pvalues.iloc[:n_fixed], ci=ci)
+    variance = _variance_rows(fit, group_label=child if nest is None else nest)
+    estimates = pl.concat([estimates, variance], how="vertical_relaxed")
+
+    sentence = _sentence(
+        estimates, outcome=outcome, time=time, exposure=exposure, intensity=intensity
+    )
+    return ModelResult(
+        method="growth",
+        estimates=estimates,
+        n_obs=int(fit.nobs),
+        converged=bool(fit.converged),
+        sentence=sentence,
+        n_children=n_children,
+        n_clusters=n_clusters,
+        n_periods=frame[time].n_unique(),
+        description=(
+            f"Linear mixed model {formula} with {structure}; "
+            f"{'REML' if reml else 'ML'} estimation (statsmodels MixedLM)."
+        ),
+        notes=tuple(notes),
+        fit=fit,
+    )
+
+
+def _as_list(method: str | Sequence[str]) -> list[str]:
+    return [method] if isinstance(method, str) else list(method)
+
+
+def _variance_rows(fit, *, group_label: str) -> pl.DataFrame:
+    """Random-effect (co)variances and the residual variance as estimate rows."""
+    names, values = [], []
+    cov = fit.cov_re.rename(index={"Group": group_label}, columns={"Group": group_label})
+    for i, a in enumerate(cov.index):
+        for j, b in enumerate(cov.columns):
+            if j > i:
+                continue
+            names.append(f"{a} Var" if i == j else f"{b} x {a} Cov")
+            values.append(float(cov.iloc[i, j]))
+    for name, value in zip(fit.model.exog_vc.names, fit.vcomp, strict=False):
+        names.append(f"{name} Var")
+        values.append(float(value))
+    names.append("Residual Var")
+    values.append(float(fit.scale))
+    nan = [float("nan")] * len(values)
+    return pl.DataFrame(
+        {
+            "term": [unquote(n) for n in names],
+            "estimate": values,
+            "std_error": nan,
+            "ci_low": nan,
+            "ci_high": nan,
+            "p_value": nan,
+        }
+    )
+
+
+def _sentence(
+    estimates: pl.DataFrame,
+    *,
+    outcome: str,
+    time: str,
+    exposure: str | None,
+    intensity: str | None,
+) -> str:
+    rows = {r["term"]: r for r in estimates.to_dicts()}
+    slope = rows[time]
+    text = (
+        f"On average, {outcome} changed by {fmt(slope['estimate'])} per unit of {time} "
+        f"({ci_text(slope['ci_low'], slope['ci_high'])})"
+    )
+    if exposure is not None:
+        e = rows[exposure]
+        direction = "higher" if e["estimate"] > 0 else "lower"
+        text += (
+            f"; while in the programme it was {fmt(abs(e['estimate']))} {direction} "
+            f"({ci_text(e['ci_low'], e['ci_high'])}){significance_note(e['p_value'])}"
+        )
+    if intensity is not None:
+        d = rows[intensity]
+        text += (
+            f"; each extra unit of {intensity} went with a change of {fmt(d['estimate'], 3)} "
+            f"({ci_text(d['ci_low'], d['ci_high'], 3)})"
+        )
+    return text + "."
