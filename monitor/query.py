@@ -9,11 +9,11 @@ Rates are computed here, at query time, from their numerator and denominator ind
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 
 import polars as pl
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import Float, and_, case, cast, false, func, literal, or_, select, union_all
 from sqlmodel import Session
 
 from monitor import audit
@@ -148,6 +148,157 @@ def stored_aggregates(
         .unique(subset=[*SERIES_KEYS, "indicator_code"], keep="last", maintain_order=True)
         .sort(["organisation_code", "period_start", "category"])
     )
+
+
+_POOLED_SCHEMA = {
+    "group": pl.String,
+    "period_code": pl.String,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "source_kind": pl.String,
+    "category": pl.String,
+    "total": pl.Float64,
+    "mean": pl.Float64,
+    "denominator": pl.Float64,
+    "n_organisations": pl.UInt32,
+}
+
+
+def pooled_aggregates(
+    session: Session,
+    *,
+    indicator: Indicator,
+    groups: Mapping[str, Sequence[int]],
+    as_of: datetime | None = None,
+    category: str | None = None,
+) -> pl.DataFrame:
+    """Pooled figures of ``indicator`` for several groups of organisations, summed in the
+    database (no access or disclosure rules: callers apply them to the result).
+
+    The same figures as :func:`monitor.views.pool_figures` pooling the rows of
+    :func:`stored_aggregates` per period and category, without fetching one row per
+    organisation: the latest recorded row per series counts; a total (category "") is
+    added per organisation and period where none was sent (sum of the categories for
+    rates and counts, mean for scores); a rate's numerator cells are joined to the
+    organisation's total denominator for the period.
+
+    ``category``: ``""`` only the totals, a code only the categories (all of them, as
+    secondary suppression needs the whole period), ``None`` everything.
+
+    One row per group, period (code, start, end), source kind and category: ``total`` (sum
+    of the numerators for a rate, of the values otherwise), ``mean`` (mean of the values;
+    null for a rate), ``denominator`` (sum of the denominators; null unless a rate) and
+    ``n_organisations`` contributing."""
+    groups = {g: sorted(set(ids)) for g, ids in groups.items() if ids}
+    if not groups:
+        return pl.DataFrame(schema=_POOLED_SCHEMA)
+    a, i = AggregateMeasurement, Indicator
+    is_rate = indicator.value_type == ValueType.RATE
+    codes = [indicator.numerator_code, indicator.denominator_code] if is_rate else [indicator.code]
+    everyone = sorted({org for ids in groups.values() for org in ids})
+    series = [a.organisation_id, i.code, a.period_code, a.category, a.source_kind]
+    latest_first = func.row_number().over(
+        partition_by=series, order_by=[a.recorded_at.desc(), a.id.desc()]
+    )
+    if is_rate:
+        figure = a.value
+    else:  # a proportion sent as numerator and denominator only
+        figure = case(
+            (
+                and_(a.value.is_(None), a.denominator > 0),
+                cast(a.numerator, Float) / a.denominator * 100,
+            ),
+            else_=a.value,
+        )
+    ranked = (
+        select(
+            a.organisation_id.label("org"),
+            i.code.label("code"),
+            a.period_code,
+            a.period_start,
+            a.period_end,
+            a.category,
+            a.source_kind,
+            figure.label("figure"),
+            latest_first.label("rank"),
+        )
+        .join(i, i.id == a.indicator_id)
+        .where(i.code.in_(codes), _current(a, as_of), a.organisation_id.in_(everyone))
+        .cte("ranked")
+    )
+    latest = select(ranked).where(ranked.c.rank == 1, ranked.c.code == codes[0]).cte("latest")
+    keys = [latest.c.period_code, latest.c.period_start, latest.c.period_end, latest.c.source_kind]
+    cell_columns = [latest.c.org, *keys]
+    parts = []
+    if category is None or category == "":
+        sent = select(*cell_columns, latest.c.category, latest.c.figure).where(
+            latest.c.category == ""
+        )
+        sent_total = latest.alias("sent_total")
+        how = func.avg if indicator.value_type not in (ValueType.RATE, ValueType.COUNT) else None
+        combined = how(latest.c.figure) if how else func.coalesce(func.sum(latest.c.figure), 0.0)
+        derived = (
+            select(*cell_columns, literal("").label("category"), combined.label("figure"))
+            .where(latest.c.category != "")
+            .where(
+                ~select(sent_total.c.org)
+                .where(
+                    sent_total.c.category == "",
+                    sent_total.c.org == latest.c.org,
+                    *[sent_total.c[k.name] == k for k in keys],
+                )
+                .exists()
+            )
+            .group_by(*cell_columns)
+        )
+        parts += [sent, derived]
+    if category is None or category != "":
+        parts.append(
+            select(*cell_columns, latest.c.category, latest.c.figure).where(latest.c.category != "")
+        )
+    cells = union_all(*parts).cte("cells")
+    pooled_keys = [cells.c.period_code, cells.c.period_start, cells.c.period_end]
+    pooled_keys += [cells.c.source_kind, cells.c.category]
+    if is_rate:
+        denominators = (
+            select(ranked.c.org, ranked.c.period_code, ranked.c.figure.label("den"))
+            .where(ranked.c.rank == 1, ranked.c.code == codes[1], ranked.c.category == "")
+            .cte("denominators")
+        )
+        source = cells.join(
+            denominators,
+            and_(
+                denominators.c.org == cells.c.org,
+                denominators.c.period_code == cells.c.period_code,
+            ),
+        )
+        measures = [
+            func.coalesce(func.sum(cells.c.figure), 0.0).label("total"),
+            cast(literal(None), Float).label("mean"),
+            func.coalesce(func.sum(denominators.c.den), 0.0).label("denominator"),
+        ]
+    else:
+        source = cells
+        measures = [
+            func.coalesce(func.sum(cells.c.figure), 0.0).label("total"),
+            func.avg(cells.c.figure).label("mean"),
+            cast(literal(None), Float).label("denominator"),
+        ]
+    per_group = [
+        select(
+            literal(group).label("group"),
+            *pooled_keys,
+            *measures,
+            func.count(cells.c.org.distinct()).label("n_organisations"),
+        )
+        .select_from(source)
+        .where(cells.c.org.in_(ids))
+        .group_by(*pooled_keys)
+        for group, ids in groups.items()
+    ]
+    statement = per_group[0] if len(per_group) == 1 else union_all(*per_group)
+    frame = _frame(session, statement, _POOLED_SCHEMA)
+    return frame.sort(["group", "period_start", "source_kind", "category"])
 
 
 def aggregate_series(
@@ -574,4 +725,13 @@ def participation_extract(
         "intensity": pl.Float64,
         "intensity_unit": pl.String,
     }
-    return _frame(session, statement, schema)
+    frame = _frame(session, statement, schema)
+    audit.record(
+        session,
+        "extract",
+        user_id=principal.user_id,
+        username=principal.username,
+        target="participation",
+        detail={"rows": frame.height, "as_of": as_of},
+    )
+    return frame

@@ -1,0 +1,229 @@
+"""Ingest throughput on PostgreSQL against the physical limit (a bare COPY).
+
+Generates N case rows (default 1,000,000; 100,000 children with a valid BSN each, ten
+monthly observations of two indicators), writes them as Parquet (or CSV), and in one run:
+
+1. ingests the file through :func:`monitor.ingest.ingest_file` into a fresh scratch
+   database (read, validate, pseudonymise, insert children, COPY into the indexed
+   ``case_measurement`` table, commit) and reports rows/s end to end;
+2. COPYs the very same stored rows (pre-serialised CSV) into an unindexed copy of the
+   table with bare psycopg, the physical limit, and reports rows/s and the ratio.
+
+The scratch database is dropped afterwards (``--keep`` keeps it)::
+
+    python benchmarks/ingest.py               # 1,000,000 rows
+    python benchmarks/ingest.py --rows 50000  # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import psycopg
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from monitor import db
+from monitor.catalogue import load_catalogue
+from monitor.ingest import ingest_file
+from monitor.organisations import OrganisationSpec, add_organisation
+
+DEFAULT_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2])
+COLUMNS = (
+    "child_id, indicator_id, reporting_org_id, submission_id, observed_on, end_date, value, "
+    "category, end_reason, source_kind, recorded_at"
+)
+
+
+def valid_bsns(count: int, seed: int = 1) -> np.ndarray:
+    """``count`` distinct random nine-digit numbers passing the elfproef (vectorised)."""
+    rng = np.random.default_rng(seed)
+    found = np.empty(0, dtype=np.int64)
+    while found.size < count:
+        heads = rng.integers(10_000_000, 99_999_999, size=count * 2)
+        digits = (heads[:, None] // 10 ** np.arange(7, -1, -1)) % 10
+        check = (digits * WEIGHTS).sum(axis=1) % 11
+        ok = check < 10
+        found = np.unique(np.concatenate([found, heads[ok] * 10 + check[ok]]))
+    return rng.permutation(found)[:count]
+
+
+def generate(rows: int, path: Path) -> Path:
+    """Write ``rows`` case rows (10 per child) to ``path`` (.parquet or .csv)."""
+    children = max(rows // 10, 1)
+    rng = np.random.default_rng(7)
+    index = np.arange(rows)
+    child = index % children
+    step = index // children  # 0..9: five months x two indicators
+    bsn = valid_bsns(children)[child]
+    months = 1 + step % 5
+    frame = pl.DataFrame(
+        {
+            "bsn": pl.Series(bsn).cast(pl.String).str.zfill(9),
+            "indicator": np.where(step < 5, "CH_ABS", "CH_ABS_UNAUTH"),
+            "date": pl.Series([f"2024-{m:02d}-28" for m in range(1, 6)])[months - 1],
+            "value": rng.integers(0, 100, size=rows).astype(str),
+            "birth_month": pl.Series(
+                [f"{y}-{m:02d}" for y in range(2008, 2018) for m in range(1, 13)]
+            )[child % 120],  # fmt: skip
+            "sex": np.array(["m", "f", "x"])[child % 3],
+            "municipality": "GM0363",
+        }
+    )
+    if path.suffix == ".csv":
+        frame.write_csv(path)
+    else:
+        frame.write_parquet(path)
+    return path
+
+
+def scratch_database(admin_url: str) -> str:
+    """Create an empty database next to ``admin_url``'s; returns its URL."""
+    name = f"bench_ingest_{os.getpid()}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(admin_url: str, url: str) -> None:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def prepare(url: str) -> None:
+    engine = create_engine(url)
+    db.upgrade(engine)
+    with Session(engine) as session:
+        load_catalogue(session)
+        add_organisation(session, OrganisationSpec("GM0363", "Amsterdam", "municipality"))
+        add_organisation(
+            session,
+            OrganisationSpec("SCH-01", "School", "school", municipality="GM0363", brin="12AB"),
+        )
+        session.commit()
+    engine.dispose()
+
+
+FOREIGN_KEYS = (
+    ("child_id", "child"),
+    ("indicator_id", "indicator"),
+    ("reporting_org_id", "organisation"),
+    ("submission_id", "submission"),
+    ("superseded_by_id", "case_measurement"),
+)
+
+
+def copy_limits(url: str, constrained: bool) -> tuple[int, float, float | None]:
+    """COPY the stored rows again (pre-serialised CSV) into (a) an unindexed copy of the
+    table: the physical limit, and (b) a copy with the same indexes and foreign keys: the
+    limit for this schema. Returns (rows, seconds a, seconds b or None)."""
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as conn:
+        buffer = io.BytesIO()
+        with conn.cursor().copy(f"COPY case_measurement ({COLUMNS}) TO STDOUT (FORMAT csv)") as cp:
+            for block in cp:
+                buffer.write(block)
+        data = buffer.getvalue()
+        conn.commit()
+
+        def timed_copy(table: str, setup: list[str]) -> float:
+            for statement in setup:
+                conn.execute(statement)
+            conn.commit()
+            started = time.perf_counter()
+            sql = f"COPY {table} ({COLUMNS}) FROM STDIN (FORMAT csv)"
+            with conn.cursor() as cursor, cursor.copy(sql) as cp:
+                for start in range(0, len(data), 1 << 22):
+                    cp.write(data[start : start + (1 << 22)])
+            conn.commit()
+            return time.perf_counter() - started
+
+        bare = timed_copy(
+            "bare_copy", ["CREATE TABLE bare_copy (LIKE case_measurement INCLUDING DEFAULTS)"]
+        )
+        full = None
+        if constrained:
+            setup = ["CREATE TABLE full_copy (LIKE case_measurement INCLUDING ALL)"]
+            setup += [
+                f"ALTER TABLE full_copy ADD FOREIGN KEY ({column}) REFERENCES {target} (id)"
+                for column, target in FOREIGN_KEYS
+            ]
+            full = timed_copy("full_copy", setup)
+        return data.count(b"\n"), bare, full
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    parser.add_argument("--url", default=DEFAULT_URL, help="PostgreSQL URL for CREATE DATABASE")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--no-constrained", action="store_true", help="skip the COPY into an indexed copy"
+    )
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        path = generate(args.rows, Path(tmp) / f"cases.{args.format}")
+        size = path.stat().st_size / 1e6
+        print(f"generated {args.rows:,} rows ({size:.1f} MB {args.format}) "
+              f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        url = scratch_database(args.url)
+        try:
+            prepare(url)
+            os.environ["DATABASE_URL"] = url
+            engine = create_engine(url)
+            first_chunk: list[float] = []
+            with Session(engine) as session:
+                started = time.perf_counter()
+                report = ingest_file(
+                    session,
+                    path,
+                    organisation_code="SCH-01",
+                    progress=lambda d, t: first_chunk.append(time.perf_counter()),
+                )
+                ours = time.perf_counter() - started
+            engine.dispose()
+            if report.status != "accepted":
+                print(report.summary(), *[p.as_text() for p in report.problems[:10]], sep="\n")
+                return 1
+            copied, bare, full = copy_limits(url, not args.no_constrained)
+            assert copied == args.rows, (copied, args.rows)
+        finally:
+            if not args.keep:
+                drop_database(args.url, url)
+    ours_rate, bare_rate = args.rows / ours, args.rows / bare
+    print(f"ingest_file:  {args.rows:,} rows in {ours:.2f} s = {ours_rate:,.0f} rows/s "
+          f"(validation + pseudonyms + children before first COPY chunk: "
+          f"{first_chunk[0] - started:.2f} s)")  # fmt: skip
+    print(f"bare COPY:    {copied:,} rows in {bare:.2f} s = {bare_rate:,.0f} rows/s "
+          "(pre-serialised CSV into an unindexed table)")  # fmt: skip
+    print(f"ratio:        {ours_rate / bare_rate:.2f} (target >= 0.5)")
+    if full is not None:
+        full_rate = args.rows / full
+        print(f"COPY into a copy of case_measurement with its indexes and foreign keys: "
+              f"{full:.2f} s = {full_rate:,.0f} rows/s; ratio ours / that: "
+              f"{ours_rate / full_rate:.2f}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

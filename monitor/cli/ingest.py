@@ -1,0 +1,112 @@
+"""``monitor ingest`` and ``monitor template``: submit a partner's file; write a template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlmodel import select
+
+from monitor.cli.common import console, err_console, open_session, print_problems, require_file
+from monitor.errors import NotFoundError, ValidationFailed
+from monitor.ingest import ingest_file
+from monitor.ingest.templates import write_template
+from schema import User
+from schema.base import SubmissionStatus
+
+
+def ingest(
+    path: Path = typer.Argument(..., help="CSV, XLSX, Parquet or DHIS2 JSON file."),
+    org: str = typer.Option(..., "--org", help="Code of the organisation sending the file."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate only; store nothing."),
+    accept_valid: bool = typer.Option(
+        False, "--accept-valid", help="Store the valid rows even when some rows are rejected."
+    ),
+    shape: str = typer.Option(
+        None, "--shape", help="case, aggregate or dhis2 (default: detected from the header)."
+    ),
+    rejects: Path = typer.Option(
+        None, "--rejects", help="Where to write the problems (default: FILE.rejects.csv)."
+    ),
+    user: str = typer.Option(None, "--user", help="Username recorded as the submitter."),
+    dhis2_map: Path = typer.Option(
+        None, "--dhis2-map", help="DHIS2 mapping YAML (default: the shipped mapping)."
+    ),
+) -> None:
+    """Validate and store a file; all or nothing unless --accept-valid. Every bad row is
+    reported (row, column, value, reason) on screen and in a rejects CSV."""
+    require_file(path)
+    with open_session() as session:
+        user_id = None
+        if user:
+            found = session.exec(select(User).where(User.username == user)).first()
+            if found is None:
+                raise NotFoundError(f"user {user!r} does not exist")
+            user_id = found.id
+        columns = [
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        ]
+        with Progress(*columns, console=err_console, transient=True) as bar:
+            task = bar.add_task(f"storing {path.name}", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            report = ingest_file(
+                session,
+                path,
+                organisation_code=org,
+                user_id=user_id,
+                channel="cli",
+                shape=shape,
+                accept_valid=accept_valid,
+                dry_run=dry_run,
+                progress=progress,
+                dhis2_map=dhis2_map,
+            )
+    console.print(f"[bold]{path.name}[/]: {report.status}")
+    if report.message:
+        console.print(report.message)
+    console.print(
+        f"  rows read:        {report.rows_read}\n"
+        f"  rows accepted:    {report.rows_accepted}\n"
+        f"  rows rejected:    {report.rows_rejected}\n"
+        f"  rows superseded:  {report.rows_superseded}\n"
+        f"  rows unchanged:   {report.rows_unchanged}\n"
+        f"  time taken:       {report.seconds:.1f} s"
+    )
+    if report.problems or report.warnings:
+        if report.problems:
+            err_console.print(f"[bold red]{len(report.problems)} problem(s):[/]")
+            print_problems(report.problems, to=err_console)
+        if report.warnings:
+            console.print(f"[yellow]{len(report.warnings)} warning(s) (stored anyway):[/]")
+            print_problems(report.warnings)
+        target = rejects or path.with_name(path.name + ".rejects.csv")
+        report.rejects_csv(target)
+        console.print(f"problems and warnings written to {target}")
+    if report.status == SubmissionStatus.REJECTED.value:
+        raise typer.Exit(ValidationFailed.exit_code)
+
+
+def template(
+    shape: str = typer.Argument(..., help="case or aggregate."),
+    out: Path = typer.Option(..., "--out", help="FILE.xlsx or FILE.csv"),
+) -> None:
+    """Write a documented template: columns with an example row, the indicators and the
+    category lists (XLSX: three sheets; CSV: FILE.csv plus FILE.indicators.csv and
+    FILE.categories.csv)."""
+    with open_session() as session:
+        written = write_template(session, shape, out)
+    for path in written:
+        console.print(f"written {path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``ingest`` and ``template`` commands."""
+    app.command("ingest")(ingest)
+    app.command("template")(template)

@@ -1,0 +1,120 @@
+"""What validation needs from the database, loaded once per batch as small polars frames:
+the catalogue (all versions), category lists, organisations and network memberships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+from sqlalchemy import select
+from sqlmodel import Session
+
+from monitor.organisations import get_organisation
+from schema import Indicator, IndicatorCategory, NetworkMembership, Organisation
+
+_INDICATOR_SCHEMA = {
+    "i_id": pl.Int64,
+    "indicator": pl.String,
+    "i_version": pl.Int64,
+    "i_level": pl.String,
+    "i_value_type": pl.String,
+    "i_min": pl.Float64,
+    "i_max": pl.Float64,
+    "i_period_type": pl.String,
+    "i_source_kind": pl.String,
+    "i_category_set": pl.String,
+    "i_end_category_set": pl.String,
+    "i_numerator": pl.String,
+    "i_denominator": pl.String,
+    "i_valid_from": pl.Date,
+    "i_retired_on": pl.Date,
+}
+
+
+@dataclass
+class Context:
+    """Reference data for validating one batch from one reporting organisation."""
+
+    org_id: int
+    org_code: str
+    org_kind: str
+    indicators: pl.DataFrame
+    categories: pl.DataFrame
+    organisations: pl.DataFrame
+    memberships: pl.DataFrame
+    today: date
+
+    def indicator_codes(self) -> pl.Series:
+        """Distinct indicator codes in the catalogue."""
+        return self.indicators["indicator"].unique()
+
+
+def _frame(rows: list, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+
+
+def load_context(session: Session, organisation_code: str, today: date | None = None) -> Context:
+    """Load the reference data; NotFoundError when the reporting organisation is unknown."""
+    org = get_organisation(session, organisation_code)
+    indicators = _frame(
+        session.execute(
+            select(
+                Indicator.id,
+                Indicator.code,
+                Indicator.version,
+                Indicator.level,
+                Indicator.value_type,
+                Indicator.min_value,
+                Indicator.max_value,
+                Indicator.period_type,
+                Indicator.source_kind,
+                Indicator.category_set,
+                Indicator.end_category_set,
+                Indicator.numerator_code,
+                Indicator.denominator_code,
+                Indicator.valid_from,
+                Indicator.retired_on,
+            )
+        ).all(),
+        _INDICATOR_SCHEMA,
+    )
+    categories = _frame(
+        session.execute(select(IndicatorCategory.category_set, IndicatorCategory.code)).all(),
+        {"category_set": pl.String, "code": pl.String},
+    )
+    organisations = _frame(
+        session.execute(
+            select(
+                Organisation.id, Organisation.code, Organisation.kind, Organisation.municipality_id
+            )
+        ).all(),
+        {"o_id": pl.Int64, "o_code": pl.String, "o_kind": pl.String, "o_municipality_id": pl.Int64},
+    )
+    memberships = _frame(
+        session.execute(
+            select(
+                NetworkMembership.network_id,
+                NetworkMembership.member_id,
+                NetworkMembership.valid_from,
+                NetworkMembership.valid_to,
+            )
+        ).all(),
+        {
+            "m_network_id": pl.Int64,
+            "m_member_id": pl.Int64,
+            "m_from": pl.Date,
+            "m_to": pl.Date,
+        },
+    )
+    assert org.id is not None
+    return Context(
+        org_id=org.id,
+        org_code=org.code,
+        org_kind=org.kind,
+        indicators=indicators,
+        categories=categories,
+        organisations=organisations,
+        memberships=memberships,
+        today=today or date.today(),
+    )

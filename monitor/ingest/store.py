@@ -1,0 +1,340 @@
+"""Bulk, atomic writes of validated rows, with corrections by supersession.
+
+Measurement rows never go through the ORM: SQLite gets SQLAlchemy Core ``insert()``
+executemany, PostgreSQL gets psycopg 3 ``COPY ... FROM STDIN`` on the session's own
+connection, so everything happens inside the caller's one transaction.
+
+A correction never overwrites. For each incoming row the *current* stored row with the same
+key (e.g. child, reporting organisation, indicator, category, date, source kind) is looked
+up in bulk (a temporary key table joined to the measurements):
+
+* same values: the incoming row is *unchanged* and not stored again;
+* different values: the old row gets ``superseded_at = now`` and ``superseded_by_id`` =
+  the new row, which is inserted with ``recorded_at = now``.
+
+So the figures "as of" a moment ``t`` are the rows with ``recorded_at <= t`` and
+(``superseded_at`` null or ``> t``): see :func:`current_filter`.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Date,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from schema import AggregateMeasurement, CaseMeasurement, Child, Participation
+
+Progress = Callable[[int], None]
+CHUNK = 50_000
+_SQLITE_IN = 900
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How rows of one table are keyed and compared for supersession."""
+
+    table: Table
+    key: tuple[str, ...]
+    compare: tuple[str, ...]
+    columns: tuple[str, ...]
+
+
+CASE = TableSpec(
+    CaseMeasurement.__table__,  # type: ignore[attr-defined]
+    key=("child_id", "reporting_org_id", "indicator_id", "category", "observed_on", "source_kind"),
+    compare=("value", "end_date", "end_reason"),
+    columns=(
+        "child_id",
+        "indicator_id",
+        "reporting_org_id",
+        "submission_id",
+        "observed_on",
+        "end_date",
+        "value",
+        "category",
+        "end_reason",
+        "source_kind",
+        "recorded_at",
+    ),
+)
+PARTICIPATION = TableSpec(
+    Participation.__table__,  # type: ignore[attr-defined]
+    key=("child_id", "network_id", "reporting_org_id", "valid_from"),
+    compare=("valid_to", "intensity"),
+    columns=(
+        "child_id",
+        "network_id",
+        "reporting_org_id",
+        "submission_id",
+        "valid_from",
+        "valid_to",
+        "intensity",
+        "intensity_unit",
+        "recorded_at",
+    ),
+)
+AGGREGATE = TableSpec(
+    AggregateMeasurement.__table__,  # type: ignore[attr-defined]
+    key=(
+        "organisation_id",
+        "indicator_id",
+        "category",
+        "period_start",
+        "period_end",
+        "source_kind",
+        "reporting_org_id",
+    ),
+    compare=("value", "numerator", "denominator"),
+    columns=(
+        "organisation_id",
+        "indicator_id",
+        "reporting_org_id",
+        "submission_id",
+        "period_code",
+        "period_start",
+        "period_end",
+        "category",
+        "value",
+        "numerator",
+        "denominator",
+        "source_kind",
+        "recorded_at",
+    ),
+)
+
+
+@dataclass
+class StoreCounts:
+    """What one table write did."""
+
+    inserted: int = 0
+    superseded: int = 0
+    unchanged: int = 0
+
+
+def current_filter(table: Table, as_of: datetime | None = None) -> ColumnElement[bool]:
+    """Rows current now (``as_of`` None) or as they were known at ``as_of``."""
+    if as_of is None:
+        return table.c.superseded_at.is_(None)
+    return and_(
+        table.c.recorded_at <= as_of,
+        or_(table.c.superseded_at.is_(None), table.c.superseded_at > as_of),
+    )
+
+
+def is_postgres(connection: Connection) -> bool:
+    """True on PostgreSQL (COPY path), False on SQLite (Core executemany path)."""
+    return connection.dialect.name == "postgresql"
+
+
+def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def copy_frame(connection: Connection, table: str, frame: pl.DataFrame) -> None:
+    """PostgreSQL: ``COPY table (columns) FROM STDIN`` with CSV text written by polars.
+
+    Uses the psycopg connection under the session, so it is part of the open transaction.
+    Empty strings are written quoted (stored as ''), nulls unquoted (stored as NULL)."""
+    raw = connection.connection.driver_connection
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%:z")
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN (FORMAT csv)') as copy,
+    ):
+        copy.write(buffer.getvalue())
+
+
+def write_rows(
+    connection: Connection,
+    table: Table,
+    frame: pl.DataFrame,
+    progress: Progress | None = None,
+) -> None:
+    """Insert ``frame`` (columns named as the table's) in chunks, reporting progress."""
+    done = 0
+    for start in range(0, frame.height, CHUNK):
+        chunk = frame.slice(start, CHUNK)
+        if is_postgres(connection):
+            copy_frame(connection, table.name, chunk)
+        else:
+            connection.execute(insert(table), chunk.to_dicts())
+        done += chunk.height
+        if progress:
+            progress(done)
+
+
+def lookup_children(session: Session, pseudonyms: list[str]) -> dict[str, int]:
+    """Child ids of the pseudonyms already stored, in bulk."""
+    connection = session.connection()
+    table = Child.__table__  # type: ignore[attr-defined]
+    found: dict[str, int] = {}
+    if is_postgres(connection):
+        # one array parameter instead of thousands of bound values
+        query = text("SELECT pseudonym, id FROM child WHERE pseudonym = ANY(:pseudonyms)")
+        for chunk in _chunks(pseudonyms, 200_000):
+            found.update({p: i for p, i in connection.execute(query, {"pseudonyms": list(chunk)})})
+        return found
+    for chunk in _chunks(pseudonyms, _SQLITE_IN):
+        query = select(table.c.pseudonym, table.c.id).where(table.c.pseudonym.in_(list(chunk)))
+        found.update({p: i for p, i in connection.execute(query)})
+    return found
+
+
+def insert_children(session: Session, children: pl.DataFrame, now: datetime) -> dict[str, int]:
+    """Insert new children (pseudonym, birth_month, sex, municipality_id); returns their ids."""
+    if children.height == 0:
+        return {}
+    connection = session.connection()
+    frame = children.select("pseudonym", "birth_month", "sex", "municipality_id").with_columns(
+        first_seen_at=pl.lit(now, dtype=pl.Datetime("us", "UTC"))
+    )
+    write_rows(connection, Child.__table__, frame)  # type: ignore[attr-defined]
+    return lookup_children(session, frame["pseudonym"].to_list())
+
+
+_TEMP_TYPES = {pl.Int64: Integer, pl.Date: Date, pl.String: String, pl.Float64: Float}
+_temp_names = itertools.count()
+
+
+def _existing_current(connection: Connection, spec: TableSpec, keys: pl.DataFrame) -> pl.DataFrame:
+    """Current stored rows whose key matches a row of ``keys`` (via a temporary key table)."""
+    table = spec.table
+    empty = pl.DataFrame(
+        schema={**keys.schema, "_old_id": pl.Int64, **{f"_old_{c}": pl.Null for c in spec.compare}}
+    )
+    bounds = [
+        table.c[c].between(keys[c].min(), keys[c].max())
+        for c in spec.key
+        if keys.schema[c] != pl.String
+    ]
+    probe = select(table.c.id).where(table.c.superseded_at.is_(None), *bounds).limit(1)
+    if connection.execute(probe).first() is None:
+        return empty  # nothing stored in range: a first load needs no key table
+    name = f"_ingest_keys_{next(_temp_names)}"
+    temp = Table(
+        name,
+        MetaData(),
+        *[Column(c, _TEMP_TYPES[keys.schema[c]]()) for c in spec.key],
+        prefixes=["TEMPORARY"],
+    )
+    temp.create(connection)
+    try:
+        write_rows(connection, temp, keys)
+        joined = (
+            select(
+                *[temp.c[c] for c in spec.key],
+                table.c.id.label("_old_id"),
+                *[table.c[c].label(f"_old_{c}") for c in spec.compare],
+            )
+            .select_from(temp)
+            .join(table, and_(*[table.c[c] == temp.c[c] for c in spec.key]))
+            .where(table.c.superseded_at.is_(None))
+        )
+        rows = connection.execute(joined).all()
+    finally:
+        temp.drop(connection)
+    if not rows:
+        return empty
+    names = [*spec.key, "_old_id", *[f"_old_{c}" for c in spec.compare]]
+    found = pl.DataFrame(
+        [tuple(r) for r in rows], schema=names, orient="row", infer_schema_length=None
+    )
+    return found.with_columns([pl.col(c).cast(keys.schema[c]) for c in spec.key])
+
+
+def store_table(
+    session: Session,
+    spec: TableSpec,
+    rows: pl.DataFrame,
+    *,
+    now: datetime,
+    progress: Progress | None = None,
+) -> StoreCounts:
+    """Write validated ``rows`` (table column names) with supersession; returns the counts."""
+    connection = session.connection()
+    counts = StoreCounts()
+    if rows.height == 0:
+        return counts
+    existing = _existing_current(connection, spec, rows.select(spec.key))
+    merged = rows.join(existing, on=list(spec.key), how="left", nulls_equal=True)
+    same = pl.all_horizontal(
+        [pl.col(c).eq_missing(pl.col(f"_old_{c}").cast(rows.schema[c])) for c in spec.compare]
+    )
+    merged = merged.with_columns(
+        _unchanged=pl.col("_old_id").is_not_null() & same,
+        _supersedes=pl.col("_old_id").is_not_null() & ~same,
+    )
+    counts.unchanged = int(merged["_unchanged"].sum())
+    old_ids = merged.filter("_supersedes")["_old_id"].to_list()
+    counts.superseded = len(old_ids)
+    table = spec.table
+    for chunk in _chunks(old_ids, _SQLITE_IN):
+        connection.execute(
+            update(table).where(table.c.id.in_(list(chunk))).values(superseded_at=now)
+        )
+    new = merged.filter(~pl.col("_unchanged")).with_columns(
+        recorded_at=pl.lit(now, dtype=pl.Datetime("us", "UTC"))
+    )
+    write_rows(connection, table, new.select(spec.columns), progress)
+    counts.inserted = new.height
+    if old_ids:
+        _link_superseded(connection, spec, merged.filter("_supersedes"), rows["submission_id"][0])
+    return counts
+
+
+def _link_superseded(
+    connection: Connection, spec: TableSpec, superseding: pl.DataFrame, submission_id: int
+) -> None:
+    """Set ``superseded_by_id`` of each replaced row to the id of the row replacing it."""
+    table = spec.table
+    stored = connection.execute(
+        select(table.c.id, *[table.c[c] for c in spec.key]).where(
+            table.c.submission_id == submission_id
+        )
+    ).all()
+    new_ids = pl.DataFrame(
+        [tuple(r) for r in stored],
+        schema=["_new_id", *spec.key],
+        orient="row",
+        infer_schema_length=None,
+    ).with_columns([pl.col(c).cast(superseding.schema[c]) for c in spec.key])
+    pairs = superseding.select(*spec.key, "_old_id").join(new_ids, on=list(spec.key), how="inner")
+    connection.execute(
+        update(table)
+        .where(table.c.id == bindparam("old"))
+        .values(superseded_by_id=bindparam("new")),
+        [{"old": o, "new": n} for o, n in pairs.select("_old_id", "_new_id").iter_rows()],
+    )
+
+
+def count_rows(session: Session, table: Table) -> int:
+    """Number of rows in ``table`` (used by tests and the benchmark)."""
+    return int(session.connection().execute(select(func.count()).select_from(table)).scalar_one())

@@ -1,0 +1,155 @@
+"""Recording a batch: its Submission row and AuditEntry lines.
+
+A batch that stores rows records them in the same transaction as the rows; a batch that
+stores nothing (rejected, duplicate, dry run) is recorded on its own after a rollback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from monitor.errors import RowProblem
+from monitor.ingest.context import Context
+from monitor.ingest.report import IngestReport
+from monitor.pseudonym import mask_bsn, scrub
+from schema import AuditEntry, Submission, User, utcnow
+from schema.base import SubmissionStatus
+
+log = logging.getLogger("monitor.ingest")
+_MASK_COLUMNS = {"bsn", "child_ref"}
+
+
+@dataclass
+class Batch:
+    """Who sent what, when: everything about one submission except its rows."""
+
+    ctx: Context
+    file_name: str
+    checksum: str
+    user_id: int | None
+    channel: str
+    shape: str = "unknown"
+    received_at: datetime = field(default_factory=utcnow)
+    started: float = field(default_factory=time.perf_counter)
+
+    def report(self, status: SubmissionStatus, **counts: object) -> IngestReport:
+        """An empty report for this batch."""
+        return IngestReport(
+            None, status.value, self.file_name, self.ctx.org_code, self.shape, self.checksum,
+            **counts,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+
+def safe(problem: RowProblem) -> RowProblem:
+    """Never let an identifier through: mask bsn/child_ref values and any 9-digit number,
+    also inside a reason (a reader's error message may quote a line of the file)."""
+    value = problem.value
+    if value and problem.column in _MASK_COLUMNS and not value.startswith("*"):
+        value = mask_bsn(value)
+    value = scrub(value) if value else value
+    return RowProblem(
+        problem.file, problem.row, problem.column, value, scrub(problem.reason), problem.severity
+    )
+
+
+def new_submission(batch: Batch, report: IngestReport) -> Submission:
+    """The Submission row of a batch."""
+    submission = Submission(
+        organisation_id=batch.ctx.org_id,
+        user_id=batch.user_id,
+        channel=batch.channel,
+        shape=batch.shape,
+        file_name=batch.file_name[:255],
+        checksum=batch.checksum,
+        received_at=batch.received_at,
+        status=report.status,
+    )
+    fill(submission, report)
+    return submission
+
+
+def fill(submission: Submission, report: IngestReport) -> None:
+    """Copy the report's outcome onto the Submission row."""
+    submission.rows_read = report.rows_read
+    submission.rows_accepted = report.rows_accepted
+    submission.rows_rejected = report.rows_rejected
+    submission.rows_superseded = report.rows_superseded
+    submission.rows_unchanged = report.rows_unchanged
+    submission.status = report.status
+    submission.finished_at = utcnow()
+    shown = [p.as_text() for p in report.problems[:20]]
+    more = len(report.problems) - len(shown)
+    tail = [f"... and {more} more problem(s)"] if more > 0 else []
+    submission.message = "\n".join([report.message, *shown, *tail]).strip()
+
+
+def audit(session: Session, batch: Batch, report: IngestReport) -> None:
+    """Audit lines: ``submission`` always, ``correction`` when rows were superseded."""
+    username = ""
+    if batch.user_id is not None:
+        user = session.get(User, batch.user_id)
+        username = user.username if user else ""
+    detail = {k: v for k, v in report.as_dict().items() if k not in ("problems", "warnings")}
+    detail["problems"] = len(report.problems)
+    detail["warnings"] = len(report.warnings)
+    entries: list[tuple[str, dict[str, object]]] = [("submission", detail)]
+    if report.rows_superseded:
+        correction = {
+            "submission_id": report.submission_id,
+            "rows_superseded": report.rows_superseded,
+        }
+        entries.append(("correction", correction))
+    for action, payload in entries:
+        session.add(
+            AuditEntry(
+                user_id=batch.user_id,
+                username=username,
+                action=action,
+                organisation_id=batch.ctx.org_id,
+                target=f"submission {report.submission_id}: {batch.file_name}"[:255],
+                detail=json.dumps(payload, sort_keys=True),
+            )
+        )
+
+
+def record(session: Session, batch: Batch, report: IngestReport) -> IngestReport:
+    """Record a batch that stores no rows (rolled back first), in a commit of its own."""
+    session.rollback()
+    report.seconds = time.perf_counter() - batch.started
+    submission = new_submission(batch, report)
+    session.add(submission)
+    session.flush()
+    report.submission_id = submission.id
+    audit(session, batch, report)
+    session.commit()
+    log.info("ingest %s", report.summary())
+    return report
+
+
+def reject(
+    session: Session,
+    batch: Batch,
+    rows_read: int,
+    problems: list[RowProblem],
+    warnings: list[RowProblem] | None = None,
+) -> IngestReport:
+    """Record a rejected batch; ``rows_rejected`` counts the rows with problems (all rows
+    when the problem concerns the whole file)."""
+    problems = [safe(p) for p in problems]
+    bad_rows = {p.row for p in problems if p.row is not None and p.row > 1}
+    file_level = any(p.row is None or p.row == 1 for p in problems)
+    report = batch.report(
+        SubmissionStatus.REJECTED,
+        rows_read=rows_read,
+        rows_rejected=rows_read if file_level else len(bad_rows),
+        problems=problems,
+        warnings=warnings or [],
+        message=f"nothing stored: {len(problems)} problem(s) in {len(bad_rows)} row(s)",
+    )
+    return record(session, batch, report)
