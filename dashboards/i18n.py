@@ -142,6 +142,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Not shown: {groups} (too few organisations to keep each one unrecognisable).",
     ),
     "withheld_points": ("Onderdrukt (< {t}): {cells}.", "Withheld (< {t}): {cells}."),
+    "n_periods": ("{n} perioden", "{n} periods"),
     "time_axis": ("Periode", "Period"),
     "referrals_lead": (
         "Verwijzingen en jeugdhulpgebruik zijn tweezijdig: minder is niet vanzelf beter. "

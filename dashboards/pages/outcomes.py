@@ -94,6 +94,9 @@ def distribution_figure(cells: pl.DataFrame, breakdown: str, title: str, unit: s
             )
         )  # fmt: skip
     figure.update_layout(boxmode="group")
+    if breakdown == "age_group":  # youngest first, not in text order ("12-17" < "4-11")
+        order = sorted(set(shown[breakdown].to_list()), key=lambda g: int(g.split("-")[0]))
+        figure.update_xaxes(categoryorder="array", categoryarray=order)
     return style(figure, title=title, x_title=i18n.t(breakdown), y_title=unit)
 
 

@@ -51,14 +51,19 @@ def layout(**_query: str) -> html.Div:
 
 
 def _withheld_note(frame: pl.DataFrame, labels: dict[str, str]) -> str:
+    """Name the withheld points per referrer, compactly: one period by name, more by count."""
     cells = frame.filter(pl.col("suppressed"))
     if cells.is_empty():
         return ""
-    listed = ", ".join(
-        f"{labels.get(r['category'], i18n.t('total'))} {i18n.period_label(r['period_code'])}"
-        for r in cells.to_dicts()
-    )
-    return i18n.t("withheld_points", t=i18n.threshold(), cells=listed)
+    parts = []
+    for category, group in cells.group_by("category", maintain_order=True):
+        label = labels.get(category[0], i18n.t("total"))
+        periods = group["period_code"].to_list()
+        if len(periods) == 1:
+            parts.append(f"{label} {i18n.period_label(periods[0])}")
+        else:
+            parts.append(f"{label} ({i18n.t('n_periods', n=len(periods))})")
+    return i18n.t("withheld_points", t=i18n.threshold(), cells=", ".join(parts))
 
 
 def rate_figure(frame: pl.DataFrame, labels: dict[str, str], band, unit: str) -> go.Figure:  # noqa: ANN001

@@ -59,17 +59,18 @@ def _print_progress(*args: object) -> None:
 
 
 def demo_logins(truth: dict, data_dir: Path) -> list[DemoLogin]:
-    """The demo accounts, scoped to one story in the generated panel: the network whose
-    programme started earliest, its municipality and one of its member schools."""
+    """The demo accounts, scoped to one story in the generated panel: the largest network
+    that started the programme (so fewer cells fall under the disclosure threshold), its
+    municipality and one of its member schools."""
     import polars as pl
 
     organisations = pl.read_csv(data_dir / "organisations.csv", infer_schema=False)
     memberships = pl.read_csv(data_dir / "memberships.csv", infer_schema=False)
     starts = truth.get("programme_starts") or {}
-    if starts:
-        network = min(starts, key=lambda code: (starts[code], code))
-    else:
-        network = organisations.filter(pl.col("kind") == "network")["code"][0]
+    networks = organisations.filter(pl.col("kind") == "network")
+    treated = networks.filter(pl.col("code").is_in(sorted(starts))) if starts else networks
+    sizes = treated.with_columns(pl.col("population_0_17").cast(pl.Int64, strict=False))
+    network = sizes.sort(["population_0_17", "code"], descending=[True, False])["code"][0]
     municipality = organisations.filter(pl.col("code") == network)["municipality"][0]
     members = set(memberships.filter(pl.col("network") == network)["member"])
     schools = organisations.filter(
@@ -166,7 +167,8 @@ def demo(
         engine.dispose()
         for suffix in ("", "-wal", "-shm"):
             Path(engine.url.database + suffix).unlink(missing_ok=True)
-    logins = _existing_demo(engine)
+    upgrade(engine)  # an existing demo database from an older release is migrated first
+    logins = _existing_demo(engine, data_dir)
     if logins is None:
         console.print(f"setting up the demo in {safe_url(str(engine.url))}")
         logins = build_demo(engine, data_dir)
@@ -178,12 +180,12 @@ def demo(
         scope = f" for {login.organisation}" if login.organisation else ""
         console.print(f"  {login.username:<12} {login.role}{scope} — {login.purpose}")
     if serve:
-        from monitor.cli.serve import run_server
+        from monitor.cli.serve import serve as serve_web_app
 
-        run_server(host=host, port=port)
+        serve_web_app(host=host, port=port)
 
 
-def _existing_demo(engine) -> list[DemoLogin] | None:  # noqa: ANN001
+def _existing_demo(engine, data_dir: Path) -> list[DemoLogin] | None:  # noqa: ANN001
     """The demo logins if the database already holds a demo, else None."""
     from sqlalchemy import inspect
 
@@ -195,7 +197,6 @@ def _existing_demo(engine) -> list[DemoLogin] | None:  # noqa: ANN001
         users = session.exec(select(User).where(User.username == "beheerder")).first()
         if users is None:
             return None
-    data_dir = Path("demo_data")
     truth_path = data_dir / "truth.json"
     if not truth_path.exists():
         return [DemoLogin("beheerder", "admin", None, "beheer")]
