@@ -103,6 +103,13 @@ class Principal:
             return bool(allowed)
         return organisation_id in allowed
 
+    def allows_code(self, session: Session, organisation_code: str) -> bool:
+        """Whether the principal may view the organisation with this code."""
+        org = session.exec(
+            select(Organisation).where(Organisation.code == organisation_code)
+        ).first()
+        return org is not None and self.allows(Action.VIEW, org.id)
+
     def require(self, action: Action, organisation_id: int | None = None, what: str = "") -> None:
         """Raise :class:`AccessDeniedError` unless :meth:`allows`."""
         if not self.allows(action, organisation_id):
