@@ -1,0 +1,55 @@
+"""The REST API: ``create_api()`` builds the FastAPI app, every route under ``/api``.
+
+Authentication is a bearer token (``POST /api/token`` or ``monitor user token``); what a
+caller may see or do is decided by :mod:`monitor.policy`, the figures come from
+:mod:`monitor.query`, submissions go through :mod:`monitor.ingest`. Errors are JSON with a
+clear message (:mod:`monitor.api.errors`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from monitor.api import errors
+from monitor.api.limits import DEFAULT_MAX_UPLOAD_BYTES, BodyLimitMiddleware
+from monitor.api.routes import ROUTERS
+
+API_PREFIX = "/api"
+
+
+def max_upload_bytes_from_env() -> int:
+    """``MAX_UPLOAD_MB`` from the environment (default 50 MB)."""
+    raw = os.environ.get("MAX_UPLOAD_MB", "").strip()
+    if not raw:
+        return DEFAULT_MAX_UPLOAD_BYTES
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        from monitor.errors import SettingsError
+
+        raise SettingsError(f"MAX_UPLOAD_MB must be a number of megabytes, not {raw!r}") from None
+    return max(1, int(megabytes * 1024 * 1024))
+
+
+def create_api(*, engine: Engine | None = None, max_upload_bytes: int | None = None) -> FastAPI:
+    """The API app. ``engine`` defaults to the configured database (``DATABASE_URL``);
+    request bodies over ``max_upload_bytes`` (default ``MAX_UPLOAD_MB``) get 413."""
+    app = FastAPI(
+        title="Common Monitor API",
+        summary="Shared indicators, submissions and figures of networks around children.",
+        version="0.1.0",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.engine = engine
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    errors.install(app)
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=max_upload_bytes or max_upload_bytes_from_env()
+    )
+    return app

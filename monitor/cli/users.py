@@ -1,0 +1,140 @@
+"""``monitor user`` and ``monitor audit``: accounts, roles, API tokens and the audit trail."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.table import Table
+from sqlmodel import select
+
+from monitor import audit as audit_core
+from monitor import auth
+from monitor.cli.common import console, open_session
+from monitor.errors import MonitorError
+from schema import Organisation, Role, RoleAssignment, User, utcnow
+
+user_app = typer.Typer(help="User accounts, roles and API tokens.", no_args_is_help=True)
+ROLES = ", ".join(r.value for r in Role)
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise MonitorError("no password on standard input")
+        return password
+    return typer.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+@user_app.command("add")
+def user_add(
+    username: str = typer.Argument(..., help="Login name (1-80 characters)."),
+    full_name: str = typer.Option("", "--full-name", help="Display name."),
+    email: str = typer.Option("", help="E-mail address."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input (one line)."
+    ),
+) -> None:
+    """Add a user; asks for the password twice unless --password-stdin."""
+    password = _read_password(password_stdin)
+    with open_session() as session:
+        user = auth.create_user(
+            session, username=username, password=password, full_name=full_name, email=email
+        )
+        audit_core.record(session, "user_added", username="system", target=user.username)
+    console.print(f"added user {username}; give a role with: monitor user role {username} ROLE")
+
+
+@user_app.command("role")
+def user_role(
+    username: str = typer.Argument(..., help="The user."),
+    role: str = typer.Argument(..., help=f"One of: {ROLES}."),
+    org: str = typer.Option(None, "--org", help="Organisation code (every role but admin)."),
+    revoke: bool = typer.Option(False, "--revoke", help="Take the role away instead."),
+) -> None:
+    """Grant (or --revoke) a role scoped to an organisation."""
+    if role not in {r.value for r in Role}:
+        raise typer.BadParameter(f"unknown role {role!r}; use one of: {ROLES}", param_hint="ROLE")
+    with open_session() as session:
+        user = auth.get_user(session, username)
+        if revoke:
+            removed = auth.revoke_role(session, user, role, org)
+            where = f" for {org}" if org else ""
+            if removed:
+                console.print(f"revoked {role}{where} from {username}")
+            else:
+                console.print(f"{username} did not hold {role}{where}; nothing changed")
+        else:
+            auth.grant_role(session, user, role, org)
+            console.print(f"{username} is {role}" + (f" for {org}" if org else ""))
+
+
+@user_app.command("token")
+def user_token(
+    username: str = typer.Argument(..., help="The user."),
+    name: str = typer.Option("", "--name", help="What the token is for."),
+    days: int = typer.Option(365, "--days", min=1, max=3650, help="Days until it expires."),
+) -> None:
+    """Create an API token; it is shown once, only its hash is stored."""
+    with open_session() as session:
+        user = auth.get_user(session, username)
+        secret = auth.create_token(session, user, name=name, days=days)
+    console.print(f"API token for {username} (valid {days} days; shown once, store it safely):")
+    print(secret)
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List users with their roles."""
+    with open_session() as session:
+        users = session.exec(select(User).order_by(User.username)).all()
+        codes = dict(session.exec(select(Organisation.id, Organisation.code)).all())
+        assignments = session.exec(select(RoleAssignment)).all()
+    roles: dict[int, list[str]] = {}
+    for a in assignments:
+        scope = f"@{codes[a.organisation_id]}" if a.organisation_id else ""
+        roles.setdefault(a.user_id, []).append(a.role + scope)
+    now = utcnow()
+    table = Table("username", "name", "roles", "state", "last login")
+    for user in users:
+        locked = auth._aware(user.locked_until)
+        state = "inactive" if not user.is_active else "locked" if locked and locked > now else ""
+        last = f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else ""
+        table.add_row(user.username, user.full_name, " ".join(roles.get(user.id, [])), state, last)
+    console.print(table)
+    console.print(f"{len(users)} user(s)")
+
+
+@user_app.command("unlock")
+def user_unlock(username: str = typer.Argument(..., help="The user.")) -> None:
+    """Lift a lockout after repeated failed logins."""
+    with open_session() as session:
+        user = auth.get_user(session, username)
+        user.locked_until = None
+        user.failed_logins = 0
+        session.add(user)
+        audit_core.record(session, "user_unlocked", username="system", target=user.username)
+    console.print(f"{username} is unlocked")
+
+
+def audit_list(
+    action: str = typer.Option(None, "--action", help="Only this action (login, extract, ...)."),
+    limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="How many, newest first."),
+) -> None:
+    """Show the audit trail, newest first."""
+    with open_session() as session:
+        rows = audit_core.entries(session, action=action, limit=limit)
+    table = Table("at", "action", "user", "target", "detail")
+    for row in rows:
+        table.add_row(
+            f"{row.at:%Y-%m-%d %H:%M:%S}", row.action, row.username, row.target, row.detail
+        )
+    console.print(table)
+    console.print(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``user`` group and the ``audit`` command."""
+    app.add_typer(user_app, name="user")
+    app.command("audit")(audit_list)

@@ -1,0 +1,43 @@
+"""The one ASGI app behind ``monitor serve``: the REST API under ``/api`` and the Dash
+dashboards at ``/`` (their Flask server mounted through a2wsgi's WSGI bridge).
+
+The dashboards package is imported only here, lazily: the core of ``monitor`` never
+imports it (DESIGN.md, layout).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from a2wsgi import WSGIMiddleware
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+
+from monitor.api import API_PREFIX, create_api
+from monitor.settings import get_settings
+
+log = logging.getLogger("monitor.web")
+
+
+def create_web_app(*, engine: Engine | None = None, dashboards: bool = True) -> FastAPI:
+    """API plus dashboards; raises :class:`~monitor.errors.SettingsError` in production
+    mode with the demo key or session secret, before anything is served."""
+    get_settings().check_production_secrets()
+    app = create_api(engine=engine)
+
+    @app.api_route(
+        API_PREFIX + "/{rest:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
+    def unknown_api_path(rest: str) -> JSONResponse:
+        """Unknown API paths answer JSON 404, not a dashboard page."""
+        return JSONResponse(status_code=404, content={"detail": f"no API route /api/{rest}"})
+
+    if dashboards:
+        from dashboards.app import create_dash_app
+
+        dash_app = create_dash_app(requests_pathname_prefix="/")
+        app.mount("/", WSGIMiddleware(dash_app.server))
+    return app
