@@ -9,11 +9,13 @@ for organisation-scoped routes and ``"-"`` for routes without an organisation.
 ``tests/api/test_access_matrix.py`` fails when the app has a route that is not in this
 table (or the table names a route the app does not have).
 
-Adding dashboard pages: give them entries with ``kind="page"`` whose ``build`` returns the
-page URL, and in the matrix test log each role in through the dashboard's login (a cookie
-session instead of a bearer token) for those entries; compare the page entries with
-``dash.page_registry`` the way :func:`test_every_route_is_in_the_matrix` compares routes.
-Until then the matrix test refuses entries of any other kind than ``"api"``.
+Dashboard pages are entries with ``kind="page"``: ``path`` is the page's path in
+``dash.page_registry``, ``module`` its module in ``dashboards/pages`` and ``calls`` the
+page's data callbacks (:class:`PageCall`), sent through Dash's real callback endpoint with
+the organisation picker set to an organisation of :data:`PAGE_ORGS`. A page's ``allowed``
+says who may see its figures; a call may narrow that (submitting on the data-entry page).
+``tests/api/test_page_access.py`` logs each role in through the dashboard's login form (a
+cookie session) and fails when a page module has no entry here.
 """
 
 from __future__ import annotations
@@ -46,9 +48,30 @@ class Context:
     org: str | None
     username: str | None
     submissions: dict[str, int]
+    #: Pages: the caller's own organisation (``org`` may be another one) and the id of a
+    #: reflection session per organisation.
+    own: str | None = None
+    sessions: dict[str, int] = field(default_factory=dict)
 
 
 Builder = Callable[[Context], Request]
+
+
+@dataclass(frozen=True)
+class PageCall:
+    """One data callback of a page, as the browser sends it.
+
+    ``callback`` is the function's name in the page module; ``values`` maps
+    ``"component-id.property"`` to the value sent for every input and state (missing ones
+    are sent as None); ``changed`` the property that triggered the call; ``figures`` tells
+    from the decoded answer whether it shows figures (None: the call shows no figures of
+    its own, it must only not be refused); ``allowed`` narrows the page's allowed set."""
+
+    callback: str
+    values: Callable[[Context], dict[str, Any]]
+    changed: tuple[str, ...]
+    figures: Callable[[dict], bool] | None = None
+    allowed: frozenset[tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +87,9 @@ class Entry:
     #: Directory answers (organisations, members) may name the municipality a visible
     #: organisation lies in and a visible network's members; figures may name nothing else.
     directory: bool = False
+    #: Pages: the module in ``dashboards/pages`` and its data callbacks.
+    module: str = ""
+    calls: tuple[PageCall, ...] = ()
 
     @property
     def scopes(self) -> tuple[str, ...]:
@@ -220,6 +246,221 @@ TABLE: tuple[Entry, ...] = (
 )
 
 
-def cells() -> list[tuple[Entry, str, str]]:
-    """Every (entry, role, scope) the matrix checks."""
-    return [(e, role, scope) for e in TABLE for role in ROLES for scope in e.scopes]
+# ------------------------------------------------------------------ dashboard pages
+#: role -> (organisations of its own, organisations it may not view) for the pages. The
+#: first own organisation has figures on every page; the others must at least not be
+#: refused. "other" is what an attacker sends although the picker does not offer it:
+#: another municipality, another network, another partner's children (a school in the
+#: same network, for a partner or a network viewer). An admin's "other" is allowed.
+PAGE_ORGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "admin": (("GM0363", "NW-A"), ("GM0599", "NW-B", "22BB")),
+    "municipality_officer": (("GM0363", "NW-A", "11AA"), ("GM0599", "NW-B", "22BB")),
+    "partner_entry": (("NW-A", "11AA"), ("NW-B", "22BB", "JH-A", "GM0363")),
+    "network_viewer": (("NW-A",), ("NW-B", "11AA", "JH-A", "GM0363")),
+    "researcher": (("GM0363", "NW-A"), ("GM0599", "NW-B", "22BB")),
+    "anonymous": (("GM0363",), ("GM0599", "NW-A")),
+}
+#: The period every page is asked for (the dashboard world has figures in it everywhere).
+PAGE_PERIOD = "2023-H1"
+ORG, PERIOD = "shell-organisation.value", "shell-period.value"
+_FORM_INDICATOR = {"GM": "MU_YOUTH", "NW": "NW_CHILDREN"}
+_TREND_INDICATOR = {"GM": "MU_REF_RATE", "NW": "NW_REF_RATE"}
+
+
+def _outputs(answer: dict) -> dict:
+    return answer.get("response", {})
+
+
+def _table(table_id: str) -> Callable[[dict], bool]:
+    """Figures shown as the table ``table_id`` (with at least one row of cells)."""
+
+    def shown(answer: dict) -> bool:
+        import json
+
+        text = json.dumps(answer)
+        return f'"id": "{table_id}"' in text and '"type": "Td"' in text
+
+    return shown
+
+
+def _graph(component: str) -> Callable[[dict], bool]:
+    """Figures shown as traces with data in the figure of ``component``."""
+
+    def shown(answer: dict) -> bool:
+        figure = _outputs(answer).get(component, {}).get("figure") or {}
+        return any(
+            any(trace.get(k) not in (None, [], {}) for k in ("x", "y", "link", "q1", "value"))
+            for trace in figure.get("data", [])
+        )
+
+    return shown
+
+
+def _options(component: str) -> Callable[[dict], bool]:
+    """Something to choose in ``component`` (the organisation's reflection sessions)."""
+    return lambda answer: bool(_outputs(answer).get(component, {}).get("options"))
+
+
+def _reported(answer: dict) -> bool:
+    """The ingest report of a (dry-run) submission: access was granted."""
+    return "entry-report-status" in str(answer)
+
+
+def _org_period(ctx: Context) -> dict[str, Any]:
+    return {ORG: ctx.org, PERIOD: PAGE_PERIOD}
+
+
+def _trend(ctx: Context) -> dict[str, Any]:
+    return {
+        **_org_period(ctx),
+        "trend-indicator.value": _TREND_INDICATOR.get((ctx.org or "")[:2], "NW_REF_RATE"),
+        "trend-category.value": "",
+        "trend-groups.value": ["other_networks", "municipality", "similar_size", "all"],
+        "trend-event.value": "",
+    }
+
+
+def _outcomes(breakdown: str) -> Callable[[Context], dict[str, Any]]:
+    return lambda ctx: {
+        **_org_period(ctx),
+        "outcomes-indicator.value": "CH_SEM",
+        "outcomes-breakdown.value": breakdown,
+    }
+
+
+def _session_of(ctx: Context) -> dict[str, Any]:
+    return {
+        "reflection-session.value": ctx.sessions.get(ctx.org or ""),
+        "reflection-refresh-store.data": 0,
+        ORG: ctx.org,
+    }
+
+
+def _new_session(ctx: Context) -> dict[str, Any]:
+    return {
+        ORG: ctx.org,
+        "reflection-new-button.n_clicks": 1,
+        "reflection-new-date.value": "2024-05-01",
+        "reflection-new-title.value": "Matrix",
+        "reflection-refresh-store.data": 0,
+    }
+
+
+def _new_note(ctx: Context) -> dict[str, Any]:
+    return {
+        ORG: ctx.org,
+        "reflection-note-button.n_clicks": 1,
+        "reflection-session.value": ctx.sessions.get(ctx.org or ""),
+        "reflection-note-kind.value": "note",
+        "reflection-note-text.value": "Matrixnotitie",
+        "reflection-refresh-store.data": 0,
+    }
+
+
+def _form(about_own: bool) -> Callable[[Context], dict[str, Any]]:
+    """The figure form, on behalf of ``ctx.org`` (about it), or on behalf of the caller's
+    own organisation about ``ctx.org`` (the picker's organisation)."""
+
+    def values(ctx: Context) -> dict[str, Any]:
+        reporter = ctx.own if about_own else ctx.org
+        return {
+            "entry-submit.n_clicks": 1,
+            "entry-options.value": ["dry_run"],
+            "entry-reporter.value": reporter,
+            ORG: ctx.org,
+            "entry-indicator.value": _FORM_INDICATOR.get((ctx.org or "")[:2], "NW_CHILDREN"),
+            "entry-period.value": "2024-H1",
+            "entry-value.value": "900",
+        }
+
+    return values
+
+
+def _upload(ctx: Context) -> dict[str, Any]:
+    import base64
+
+    name, data = sample_file(ctx.org or "")
+    return {
+        "entry-upload.contents": "data:text/csv;base64," + base64.b64encode(data).decode(),
+        "entry-upload.filename": name,
+        "entry-options.value": ["dry_run"],
+        "entry-reporter.value": ctx.org,
+        ORG: ctx.org,
+    }
+
+
+def _page_entry(path: str, module: str, *calls: PageCall) -> Entry:
+    return Entry(
+        "GET",
+        path,
+        own_for(*VIEWERS),
+        lambda c: Request(path),
+        scoped=True,
+        kind="page",
+        module=module,
+        calls=calls,
+    )
+
+
+_SUBMIT = own_for(*SUBMITTERS)
+
+PAGES: tuple[Entry, ...] = (
+    _page_entry(
+        "/",
+        "overview",
+        PageCall("show_scorecard", _org_period, (ORG,), _table("scorecard-table")),
+        PageCall("show_completeness", _org_period, (ORG,), _table("completeness-table")),
+    ),
+    _page_entry(
+        "/trend",
+        "trend",
+        PageCall("choose_indicator", _org_period, (ORG,)),
+        PageCall("show_trend", _trend, (ORG,), _table("trend-values")),
+    ),
+    _page_entry(
+        "/verwijzingen",
+        "referrals",
+        PageCall("show_referrals", _org_period, (ORG,), _graph("referrals-rate-graph")),
+    ),
+    _page_entry(
+        "/uitkomsten",
+        "outcomes",
+        PageCall("show_outcomes", _outcomes("age_group"), (ORG,), _table("outcome-counts")),
+        PageCall("show_outcomes", _outcomes("reporting_org_code"), (ORG,)),
+    ),
+    _page_entry(
+        "/reflectie",
+        "reflection",
+        PageCall(
+            "choose_session",
+            lambda c: {ORG: c.org, "reflection-refresh-store.data": 0},
+            (ORG,),
+            _options("reflection-session"),
+        ),
+        PageCall("show_session", _session_of, ("reflection-session.value",), _table("then-now")),
+        PageCall("record", _new_session, ("reflection-new-button.n_clicks",)),
+        PageCall("record", _new_note, ("reflection-note-button.n_clicks",)),
+    ),
+    _page_entry(
+        "/invoer",
+        "data_entry",
+        PageCall("show_quality", _org_period, (ORG,), _table("completeness-table")),
+        PageCall("submit", _form(False), ("entry-submit.n_clicks",), _reported, _SUBMIT),
+        PageCall("submit", _form(True), ("entry-submit.n_clicks",), _reported, _SUBMIT),
+        PageCall("submit", _upload, ("entry-upload.contents",), _reported, _SUBMIT),
+    ),
+    Entry(
+        "GET",
+        "/login",
+        everyone(anonymous=True),
+        lambda c: Request("/login"),
+        kind="page",
+        module="login",
+    ),
+)
+
+
+def cells(kind: str = "api") -> list[tuple[Entry, str, str]]:
+    """Every (entry, role, scope) the matrix checks, for the API or the pages."""
+    table = TABLE if kind == "api" else PAGES
+    return [(e, role, scope) for e in table for role in ROLES for scope in e.scopes]

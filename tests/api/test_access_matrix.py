@@ -35,7 +35,7 @@ def api_routes() -> set[tuple[str, str]]:
 
 
 def test_every_route_is_in_the_matrix():
-    assert {e.kind for e in TABLE} == {"api"}, "pages need a cookie login: see access_table"
+    assert {e.kind for e in TABLE} == {"api"}, "pages belong in PAGES (test_page_access.py)"
     table = {(e.method, e.path) for e in TABLE if e.kind == "api"}
     assert api_routes() - table == set(), "routes missing from tests/api/access_table.py"
     assert table - api_routes() == set(), "the access table names routes the app lacks"
