@@ -7,6 +7,7 @@ resolves the logged-in user into a :class:`~monitor.policy.Principal` with
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -18,10 +19,12 @@ from sqlmodel import Session
 from dashboards.i18n import LANGUAGES
 from monitor import auth as core_auth
 from monitor.db import session_scope
-from monitor.errors import AuthenticationError
+from monitor.errors import AccessDeniedError, AuthenticationError, NotFoundError
 from monitor.policy import Principal
 from monitor.settings import get_settings
 from monitor.views import principal_for_user_id
+
+log = logging.getLogger("dashboards.auth")
 
 SESSION_KEY = "user_id"
 
@@ -91,4 +94,10 @@ def logged_in() -> Iterator[tuple[Session, Principal]]:
         principal = current_principal(session)
         if principal is None:
             raise PreventUpdate
-        yield session, principal
+        try:
+            yield session, principal
+        except (AccessDeniedError, NotFoundError) as exc:
+            # A request the pickers never offer (crafted, or a stale page): refuse quietly,
+            # without a traceback and without touching the page.
+            log.warning("callback refused for %s: %s", principal.username, exc)
+            raise PreventUpdate from None
