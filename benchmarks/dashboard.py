@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from polars.testing import assert_frame_equal
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -311,24 +312,32 @@ def _cases(connection, rng, rows, members, codes, referrers, care_types, end_rea
     )
     frames[2] = care
     so_far = sum(f.height for f in frames)
-    months = max((rows - so_far) // n, 0)
+    wanted = max(rows - so_far, 0)
+    months = min(-(-wanted // n), 84)  # enough months of absence to reach ``rows``
     if months:
         child = np.repeat(ids, months)
         month = np.tile(np.arange(months), n)
         start = rng.integers(0, 84 - months + 1 if months < 84 else 1, n)
         month_index = np.repeat(start, months) + month
-        observed = [date(2018 + int(m) // 12, int(m) % 12 + 1, 15) for m in month_index]
         frames.append(
             pl.DataFrame(
                 {
                     "child_id": child,
                     "indicator_id": codes["CH_ABS"],
                     "reporting_org_id": np.repeat(school, months),
-                    "observed_on": observed,
+                    "month": month_index,
                     "value": rng.gamma(1.5, 3.0, child.size).round(1),
                     "category": "",
                 }
-            ).with_columns(**{k: pl.lit(v) for k, v in base.items()})
+            )
+            .head(wanted)
+            .with_columns(
+                pl.date(2018 + pl.col("month") // 12, pl.col("month") % 12 + 1, 15).alias(
+                    "observed_on"
+                ),
+                **{k: pl.lit(v) for k, v in base.items()},
+            )
+            .drop("month")
         )
     for frame in frames:
         _copy(connection, "case_measurement", frame)
@@ -383,32 +392,46 @@ def measure(url: str, repeat: int) -> dict[str, list[float]]:
                 session, principal, organisation_code=code, period_code=PERIOD
             )
 
-        def referral() -> object:
-            views.indicator_figures(
+        def referral() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+            figures = views.indicator_figures(
                 session, principal, indicator_code="NW_REF_RATE", organisation_codes=[code]
             )
-            views.care_by_residence(session, principal, organisation_code=code)
-            return pathway()
+            care = views.care_by_residence(session, principal, organisation_code=code)
+            return figures, care, pathway()
 
         results = {
             "trend": _timed(trend, repeat),
             "referral": _timed(referral, repeat),
             "pathway": _timed(pathway, repeat),
         }
-        memory, trend_answer, pathway_answer = _in_memory(session, principal, network, repeat)
+        memory, answers = _in_memory(session, principal, network, repeat)
         results.update(memory)
         # the answers must agree, or the comparison means nothing
-        keys = ["group", "period_code"]
-        from_db = trend().filter(pl.col("group").is_in(trend_answer["group"].unique().implode()))
-        assert _values(from_db.sort(keys)) == _values(trend_answer.sort(keys)), "trend differs"
-        links = ["stage", "source", "target"]
-        assert pathway().sort(links).equals(pathway_answer.sort(links)), "pathway differs"
+        _same(trend(), answers["trend"], ["group", "period_code", "source_kind"], "trend")
+        figures, care, links = referral()
+        keys = ["period_code", "source_kind", "category"]
+        _same(figures, answers["figures"], keys, "referral figures")
+        _same(care, answers["care"], keys, "care by residence")
+        _same(links, answers["pathway"], ["stage", "source", "target"], "pathway")
+        print(
+            f"answers identical: trend {answers['trend'].height} rows, referral figures "
+            f"{figures.height}, care {care.height}, pathway {links.height} links"
+        )
     engine.dispose()
     return results
 
 
-def _values(frame: pl.DataFrame) -> list:
-    return [None if v is None else round(v, 9) for v in frame["value"].to_list()]
+def _same(from_db: pl.DataFrame, in_memory: pl.DataFrame, keys: list[str], what: str) -> None:
+    """Fail unless the database's answer equals the in-memory one on every shared column."""
+    columns = [c for c in in_memory.columns if c in from_db.columns]
+    left = from_db.select(columns).sort(keys)
+    right = in_memory.select(columns).sort(keys)
+    if left.height == 0 or left.height != right.height:
+        raise AssertionError(f"{what}: {left.height} rows from the database, {right.height}")
+    try:
+        assert_frame_equal(left, right, check_dtypes=False, rel_tol=1e-9, abs_tol=0)
+    except AssertionError as error:
+        raise AssertionError(f"{what} differs between the database and memory") from error
 
 
 def _in_memory(session: Session, principal, network: Organisation, repeat: int):  # noqa: ANN001, ANN202
@@ -483,7 +506,8 @@ def _in_memory(session: Session, principal, network: Organisation, repeat: int):
                     pl.when(small).then(None).otherwise(pl.col("value")).alias("value"),
                 )
             )
-        return pl.concat([p.select(["group", *_PERIOD_KEYS, "value"]) for p in parts])
+        columns = ["group", *_PERIOD_KEYS, "value", "suppressed"]
+        return pl.concat([p.select(columns) for p in parts])
 
     def scoped(indicator: str, *, until: date | None) -> pl.DataFrame:
         chosen = cases.filter(
@@ -504,7 +528,7 @@ def _in_memory(session: Session, principal, network: Organisation, repeat: int):
 
     def referral() -> pl.DataFrame:
         own = aggregates.filter(pl.col("organisation_code") == network.code)
-        views.pool_figures(
+        figures = views.pool_figures(
             own.filter(pl.col("indicator_code").is_in(["NW_REF", "NW_CHILDREN"])),
             rate,
             _ORG_KEYS,
@@ -514,15 +538,16 @@ def _in_memory(session: Session, principal, network: Organisation, repeat: int):
             .then(pl.col("category").replace_strict(groups_of, default=pl.col("category")))
             .otherwise(pl.col("category"))
         )
-        views.pool_figures(care, care_rate, _ORG_KEYS)
-        return pathway()
+        care = views.pool_figures(care, care_rate, _ORG_KEYS).filter(pl.col("category") != "")
+        return figures, care, pathway()
 
     timings = {
         "trend_memory": _timed(trend, repeat),
         "referral_memory": _timed(referral, repeat),
         "pathway_memory": _timed(pathway, repeat),
     }
-    return timings, trend(), pathway()
+    figures, care, links = referral()
+    return timings, {"trend": trend(), "figures": figures, "care": care, "pathway": links}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -234,56 +234,80 @@ def pooled_aggregates(
         sent = select(*cell_columns, latest.c.category, latest.c.figure).where(
             latest.c.category == ""
         )
-        sent_total = latest.alias("sent_total")
-        how = func.avg if indicator.value_type not in (ValueType.RATE, ValueType.COUNT) else None
-        combined = how(latest.c.figure) if how else func.coalesce(func.sum(latest.c.figure), 0.0)
+        # one pass: per organisation and period, the categories where no total was sent
+        is_part = latest.c.category != ""
+        part = case((is_part, latest.c.figure))
+        if indicator.value_type in (ValueType.RATE, ValueType.COUNT):
+            combined = func.coalesce(func.sum(part), 0.0)
+        else:
+            combined = func.avg(part)
         derived = (
             select(*cell_columns, literal("").label("category"), combined.label("figure"))
-            .where(latest.c.category != "")
-            .where(
-                ~select(sent_total.c.org)
-                .where(
-                    sent_total.c.category == "",
-                    sent_total.c.org == latest.c.org,
-                    *[sent_total.c[k.name] == k for k in keys],
-                )
-                .exists()
-            )
             .group_by(*cell_columns)
+            .having(
+                func.count(case((is_part, 1))) > 0,
+                func.count(case((~is_part, 1))) == 0,
+            )
         )
         parts += [sent, derived]
     if category is None or category != "":
         parts.append(
             select(*cell_columns, latest.c.category, latest.c.figure).where(latest.c.category != "")
         )
-    cells = union_all(*parts).cte("cells")
-    pooled_keys = [cells.c.period_code, cells.c.period_start, cells.c.period_end]
-    pooled_keys += [cells.c.source_kind, cells.c.category]
     if is_rate:
-        denominators = (
-            select(ranked.c.org, ranked.c.period_code, ranked.c.figure.label("den"))
-            .where(ranked.c.rank == 1, ranked.c.code == codes[1], ranked.c.category == "")
-            .cte("denominators")
-        )
-        source = cells.join(
-            denominators,
-            and_(
-                denominators.c.org == cells.c.org,
-                denominators.c.period_code == cells.c.period_code,
+        # each numerator cell with its organisation's total denominators of the period (a
+        # join in effect, done with a window so that no join estimate can go wrong)
+        numerator_cells = union_all(*parts).subquery("numerator_cells")
+        n = numerator_cells.c
+        both = union_all(
+            select(
+                n.org,
+                n.period_code,
+                n.period_start,
+                n.period_end,
+                n.source_kind,
+                n.category,
+                n.figure,
+                literal(0).label("is_den"),
+            ),  # fmt: skip
+            select(
+                ranked.c.org,
+                ranked.c.period_code,
+                ranked.c.period_start,
+                ranked.c.period_end,
+                ranked.c.source_kind,
+                ranked.c.category,
+                ranked.c.figure,
+                literal(1).label("is_den"),
+            ).where(  # fmt: skip
+                ranked.c.rank == 1, ranked.c.code == codes[1], ranked.c.category == ""
             ),
-        )
+        ).subquery("both")
+        b = both.c
+        per_period = [b.org, b.period_code]
+        n_den = func.count(case((b.is_den == 1, 1))).over(partition_by=per_period)
+        den_sum = func.sum(case((b.is_den == 1, b.figure))).over(partition_by=per_period)
+        paired = select(
+            b.org, b.period_code, b.period_start, b.period_end, b.source_kind, b.category,
+            b.is_den, (b.figure * n_den).label("figure"), den_sum.label("den"),
+            n_den.label("n_den"),
+        ).subquery("paired")  # fmt: skip
+        cells = select(paired).where(paired.c.is_den == 0, paired.c.n_den > 0).cte("cells")
         measures = [
             func.coalesce(func.sum(cells.c.figure), 0.0).label("total"),
             cast(literal(None), Float).label("mean"),
-            func.coalesce(func.sum(denominators.c.den), 0.0).label("denominator"),
+            func.coalesce(func.sum(cells.c.den), 0.0).label("denominator"),
         ]
     else:
-        source = cells
+        cells = union_all(*parts).cte("cells")
         measures = [
             func.coalesce(func.sum(cells.c.figure), 0.0).label("total"),
             func.avg(cells.c.figure).label("mean"),
             cast(literal(None), Float).label("denominator"),
         ]
+    pooled_keys = [cells.c.period_code, cells.c.period_start, cells.c.period_end]
+    pooled_keys += [cells.c.source_kind, cells.c.category]
+    source = cells
     per_group = [
         select(
             literal(group).label("group"),
@@ -449,6 +473,13 @@ _CASE_SCHEMA = {
 }
 
 
+def _indicator_ids(session: Session, codes: Sequence[str]) -> list[int]:
+    """Ids of every version of the indicators ``codes``."""
+    return list(
+        session.execute(select(Indicator.id).where(Indicator.code.in_(list(codes)))).scalars()
+    )
+
+
 def case_rows_in_scope(
     session: Session,
     principal: Principal,
@@ -466,7 +497,10 @@ def case_rows_in_scope(
     must be aggregated and passed through disclosure control before anyone sees it."""
     (organisation,) = _organisations(session, [organisation_code])
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
-    c, ch, i, o = CaseMeasurement, Child, Indicator, Organisation
+    c, ch, o = CaseMeasurement, Child, Organisation
+    # the indicator's ids (all versions) as constants, so that the planner can use them in
+    # ix_case_org_indicator_date next to the reporting organisation
+    indicator_ids = _indicator_ids(session, [indicator_code])
     statement = (
         select(
             c.child_id,
@@ -480,11 +514,12 @@ def case_rows_in_scope(
             ch.birth_month,
             ch.sex,
         )
-        .join(i, i.id == c.indicator_id)
         .join(ch, ch.id == c.child_id)
         .join(o, o.id == c.reporting_org_id)
         .where(
-            i.code == indicator_code, _current(c, as_of), _subject_condition(session, organisation)
+            c.indicator_id.in_(indicator_ids) if indicator_ids else false(),
+            _current(c, as_of),
+            _subject_condition(session, organisation),
         )
     )
     scope = _scope_condition(principal.case_scope)

@@ -14,10 +14,14 @@ from sqlmodel import Session
 from monitor.catalogue import get_indicator
 from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
-from monitor.query import (
-    stored_aggregates,
+from monitor.query import pooled_aggregates, stored_aggregates
+from monitor.views.figures import (
+    _PERIOD_KEYS,
+    _codes_needed,
+    indicator_figures,
+    pool_figures,
+    pooled_group_figures,
 )
-from monitor.views.figures import _PERIOD_KEYS, _codes_needed, indicator_figures, pool_figures
 from schema import (
     Indicator,
     Organisation,
@@ -38,12 +42,27 @@ SIMILAR_SIZE_FACTOR = 2.0
 GROUPS = ("own", "other_networks", "municipality", "similar_size", "all")
 
 
+def _organisation_rows(session: Session) -> list:
+    """The columns of every organisation the groups are built from (one light query)."""
+    o = Organisation
+    return list(
+        session.execute(select(o.id, o.code, o.kind, o.municipality_id, o.population_0_17)).all()
+    )
+
+
 def _group_members(
-    session: Session, organisation: Organisation, group: str, indicator: Indicator
+    session: Session,
+    organisation: Organisation,
+    group: str,
+    indicator: Indicator,
+    orgs: Sequence | None = None,
 ) -> tuple[list[int], str | None, str]:
-    """Organisation ids, indicator code and a note for one comparison group."""
+    """Organisation ids, indicator code and a note for one comparison group.
+
+    ``orgs``: the rows of :func:`_organisation_rows`, when the caller already has them."""
     kind = OrgKind(organisation.kind)
-    orgs = list(session.execute(select(Organisation)).scalars())
+    if orgs is None:
+        orgs = _organisation_rows(session)
     municipality = organisation if kind is OrgKind.MUNICIPALITY else None
     if municipality is None and organisation.municipality_id:
         municipality = next((o for o in orgs if o.id == organisation.municipality_id), None)
@@ -117,33 +136,17 @@ def comparison_series(
             )
         )
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
-    members = {g: _group_members(session, organisation, g, indicator) for g in groups if g != "own"}
+    orgs = _organisation_rows(session)
+    members = {
+        g: _group_members(session, organisation, g, indicator, orgs) for g in groups if g != "own"
+    }
     members = {g: (ids, code) for g, (ids, code, _) in members.items() if ids and code}
-    # one query per indicator for all groups together ("all" and "other networks" overlap)
-    stored = {}
-    for code in {code for _, code in members.values()}:
-        ids = sorted({i for group_ids, c in members.values() if c == code for i in group_ids})
-        group_indicator = get_indicator(session, code)
-        stored[code] = (
-            group_indicator,
-            stored_aggregates(
-                session,
-                indicator_codes=_codes_needed(group_indicator),
-                organisation_ids=ids,
-                as_of=as_of,
-            ),
-        )
-    codes = {o.id: o.code for o in session.execute(select(Organisation)).scalars()}
+    pooled = _groups_in_database(session, members, category=category, as_of=as_of)
     for group, (ids, code) in members.items():
-        group_indicator, everything = stored[code]
-        parts = everything.filter(pl.col("organisation_code").is_in([codes[i] for i in ids]))
-        pooled = pool_figures(parts, group_indicator, _PERIOD_KEYS).filter(
-            pl.col("category") == category
-        )
         all_visible = all(principal.allows(Action.VIEW, i) for i in ids)
         too_few = (pl.col("n_organisations") < MIN_GROUP_SIZE) & pl.lit(not all_visible)
         frames.append(
-            pooled.with_columns(
+            pooled[group].with_columns(
                 pl.lit(group).alias("group"),
                 pl.lit(code).alias("indicator_code"),
                 pl.when(too_few).then(None).otherwise(pl.col("value")).alias("value"),
@@ -185,3 +188,59 @@ def comparison_series(
     return pl.concat([f.select(columns) for f in frames], how="vertical_relaxed").sort(
         ["group", "period_start"]
     )
+
+
+def _groups_in_database(
+    session: Session,
+    members: dict[str, tuple[list[int], str]],
+    *,
+    category: str,
+    as_of: datetime | None,
+) -> dict[str, pl.DataFrame]:
+    """Pooled figures (disclosure applied, category chosen) per group, summed by the
+    database: one query per indicator for all its groups, one row per group and period."""
+    out = {}
+    for code in dict.fromkeys(code for _, code in members.values()):
+        group_indicator = get_indicator(session, code)
+        groups = {g: ids for g, (ids, c) in members.items() if c == code}
+        sums = pooled_aggregates(
+            session, indicator=group_indicator, groups=groups, as_of=as_of, category=category
+        )
+        figures = pooled_group_figures(sums, group_indicator).filter(pl.col("category") == category)
+        for group in groups:
+            out[group] = figures.filter(pl.col("group") == group).drop("group")
+    return out
+
+
+def _groups_in_memory(
+    session: Session,
+    members: dict[str, tuple[list[int], str]],
+    *,
+    category: str,
+    as_of: datetime | None,
+) -> dict[str, pl.DataFrame]:
+    """The same as :func:`_groups_in_database` from every member's stored rows, pooled by
+    polars (:func:`~monitor.views.pool_figures`): the reference the tests and the
+    benchmark hold the database's sums against."""
+    stored = {}
+    for code in {code for _, code in members.values()}:
+        ids = sorted({i for group_ids, c in members.values() if c == code for i in group_ids})
+        group_indicator = get_indicator(session, code)
+        stored[code] = (
+            group_indicator,
+            stored_aggregates(
+                session,
+                indicator_codes=_codes_needed(group_indicator),
+                organisation_ids=ids,
+                as_of=as_of,
+            ),
+        )
+    codes = {o.id: o.code for o in _organisation_rows(session)}
+    out = {}
+    for group, (ids, code) in members.items():
+        group_indicator, everything = stored[code]
+        parts = everything.filter(pl.col("organisation_code").is_in([codes[i] for i in ids]))
+        out[group] = pool_figures(parts, group_indicator, _PERIOD_KEYS).filter(
+            pl.col("category") == category
+        )
+    return out

@@ -101,7 +101,6 @@ def pool_figures(parts: pl.DataFrame, indicator: Indicator, keys: list[str]) -> 
     }
     if parts.is_empty():
         return pl.DataFrame(schema=out_schema)
-    counts = bool(indicator.counts_children)
     if indicator.value_type == ValueType.RATE:
         numerators = parts.filter(pl.col("indicator_code") == indicator.numerator_code)
         denominators = parts.filter(
@@ -137,7 +136,16 @@ def pool_figures(parts: pl.DataFrame, indicator: Indicator, keys: list[str]) -> 
             pl.col("value").sum().alias("children"),
             pl.col("organisation_code").n_unique().alias("n_organisations"),
         )
-    if not counts:
+    return _disclose_pooled(pooled, indicator, keys, out_schema)
+
+
+def _disclose_pooled(
+    pooled: pl.DataFrame, indicator: Indicator, keys: list[str], out_schema: dict
+) -> pl.DataFrame:
+    """Disclosure control of pooled figures (keys, category, value, children,
+    n_organisations and, for a rate, den): counts of children and rates over fewer
+    children than the threshold withheld, with secondary suppression across categories."""
+    if not indicator.counts_children:
         return pooled.with_columns(
             pl.lit(False).alias("suppressed"), pl.col("children").cast(pl.Float64)
         ).select(list(out_schema))
@@ -162,6 +170,58 @@ def pool_figures(parts: pl.DataFrame, indicator: Indicator, keys: list[str]) -> 
             (pl.col("suppressed") | small.fill_null(False)).alias("suppressed"),
         )
     return out.with_columns(pl.col("children").cast(pl.Float64)).select(list(out_schema))
+
+
+def pooled_group_figures(sums: pl.DataFrame, indicator: Indicator) -> pl.DataFrame:
+    """Figures per comparison group from the database's sums
+    (:func:`monitor.query.pooled_aggregates`): the same values and disclosure as
+    :func:`pool_figures` over each group's stored rows with ``_PERIOD_KEYS``.
+
+    Columns: group, _PERIOD_KEYS, category, value, children, n_organisations, suppressed."""
+    keys = _PERIOD_KEYS
+    out_schema = {
+        "group": pl.String,
+        "period_code": pl.String,
+        "period_start": pl.Date,
+        "period_end": pl.Date,
+        "source_kind": pl.String,
+        "category": pl.String,
+        "value": pl.Float64,
+        "children": pl.Float64,
+        "n_organisations": pl.UInt32,
+        "suppressed": pl.Boolean,
+    }
+    if sums.is_empty():
+        return pl.DataFrame(schema=out_schema)
+    if indicator.value_type == ValueType.RATE:
+        pooled = sums.select(
+            "group",
+            *keys,
+            "category",
+            pl.when(pl.col("denominator") > 0)
+            .then(pl.col("total") / pl.col("denominator") * (indicator.factor or 1))
+            .alias("value"),
+            pl.col("total").alias("children"),
+            "n_organisations",
+            pl.col("denominator").alias("den"),
+        )
+    else:
+        pooled = sums.select(
+            "group",
+            *keys,
+            "category",
+            pl.col("mean").alias("value"),
+            pl.col("total").alias("children"),
+            "n_organisations",
+        )
+    group_schema = {k: v for k, v in out_schema.items() if k != "group"}
+    frames = [
+        _disclose_pooled(part.drop("group"), indicator, keys, group_schema).with_columns(
+            pl.lit(group).alias("group")
+        )
+        for (group,), part in pooled.group_by(["group"], maintain_order=True)
+    ]
+    return pl.concat(frames, how="vertical_relaxed").select(list(out_schema))
 
 
 def indicator_figures(
