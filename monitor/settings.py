@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
     language: Literal["nl", "en"] = "nl"
+    max_upload_mb: int = Field(
+        default=50,
+        ge=1,
+        description="Largest file (MB) accepted by every ingest channel: API, CLI, dashboard.",
+    )
 
     @field_validator("database_url")
     @classmethod

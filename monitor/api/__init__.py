@@ -8,30 +8,19 @@ clear message (:mod:`monitor.api.errors`), never a traceback.
 
 from __future__ import annotations
 
-import os
-
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from monitor.api import errors
-from monitor.api.limits import DEFAULT_MAX_UPLOAD_BYTES, BodyLimitMiddleware
+from monitor.api import errors, limits
+from monitor.api.limits import BodyLimitMiddleware
 from monitor.api.routes import ROUTERS
 
 API_PREFIX = "/api"
 
 
 def max_upload_bytes_from_env() -> int:
-    """``MAX_UPLOAD_MB`` from the environment (default 50 MB)."""
-    raw = os.environ.get("MAX_UPLOAD_MB", "").strip()
-    if not raw:
-        return DEFAULT_MAX_UPLOAD_BYTES
-    try:
-        megabytes = float(raw)
-    except ValueError:
-        from monitor.errors import SettingsError
-
-        raise SettingsError(f"MAX_UPLOAD_MB must be a number of megabytes, not {raw!r}") from None
-    return max(1, int(megabytes * 1024 * 1024))
+    """``MAX_UPLOAD_MB`` (the ``max_upload_mb`` setting, default 50 MB) in bytes."""
+    return limits.max_upload_bytes()
 
 
 def create_api(*, engine: Engine | None = None, max_upload_bytes: int | None = None) -> FastAPI:

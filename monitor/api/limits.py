@@ -1,6 +1,9 @@
 """Request body limit: a submission larger than the configured maximum is refused with 413
 before it is read (by its ``Content-Length``) or as soon as the streamed body passes the
-limit (when the length is not declared or is a lie)."""
+limit (when the length is not declared or is a lie).
+
+The maximum is the ``max_upload_mb`` setting (``MAX_UPLOAD_MB``), the same cap that
+:func:`monitor.ingest.ingest_file` applies to files from every channel."""
 
 from __future__ import annotations
 
@@ -9,7 +12,15 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+from monitor.settings import Settings, get_settings
+
+MB = 1024 * 1024
+DEFAULT_MAX_UPLOAD_BYTES = Settings.model_fields["max_upload_mb"].default * MB
+
+
+def max_upload_bytes() -> int:
+    """The configured maximum body size in bytes (``MAX_UPLOAD_MB``, validated by settings)."""
+    return get_settings().max_upload_mb * MB
 
 
 def too_large_message(limit: int) -> str:

@@ -7,6 +7,7 @@ status ``rejected`` and an AuditEntry), in a transaction of its own after the ro
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from monitor.errors import ConflictError, RowProblem, ValidationFailed
 from monitor.ingest import dhis2, quality
 from monitor.ingest.context import Context, load_context
 from monitor.ingest.formats import detect_shape, header_problems
-from monitor.ingest.read import ROW, checksum_frame, prepare, read_file
+from monitor.ingest.read import MB, ROW, checksum_frame, prepare, read_file
 from monitor.ingest.report import IngestReport
 from monitor.ingest.rules import Problems
 from monitor.ingest.store import lookup_children
@@ -28,6 +29,7 @@ from monitor.ingest.submissions import Batch, audit, fill, new_submission, recor
 from monitor.ingest.validate_aggregate import validate_aggregate
 from monitor.ingest.validate_case import Validated, new_child_problems, validate_case
 from monitor.ingest.write import write_batch
+from monitor.settings import get_settings
 from schema import Submission, utcnow
 from schema.base import SubmissionStatus
 
@@ -52,13 +54,16 @@ def ingest_file(
     """Ingest a CSV, XLSX, Parquet or DHIS2 JSON file sent by ``organisation_code``.
 
     Returns the :class:`IngestReport`; commits itself (one transaction for the rows, the
-    Submission and the AuditEntry). Unknown organisation: NotFoundError, nothing recorded."""
+    Submission and the AuditEntry). Unknown organisation: NotFoundError, nothing recorded.
+    A file over ``MAX_UPLOAD_MB``, an empty or header-only file, a UTF-16/32 text file and
+    an XLSX with formula cells are rejected (recorded, nothing stored) with a clear problem."""
     path = Path(path)
     _check_shape(shape, path.name)
     batch = Batch(load_context(session, organisation_code), path.name, "", user_id, channel)
     batch.shape = shape or "unknown"
+    max_bytes = get_settings().max_upload_mb * MB
     try:
-        frame, batch.checksum = read_file(path)
+        frame, batch.checksum = read_file(path, max_bytes)
     except ValidationFailed as exc:
         return reject(session, batch, 0, exc.problems)
     return _ingest(session, batch, frame, shape, accept_valid, dry_run, progress, dhis2_map)
@@ -100,6 +105,20 @@ def _check_shape(shape: str | None, file_name: str) -> None:
         )
 
 
+def _no_rows(file_name: str, columns: list[str]) -> RowProblem:
+    if not columns:
+        return RowProblem(
+            file_name, None, None, None, "the file holds no data: no header and no data rows"
+        )
+    return RowProblem(
+        file_name,
+        None,
+        None,
+        None,
+        "the file has a header but no data rows; put one measurement per row under the header",
+    )
+
+
 def _duplicate_of(session: Session, batch: Batch) -> Submission | None:
     return session.exec(
         select(Submission).where(
@@ -121,6 +140,12 @@ def _ingest(
     dhis2_map: Path | str | None,
 ) -> IngestReport:
     columns = [c for c in frame.columns if c != ROW]
+    if frame.height == 0:
+        if shape is None and columns:
+            # only to label the Submission; the problem is the missing rows
+            with contextlib.suppress(ValidationFailed):
+                batch.shape = detect_shape(columns, batch.file_name)
+        return reject(session, batch, 0, [_no_rows(batch.file_name, columns)])
     try:
         batch.shape = shape or detect_shape(columns, batch.file_name)
     except ValidationFailed as exc:

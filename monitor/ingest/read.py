@@ -3,6 +3,10 @@
 Every column is read as text so that nothing is silently converted (leading zeros of a BSN,
 ``1,5`` decimal commas); the validators parse and report. Each frame gets ``_row``: the row
 number a user sees in a spreadsheet (header = row 1, first data row = row 2).
+
+Refused here, with one clear problem each, for every channel: a file over the
+``MAX_UPLOAD_MB`` cap (before reading it), an empty file, UTF-16/UTF-32 or NUL-bearing text
+(named, with "save it as UTF-8"), and XLSX formula cells (:mod:`monitor.ingest.sheets`).
 """
 
 from __future__ import annotations
@@ -10,15 +14,32 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 from pathlib import Path
 
 import polars as pl
 
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
+from monitor.ingest.sheets import refuse_formulas
 from monitor.pseudonym import scrub
 
 ROW = "_row"
 SUFFIXES = (".csv", ".txt", ".xlsx", ".parquet", ".json")
+MB = 1024 * 1024
+#: Byte-order marks of the wide Unicode encodings; UTF-32 LE before UTF-16 LE (same start).
+_WIDE_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
+    (b"\xfe\xff", "UTF-16 (big-endian)"),
+    (b"\xff\xfe", "UTF-16 (little-endian)"),
+)
+#: Where the NUL bytes of mostly-ASCII text fall, per 4-byte group, in each wide encoding.
+_WIDE_PATTERNS = (
+    ((False, True, True, True), "UTF-32 (little-endian)"),
+    ((True, True, True, False), "UTF-32 (big-endian)"),
+    ((False, True, False, True), "UTF-16 (little-endian)"),
+    ((True, False, True, False), "UTF-16 (big-endian)"),
+)
 
 
 def checksum_bytes(data: bytes) -> str:
@@ -39,7 +60,40 @@ def _unreadable(name: str, reason: str) -> ValidationFailed:
     )
 
 
+def wide_encoding(data: bytes) -> str | None:
+    """``"UTF-16 (little-endian)"`` etc. when ``data`` is UTF-16/UTF-32 text (by its BOM or,
+    without one, by where its NUL bytes fall); None otherwise."""
+    for bom, label in _WIDE_BOMS:
+        if data.startswith(bom):
+            return label
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 4]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    groups = len(sample) // 4
+    zeros = [sample[i::4].count(0) / groups for i in range(4)]
+    for pattern, label in _WIDE_PATTERNS:
+        if all((z > 0.7) if nul else (z < 0.3) for z, nul in zip(zeros, pattern, strict=True)):
+            return label
+    return None
+
+
+def _check_text(data: bytes, name: str, save_as: str) -> None:
+    """Refuse, with a reason a user can act on, text that ingest cannot read: UTF-16/32,
+    NUL bytes (a binary file), or nothing but blank lines."""
+    wide = wide_encoding(data)
+    if wide is not None:
+        raise _unreadable(name, f"the file is {wide} encoded; save it as {save_as}")
+    if b"\x00" in data:
+        raise _unreadable(
+            name, f"the file contains NUL bytes, so it is not a text file; save it as {save_as}"
+        )
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+        raise _unreadable(name, "the file holds no data: no header and no data rows")
+
+
 def _read_csv(data: bytes, name: str) -> pl.DataFrame:
+    _check_text(data, name, "a UTF-8 CSV (Excel: Save As > CSV UTF-8)")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -62,10 +116,12 @@ def _read_csv(data: bytes, name: str) -> pl.DataFrame:
 
 
 def _read_xlsx(data: bytes, name: str) -> pl.DataFrame:
+    refuse_formulas(data, name)
     try:
         frame = pl.read_excel(io.BytesIO(data), sheet_id=1, infer_schema_length=0)
     except Exception as exc:  # noqa: BLE001 - fastexcel raises its own types
-        raise _unreadable(name, f"not a readable XLSX workbook: {exc}") from None
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise _unreadable(name, f"not a readable XLSX workbook: {reason}") from None
     # Excel stores dates as date-times; a whole-day value reads as "2024-03-31 00:00:00".
     return frame.with_columns(
         pl.col(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1")
@@ -76,7 +132,8 @@ def _read_parquet(data: bytes, name: str) -> pl.DataFrame:
     try:
         frame = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - arrow and polars raise several types
-        raise _unreadable(name, f"not a readable Parquet file: {exc}") from None
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise _unreadable(name, f"not a readable Parquet file: {reason}") from None
     casts = []
     for column, dtype in frame.schema.items():
         if column == "bsn" and dtype.is_integer():
@@ -90,6 +147,7 @@ def _read_parquet(data: bytes, name: str) -> pl.DataFrame:
 
 
 def _read_json(data: bytes, name: str) -> pl.DataFrame:
+    _check_text(data, name, "UTF-8 JSON")
     try:
         payload = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -113,6 +171,8 @@ def _read_json(data: bytes, name: str) -> pl.DataFrame:
 
 def read_bytes(data: bytes, name: str) -> pl.DataFrame:
     """Read ``data`` according to the suffix of ``name``; all columns as text, plus ``_row``."""
+    if not data:
+        raise _unreadable(name, "the file is empty (0 bytes)")
     suffix = Path(name).suffix.lower()
     readers = {
         ".csv": _read_csv,
@@ -129,12 +189,43 @@ def read_bytes(data: bytes, name: str) -> pl.DataFrame:
     return prepare(reader(data, name), name)
 
 
-def read_file(path: Path | str) -> tuple[pl.DataFrame, str]:
-    """Read a submitted file; returns the text frame and the file's checksum."""
+def too_large(name: str, size: int, max_bytes: int) -> ValidationFailed:
+    """The refusal of a file over the ``MAX_UPLOAD_MB`` cap, naming its size and the cap."""
+    size_mb = math.ceil(size * 100 / MB) / 100
+    return ValidationFailed(
+        problems=[
+            RowProblem(
+                name,
+                None,
+                None,
+                None,
+                f"the file is {size_mb:.2f} MB, larger than the maximum of "
+                f"{max_bytes / MB:g} MB (setting MAX_UPLOAD_MB); split it into smaller "
+                "submissions",
+            )
+        ],
+        summary=f"{name} is too large",
+    )
+
+
+def read_file(path: Path | str, max_bytes: int | None = None) -> tuple[pl.DataFrame, str]:
+    """Read a submitted file; returns the text frame and the file's checksum.
+
+    A file larger than ``max_bytes`` is refused before any of it is read (by its size on
+    disk, and again while reading, should it grow in between)."""
     path = Path(path)
     if not path.is_file():
         raise NotFoundError(f"file {path} does not exist")
-    data = path.read_bytes()
+    if max_bytes is not None:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise too_large(path.name, size, max_bytes)
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise too_large(path.name, len(data), max_bytes)
+    else:
+        data = path.read_bytes()
     return read_bytes(data, path.name), checksum_bytes(data)
 
 
