@@ -7,10 +7,7 @@ Create Date: 2026-11-25 23:36:32.782128
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-import sqlmodel
 from alembic import op
-
 
 revision: str = "0002"
 down_revision: str | None = "0001"
