@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,8 +36,6 @@ def _aware(moment: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; treat them as the UTC they were stored as."""
     if moment is None or moment.tzinfo is not None:
         return moment
-    from datetime import UTC
-
     return moment.replace(tzinfo=UTC)
 
 

@@ -22,6 +22,7 @@ from monitor.disclosure import apply_disclosure
 from monitor.errors import AccessDeniedError, NotFoundError
 from monitor.periods import period_containing
 from monitor.policy import Action, CaseScope, Principal
+from monitor.settings import get_settings
 from schema import (
     AggregateMeasurement,
     CaseMeasurement,
@@ -415,8 +416,6 @@ def _rate_series(
 
 
 def _threshold() -> int:
-    from monitor.settings import get_settings
-
     return get_settings().disclosure_threshold
 
 

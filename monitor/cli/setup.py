@@ -10,7 +10,14 @@ from rich.table import Table
 
 from monitor import catalogue as catalogue_core
 from monitor.cli.common import console, open_session
-from monitor.db import current_revision, get_engine, head_revision, safe_url, upgrade
+from monitor.db import (
+    check_connection,
+    current_revision,
+    get_engine,
+    head_revision,
+    safe_url,
+    upgrade,
+)
 
 db_app = typer.Typer(help="Create or upgrade the database schema.", no_args_is_help=True)
 catalogue_app = typer.Typer(help="The shared indicator catalogue.", no_args_is_help=True)
@@ -30,8 +37,6 @@ def db_upgrade(
 def db_status() -> None:
     """Show the database URL, its schema revision and the newest revision."""
     engine = get_engine()
-    from monitor.db import check_connection
-
     check_connection(engine)
     current = current_revision(engine) or "empty"
     head = head_revision()
