@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 import schema
 from monitor.settings import get_settings
+from schema.base import created_on
 
 config = context.config
 target_metadata = schema.metadata
@@ -18,6 +19,13 @@ def _engine():
         return engine
     url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
     return create_engine(url)
+
+
+def include_object(item, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+    """Compare only what the models create on this database (see ``created_on``)."""
+    if reflected:
+        return True
+    return created_on(item, context.get_bind().dialect.name)
 
 
 def run_migrations_offline() -> None:
@@ -42,6 +50,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

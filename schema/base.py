@@ -134,6 +134,15 @@ class SubmissionStatus(StrEnum):
     DRY_RUN = "dry_run"  # validated only
 
 
+def created_on(item: object, dialect: str) -> bool:
+    """Whether a constraint or index of the models exists on ``dialect`` (``ddl_if``).
+
+    Used by Alembic's comparison, so that a SQLite-only constraint is not reported missing
+    on PostgreSQL."""
+    condition = getattr(item, "_ddl_if", None)  # set by SQLAlchemy's HasConditionalDDL
+    return condition is None or condition.dialect is None or condition.dialect == dialect
+
+
 def check_in(column: str, enum: type[StrEnum]) -> str:
     """SQL CHECK expression restricting ``column`` to the values of ``enum``."""
     values = ", ".join(f"'{member.value}'" for member in enum)

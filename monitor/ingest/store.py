@@ -197,10 +197,14 @@ def lookup_children(session: Session, pseudonyms: list[str]) -> dict[str, int]:
     table = Child.__table__  # type: ignore[attr-defined]
     found: dict[str, int] = {}
     if is_postgres(connection):
-        # one array parameter instead of thousands of bound values
-        query = text("SELECT pseudonym, id FROM child WHERE pseudonym = ANY(:pseudonyms)")
+        # one text parameter split by the server: no per-element conversion in Python
+        # (pseudonyms are hexadecimal or "org:ref" digests, never containing a newline)
+        query = text(
+            "SELECT pseudonym, id FROM child WHERE pseudonym = ANY(string_to_array(:p, E'\\n'))"
+        )
         for chunk in _chunks(pseudonyms, 200_000):
-            found.update({p: i for p, i in connection.execute(query, {"pseudonyms": list(chunk)})})
+            rows = connection.execute(query, {"p": "\n".join(chunk)})
+            found.update({p: i for p, i in rows})
         return found
     for chunk in _chunks(pseudonyms, _SQLITE_IN):
         query = select(table.c.pseudonym, table.c.id).where(table.c.pseudonym.in_(list(chunk)))
@@ -209,15 +213,27 @@ def lookup_children(session: Session, pseudonyms: list[str]) -> dict[str, int]:
 
 
 def insert_children(session: Session, children: pl.DataFrame, now: datetime) -> dict[str, int]:
-    """Insert new children (pseudonym, birth_month, sex, municipality_id); returns their ids."""
+    """Insert new children (pseudonym, birth_month, sex, municipality_id); returns their ids.
+
+    On PostgreSQL the ids are drawn from the table's sequence first and written with the
+    rows, so no second query has to find them again."""
     if children.height == 0:
         return {}
     connection = session.connection()
+    table = Child.__table__  # type: ignore[attr-defined]
     frame = children.select("pseudonym", "birth_month", "sex", "municipality_id").with_columns(
         first_seen_at=pl.lit(now, dtype=pl.Datetime("us", "UTC"))
     )
-    write_rows(connection, Child.__table__, frame)  # type: ignore[attr-defined]
-    return lookup_children(session, frame["pseudonym"].to_list())
+    if not is_postgres(connection):
+        write_rows(connection, table, frame)
+        return lookup_children(session, frame["pseudonym"].to_list())
+    ids = connection.execute(
+        text("SELECT nextval(pg_get_serial_sequence('child', 'id')) FROM generate_series(1, :n)"),
+        {"n": frame.height},
+    ).scalars()
+    frame = frame.with_columns(id=pl.Series(list(ids), dtype=pl.Int64))
+    write_rows(connection, table, frame)
+    return dict(zip(frame["pseudonym"].to_list(), frame["id"].to_list(), strict=True))
 
 
 _TEMP_TYPES = {pl.Int64: Integer, pl.Date: Date, pl.String: String, pl.Float64: Float}
@@ -306,27 +322,20 @@ def store_table(
     write_rows(connection, table, new.select(spec.columns), progress)
     counts.inserted = new.height
     if old_ids:
-        _link_superseded(connection, spec, merged.filter("_supersedes"), rows["submission_id"][0])
+        _link_superseded(connection, spec, merged.filter("_supersedes"))
     return counts
 
 
-def _link_superseded(
-    connection: Connection, spec: TableSpec, superseding: pl.DataFrame, submission_id: int
-) -> None:
-    """Set ``superseded_by_id`` of each replaced row to the id of the row replacing it."""
+def _link_superseded(connection: Connection, spec: TableSpec, superseding: pl.DataFrame) -> None:
+    """Set ``superseded_by_id`` of each replaced row to the id of the row replacing it: the
+    current row of the same key, found through the current-row index."""
+    replacing = _existing_current(connection, spec, superseding.select(spec.key)).select(
+        *spec.key, pl.col("_old_id").alias("_new_id")
+    )
+    pairs = superseding.select(*spec.key, "_old_id").join(
+        replacing, on=list(spec.key), how="inner", nulls_equal=True
+    )
     table = spec.table
-    stored = connection.execute(
-        select(table.c.id, *[table.c[c] for c in spec.key]).where(
-            table.c.submission_id == submission_id
-        )
-    ).all()
-    new_ids = pl.DataFrame(
-        [tuple(r) for r in stored],
-        schema=["_new_id", *spec.key],
-        orient="row",
-        infer_schema_length=None,
-    ).with_columns([pl.col(c).cast(superseding.schema[c]) for c in spec.key])
-    pairs = superseding.select(*spec.key, "_old_id").join(new_ids, on=list(spec.key), how="inner")
     connection.execute(
         update(table)
         .where(table.c.id == bindparam("old"))
