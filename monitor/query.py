@@ -13,7 +13,20 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 
 import polars as pl
-from sqlalchemy import Float, and_, case, cast, false, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Float,
+    Select,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlmodel import Session
 
 from monitor import audit
@@ -24,6 +37,7 @@ from monitor.periods import period_containing
 from monitor.policy import Action, CaseScope, Principal
 from monitor.settings import get_settings
 from schema import (
+    AggregateCell,
     AggregateMeasurement,
     CaseMeasurement,
     Child,
@@ -193,68 +207,12 @@ def pooled_aggregates(
     groups = {g: sorted(set(ids)) for g, ids in groups.items() if ids}
     if not groups:
         return pl.DataFrame(schema=_POOLED_SCHEMA)
-    a, i = AggregateMeasurement, Indicator
     is_rate = indicator.value_type == ValueType.RATE
     codes = [indicator.numerator_code, indicator.denominator_code] if is_rate else [indicator.code]
     everyone = sorted({org for ids in groups.values() for org in ids})
-    series = [a.organisation_id, i.code, a.period_code, a.category, a.source_kind]
-    latest_first = func.row_number().over(
-        partition_by=series, order_by=[a.recorded_at.desc(), a.id.desc()]
-    )
-    if is_rate:
-        figure = a.value
-    else:  # a proportion sent as numerator and denominator only
-        figure = case(
-            (
-                and_(a.value.is_(None), a.denominator > 0),
-                cast(a.numerator, Float) / a.denominator * 100,
-            ),
-            else_=a.value,
-        )
-    ranked = (
-        select(
-            a.organisation_id.label("org"),
-            i.code.label("code"),
-            a.period_code,
-            a.period_start,
-            a.period_end,
-            a.category,
-            a.source_kind,
-            figure.label("figure"),
-            latest_first.label("rank"),
-        )
-        .join(i, i.id == a.indicator_id)
-        .where(i.code.in_(codes), _current(a, as_of), a.organisation_id.in_(everyone))
-        .cte("ranked")
-    )
-    latest = select(ranked).where(ranked.c.rank == 1, ranked.c.code == codes[0]).cte("latest")
-    keys = [latest.c.period_code, latest.c.period_start, latest.c.period_end, latest.c.source_kind]
-    cell_columns = [latest.c.org, *keys]
-    parts = []
-    if category is None or category == "":
-        sent = select(*cell_columns, latest.c.category, latest.c.figure).where(
-            latest.c.category == ""
-        )
-        # one pass: per organisation and period, the categories where no total was sent
-        is_part = latest.c.category != ""
-        part = case((is_part, latest.c.figure))
-        if indicator.value_type in (ValueType.RATE, ValueType.COUNT):
-            combined = func.coalesce(func.sum(part), 0.0)
-        else:
-            combined = func.avg(part)
-        derived = (
-            select(*cell_columns, literal("").label("category"), combined.label("figure"))
-            .group_by(*cell_columns)
-            .having(
-                func.count(case((is_part, 1))) > 0,
-                func.count(case((~is_part, 1))) == 0,
-            )
-        )
-        parts += [sent, derived]
-    if category is None or category != "":
-        parts.append(
-            select(*cell_columns, latest.c.category, latest.c.figure).where(latest.c.category != "")
-        )
+    from_cells = as_of is None and session.get_bind().dialect.name == "postgresql"
+    source = _latest_from_cells if from_cells else _latest_from_rows
+    parts, denominators = source(indicator, codes, everyone, as_of, category)
     if is_rate:
         # each numerator cell with its organisation's total denominators of the period (a
         # join in effect, done with a window so that no join estimate can go wrong)
@@ -270,19 +228,8 @@ def pooled_aggregates(
                 n.category,
                 n.figure,
                 literal(0).label("is_den"),
-            ),  # fmt: skip
-            select(
-                ranked.c.org,
-                ranked.c.period_code,
-                ranked.c.period_start,
-                ranked.c.period_end,
-                ranked.c.source_kind,
-                ranked.c.category,
-                ranked.c.figure,
-                literal(1).label("is_den"),
-            ).where(  # fmt: skip
-                ranked.c.rank == 1, ranked.c.code == codes[1], ranked.c.category == ""
             ),
+            denominators,
         ).subquery("both")
         b = both.c
         per_period = [b.org, b.period_code]
@@ -324,6 +271,129 @@ def pooled_aggregates(
     statement = per_group[0] if len(per_group) == 1 else union_all(*per_group)
     frame = _frame(session, statement, _POOLED_SCHEMA)
     return frame.sort(["group", "period_start", "source_kind", "category"])
+
+
+_CELL_KEYS = ("org", "period_code", "period_start", "period_end", "source_kind")
+
+
+def _latest_from_rows(
+    indicator: Indicator,
+    codes: list[str],
+    organisation_ids: list[int],
+    as_of: datetime | None,
+    category: str | None,
+) -> tuple[list, Select | None]:
+    """The numerator parts (sent totals, derived totals, categories) and the denominator
+    rows of :func:`pooled_aggregates`, ranked from aggregate_measurement (any moment)."""
+    a, i = AggregateMeasurement, Indicator
+    is_rate = indicator.value_type == ValueType.RATE
+    series = [a.organisation_id, i.code, a.period_code, a.category, a.source_kind]
+    latest_first = func.row_number().over(
+        partition_by=series, order_by=[a.recorded_at.desc(), a.id.desc()]
+    )
+    if is_rate:
+        figure = a.value
+    else:  # a proportion sent as numerator and denominator only
+        figure = case(
+            (
+                and_(a.value.is_(None), a.denominator > 0),
+                cast(a.numerator, Float) / a.denominator * 100,
+            ),
+            else_=a.value,
+        )
+    ranked = (
+        select(
+            a.organisation_id.label("org"),
+            i.code.label("code"),
+            a.period_code,
+            a.period_start,
+            a.period_end,
+            a.category,
+            a.source_kind,
+            figure.label("figure"),
+            latest_first.label("rank"),
+        )
+        .join(i, i.id == a.indicator_id)
+        .where(i.code.in_(codes), _current(a, as_of), a.organisation_id.in_(organisation_ids))
+        .cte("ranked")
+    )
+    latest = select(ranked).where(ranked.c.rank == 1, ranked.c.code == codes[0]).cte("latest")
+    cell_columns = [latest.c[k] for k in _CELL_KEYS]
+    parts = []
+    if category is None or category == "":
+        sent = select(*cell_columns, latest.c.category, latest.c.figure).where(
+            latest.c.category == ""
+        )
+        # one pass: per organisation and period, the categories where no total was sent
+        is_part = latest.c.category != ""
+        part = case((is_part, latest.c.figure))
+        if indicator.value_type in (ValueType.RATE, ValueType.COUNT):
+            combined = func.coalesce(func.sum(part), 0.0)
+        else:
+            combined = func.avg(part)
+        derived = (
+            select(*cell_columns, literal("").label("category"), combined.label("figure"))
+            .group_by(*cell_columns)
+            .having(
+                func.count(case((is_part, 1))) > 0,
+                func.count(case((~is_part, 1))) == 0,
+            )
+        )
+        parts += [sent, derived]
+    if category is None or category != "":
+        parts.append(
+            select(*cell_columns, latest.c.category, latest.c.figure).where(latest.c.category != "")
+        )
+    if not is_rate:
+        return parts, None
+    denominators = select(
+        *[ranked.c[k] for k in _CELL_KEYS],
+        ranked.c.category,
+        ranked.c.figure,
+        literal(1).label("is_den"),
+    ).where(ranked.c.rank == 1, ranked.c.code == codes[1], ranked.c.category == "")
+    return parts, denominators
+
+
+def _latest_from_cells(
+    indicator: Indicator,
+    codes: list[str],
+    organisation_ids: list[int],
+    as_of: datetime | None,
+    category: str | None,
+) -> tuple[list, Select | None]:
+    """The same as :func:`_latest_from_rows` for figures as they are now, read from the
+    rollup aggregate_cell (PostgreSQL), where ranking and derived totals are done."""
+    del as_of  # the rollup holds the figures of now only
+    c = AggregateCell.__table__.alias("cell")  # type: ignore[attr-defined]
+    is_rate = indicator.value_type == ValueType.RATE
+    keys = [c.c.organisation_id.label("org"), *[c.c[k] for k in _CELL_KEYS[1:]]]
+    if is_rate:
+        sent_figure, derived_figure = c.c.value, func.coalesce(c.c.parts_value_sum, 0.0)
+    elif indicator.value_type == ValueType.COUNT:
+        sent_figure, derived_figure = c.c.figure, func.coalesce(c.c.parts_figure_sum, 0.0)
+    else:
+        sent_figure, derived_figure = c.c.figure, c.c.parts_figure_mean
+    figure = case((c.c.derived, derived_figure), else_=sent_figure)
+    mine = and_(c.c.indicator_code == codes[0], c.c.organisation_id.in_(organisation_ids))
+    if category == "":
+        wanted = c.c.category == ""
+    elif category is None:
+        wanted = true()
+    else:
+        wanted = c.c.category != ""
+    parts = [select(*keys, c.c.category, figure.label("figure")).where(mine, wanted)]
+    if not is_rate:
+        return parts, None
+    denominators = select(
+        *keys, c.c.category, c.c.value.label("figure"), literal(1).label("is_den")
+    ).where(
+        c.c.indicator_code == codes[1],
+        c.c.organisation_id.in_(organisation_ids),
+        c.c.category == "",
+        ~c.c.derived,
+    )
+    return parts, denominators
 
 
 def aggregate_series(
@@ -488,9 +558,14 @@ def case_rows_in_scope(
     as_of: datetime | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    started_from: date | None = None,
     source_kind: str | None = None,
 ) -> pl.DataFrame:
     """Case rows behind an organisation's figures, restricted to the principal's scope.
+
+    ``date_from``: rows observed or (episodes) still running on or after it;
+    ``started_from``: rows observed on or after it (narrower, and answered from the
+    organisation/indicator/date index alone).
 
     For use inside this package's rollups only: the result holds internal child ids and
     must be aggregated and passed through disclosure control before anyone sees it."""
@@ -528,6 +603,8 @@ def case_rows_in_scope(
         statement = statement.where(or_(c.observed_on >= date_from, c.end_date >= date_from))
     if date_to:
         statement = statement.where(c.observed_on <= date_to)
+    if started_from:
+        statement = statement.where(c.observed_on >= started_from)
     if source_kind:
         statement = statement.where(c.source_kind == source_kind)
     return _frame(session, statement, _CASE_SCHEMA)

@@ -21,6 +21,7 @@ from schema.base import (
 )
 from schema.catalogue import Indicator, IndicatorCategory
 from schema.measurements import (
+    AggregateCell,
     AggregateMeasurement,
     CaseMeasurement,
     Child,
@@ -33,6 +34,7 @@ from schema.reflection import ReflectionNote, ReflectionSession
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AggregateCell",
     "AggregateMeasurement",
     "ApiToken",
     "AuditEntry",

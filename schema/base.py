@@ -135,10 +135,14 @@ class SubmissionStatus(StrEnum):
 
 
 def created_on(item: object, dialect: str) -> bool:
-    """Whether a constraint or index of the models exists on ``dialect`` (``ddl_if``).
+    """Whether a table, constraint or index of the models exists on ``dialect``: tables
+    with ``info["only_on"]``, constraints and indexes with ``ddl_if``.
 
     Used by Alembic's comparison, so that a SQLite-only constraint is not reported missing
     on PostgreSQL."""
+    only_on = getattr(item, "info", {}).get("only_on")  # a table kept on one database only
+    if only_on is not None:
+        return only_on == dialect
     condition = getattr(item, "_ddl_if", None)  # set by SQLAlchemy's HasConditionalDDL
     return condition is None or condition.dialect is None or condition.dialect == dialect
 

@@ -31,22 +31,14 @@ def care_pathway_flows(
     form of care) and how it ended. One row per link: stage, source, target, n_children,
     suppressed (links out of one node are checked together, as they add up)."""
     period = parse_period(period_code)
-    common = dict(organisation_code=organisation_code, as_of=as_of)
+    # a referral follows the signal and care follows the referral, so rows that started
+    # before the period can never be part of a path: only later ones are read
+    common = dict(organisation_code=organisation_code, as_of=as_of, started_from=period.start)
     signals = case_rows_in_scope(
-        session,
-        principal,
-        indicator_code="CH_SIGNAL",
-        date_from=period.start,
-        date_to=period.end,
-        **common,
+        session, principal, indicator_code="CH_SIGNAL", date_to=period.end, **common
     )
-    signals = signals.filter(pl.col("observed_on") >= period.start)
-    referrals = case_rows_in_scope(
-        session, principal, indicator_code="CH_REF", date_from=period.start, **common
-    )
-    care = case_rows_in_scope(
-        session, principal, indicator_code="CH_CARE", date_from=period.start, **common
-    )
+    referrals = case_rows_in_scope(session, principal, indicator_code="CH_REF", **common)
+    care = case_rows_in_scope(session, principal, indicator_code="CH_CARE", **common)
     return pathway_links(signals, referrals, care)
 
 
