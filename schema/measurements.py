@@ -133,17 +133,40 @@ def _integrity_ddl() -> list[str]:
     renumbered. The guarantees of foreign keys (NO ACTION), at the cost of one query per
     statement instead of four trigger calls per row."""
     columns = list(CASE_REFERENCES)
-    checks = "\n".join(
-        f"  IF EXISTS (SELECT 1 FROM new_rows n WHERE NOT EXISTS "
-        f"(SELECT 1 FROM {target} p WHERE p.id = n.{column})) THEN\n"
-        f"    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = "
-        f"'case_measurement.{column} names no existing {target} row';\n  END IF;"
-        for column, target in CASE_REFERENCES.items()
+    refuse = (
+        "RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = "
+        "'case_measurement.' || missing || ' names no existing ' || parent || ' row'"
     )
+    # children: one anti-join; the few distinct indicator/organisation/submission triples
+    # of a batch: one pass to find them, then three look-ups each
+    checks = f"""  IF EXISTS (SELECT 1 FROM new_rows n
+             WHERE NOT EXISTS (SELECT 1 FROM child p WHERE p.id = n.child_id)) THEN
+    missing := 'child_id'; parent := 'child';
+    {refuse};
+  END IF;
+  WITH k AS (SELECT DISTINCT indicator_id, reporting_org_id, submission_id FROM new_rows)
+  SELECT CASE
+      WHEN NOT EXISTS (SELECT 1 FROM indicator p WHERE p.id = k.indicator_id) THEN 'indicator_id'
+      WHEN NOT EXISTS (SELECT 1 FROM organisation p WHERE p.id = k.reporting_org_id)
+        THEN 'reporting_org_id'
+      WHEN NOT EXISTS (SELECT 1 FROM submission p WHERE p.id = k.submission_id)
+        THEN 'submission_id'
+    END INTO missing
+  FROM k
+  WHERE NOT EXISTS (SELECT 1 FROM indicator p WHERE p.id = k.indicator_id)
+     OR NOT EXISTS (SELECT 1 FROM organisation p WHERE p.id = k.reporting_org_id)
+     OR NOT EXISTS (SELECT 1 FROM submission p WHERE p.id = k.submission_id)
+  LIMIT 1;
+  IF missing IS NOT NULL THEN
+    parent := CASE missing WHEN 'indicator_id' THEN 'indicator'
+                           WHEN 'reporting_org_id' THEN 'organisation' ELSE 'submission' END;
+    {refuse};
+  END IF;"""
     changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
     statements = [
         "CREATE FUNCTION case_measurement_check_references() RETURNS trigger "
-        f"LANGUAGE plpgsql AS $$\nBEGIN\n{checks}\n  RETURN NULL;\nEND $$",
+        "LANGUAGE plpgsql AS $$\nDECLARE\n  missing text;\n  parent text;\n"
+        f"BEGIN\n{checks}\n  RETURN NULL;\nEND $$",
         "CREATE TRIGGER case_measurement_references AFTER INSERT ON case_measurement "
         "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
         "EXECUTE FUNCTION case_measurement_check_references()",
