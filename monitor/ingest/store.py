@@ -156,20 +156,29 @@ def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
         yield items[start : start + size]
 
 
-def copy_frame(connection: Connection, table: str, frame: pl.DataFrame) -> None:
-    """PostgreSQL: ``COPY table (columns) FROM STDIN`` with CSV text written by polars.
+def copy_frame(
+    connection: Connection, table: str, frame: pl.DataFrame, progress: Progress | None = None
+) -> None:
+    """PostgreSQL: one ``COPY table (columns) FROM STDIN`` statement, fed with CSV text
+    that polars writes chunk by chunk (``progress`` after each chunk sent).
 
-    Uses the psycopg connection under the session, so it is part of the open transaction.
-    Empty strings are written quoted (stored as ''), nulls unquoted (stored as NULL)."""
+    Uses the psycopg connection under the session, so it is part of the open transaction,
+    and the table's statement triggers run once for the whole frame. Empty strings are
+    written quoted (stored as ''), nulls unquoted (stored as NULL)."""
     raw = connection.connection.driver_connection
     columns = ", ".join(f'"{c}"' for c in frame.columns)
-    buffer = io.BytesIO()
-    frame.write_csv(buffer, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%:z")
     with (
         raw.cursor() as cursor,
         cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN (FORMAT csv)') as copy,
     ):
-        copy.write(buffer.getvalue())
+        for start in range(0, frame.height, CHUNK):
+            buffer = io.BytesIO()
+            frame.slice(start, CHUNK).write_csv(
+                buffer, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%:z"
+            )
+            copy.write(buffer.getvalue())
+            if progress:
+                progress(min(start + CHUNK, frame.height))
 
 
 def write_rows(
@@ -179,13 +188,13 @@ def write_rows(
     progress: Progress | None = None,
 ) -> None:
     """Insert ``frame`` (columns named as the table's) in chunks, reporting progress."""
+    if is_postgres(connection):
+        copy_frame(connection, table.name, frame, progress)
+        return
     done = 0
     for start in range(0, frame.height, CHUNK):
         chunk = frame.slice(start, CHUNK)
-        if is_postgres(connection):
-            copy_frame(connection, table.name, chunk)
-        else:
-            connection.execute(insert(table), chunk.to_dicts())
+        connection.execute(insert(table), chunk.to_dicts())
         done += chunk.height
         if progress:
             progress(done)
@@ -221,8 +230,11 @@ def insert_children(session: Session, children: pl.DataFrame, now: datetime) -> 
         return {}
     connection = session.connection()
     table = Child.__table__  # type: ignore[attr-defined]
-    frame = children.select("pseudonym", "birth_month", "sex", "municipality_id").with_columns(
-        first_seen_at=pl.lit(now, dtype=pl.Datetime("us", "UTC"))
+    # in pseudonym order, so that the unique index on it is walked once, not at random
+    frame = (
+        children.select("pseudonym", "birth_month", "sex", "municipality_id")
+        .with_columns(first_seen_at=pl.lit(now, dtype=pl.Datetime("us", "UTC")))
+        .sort("pseudonym")
     )
     if not is_postgres(connection):
         write_rows(connection, table, frame)

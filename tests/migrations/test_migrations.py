@@ -55,3 +55,44 @@ def test_require_migrated_names_the_fix(tmp_path):
         assert "monitor db upgrade" in str(exc)
     else:
         raise AssertionError("an empty database must be refused")
+
+
+def test_postgres_triggers_and_functions_match_the_models(engine):
+    """Alembic does not compare functions and triggers: the migrated ones must be exactly
+    what ``schema`` defines (reference checks of case_measurement, the aggregate_cell
+    rollup); on SQLite there are none of them and case_measurement has foreign keys."""
+    import re
+
+    from sqlalchemy import text
+
+    from schema.measurements import AGGREGATE_CELL_DDL, CASE_INTEGRITY_DDL
+
+    ddl = [*CASE_INTEGRITY_DDL, *AGGREGATE_CELL_DDL]
+    with engine.connect() as conn:
+        if conn.dialect.name != "postgresql":
+            fks = inspect(conn).get_foreign_keys("case_measurement")
+            assert {fk["constrained_columns"][0] for fk in fks} >= {
+                "child_id",
+                "indicator_id",
+                "reporting_org_id",
+                "submission_id",
+            }
+            return
+        for statement in ddl:
+            function = re.match(r"CREATE FUNCTION (\w+)\(", statement)
+            if function:
+                body = statement.split("$$")[1]
+                stored = conn.execute(
+                    text("SELECT prosrc FROM pg_proc WHERE proname = :n"),
+                    {"n": function.group(1)},
+                ).scalar_one()
+                assert stored == body, f"{function.group(1)} differs from schema"
+            trigger = re.match(r"CREATE TRIGGER (\w+) ", statement)
+            if trigger:
+                found = conn.execute(
+                    text("SELECT count(*) FROM pg_trigger WHERE tgname = :n"),
+                    {"n": trigger.group(1)},
+                ).scalar_one()
+                assert found == 1, f"trigger {trigger.group(1)} missing"
+        fks = inspect(conn).get_foreign_keys("case_measurement")
+        assert [fk["constrained_columns"] for fk in fks] == [["superseded_by_id"]]
