@@ -151,3 +151,48 @@ def check_in(column: str, enum: type[StrEnum]) -> str:
     """SQL CHECK expression restricting ``column`` to the values of ``enum``."""
     values = ", ".join(f"'{member.value}'" for member in enum)
     return f"{column} IN ({values})"
+
+
+def append_only_ddl(table: str, fixed: list[str] | None, dialect: str) -> list[str]:
+    """Triggers that keep ``table`` append-only on ``dialect`` (``postgresql``/``sqlite``).
+
+    ``fixed`` None: rows are never updated or deleted (the audit trail). Otherwise the
+    ``fixed`` columns never change and the supersession stamps (``superseded_at``,
+    ``superseded_by_id``) are set once, from empty; rows may still be deleted (erasure of a
+    child's data)."""
+    name = f"{table}_append_only"
+    if fixed is None:
+        message = f"{table} is append-only: its rows are never changed or deleted"
+        if dialect == "sqlite":
+            return [
+                f"CREATE TRIGGER {name}_{event.lower()} BEFORE {event} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+                for event in ("UPDATE", "DELETE")
+            ]
+        return [
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+            f"  RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = '{message}';"
+            "\nEND $$",
+            f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+        ]
+    message = f"{table}: a stored row never changes; a correction is a new row that supersedes it"
+    stamps = ("superseded_at", "superseded_by_id")
+    if dialect == "sqlite":
+        changed = [f"OLD.{c} IS NOT NEW.{c}" for c in fixed]
+        changed += [f"(OLD.{c} IS NOT NULL AND OLD.{c} IS NOT NEW.{c})" for c in stamps]
+        return [
+            f"CREATE TRIGGER {name} BEFORE UPDATE ON {table} FOR EACH ROW "
+            f"WHEN {' OR '.join(changed)} BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        ]
+    old = ", ".join(f"OLD.{c}" for c in fixed)
+    new = ", ".join(f"NEW.{c}" for c in fixed)
+    changed = [f"({old}) IS DISTINCT FROM ({new})"]
+    changed += [f"(OLD.{c} IS NOT NULL AND OLD.{c} IS DISTINCT FROM NEW.{c})" for c in stamps]
+    return [
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+        f"  RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = '{message}';"
+        "\nEND $$",
+        f"CREATE TRIGGER {name} BEFORE UPDATE ON {table} FOR EACH ROW "
+        f"WHEN ({' OR '.join(changed)}) EXECUTE FUNCTION {name}()",
+    ]

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import DDL, CheckConstraint, Column, ForeignKeyConstraint, Index, Text, event, text
 from sqlmodel import Field, SQLModel
 
-from schema.base import Sex, SourceKind, SubmissionStatus, check_in, utcnow
+from schema.base import Sex, SourceKind, SubmissionStatus, append_only_ddl, check_in, utcnow
 
 _CURRENT = text("superseded_at IS NULL")
 
@@ -127,12 +127,11 @@ class CaseMeasurement(SQLModel, table=True):
 def _integrity_ddl() -> list[str]:
     """PostgreSQL: case_measurement's references, checked per statement and set-based.
 
-    An insert checks its new rows against the four parent tables with one anti-join each
-    (a transition table); the references of a stored measurement never change (a
-    correction is a new row); a parent row that a measurement names cannot be deleted or
-    renumbered. The guarantees of foreign keys (NO ACTION), at the cost of one query per
-    statement instead of four trigger calls per row."""
-    columns = list(CASE_REFERENCES)
+    An insert checks its new rows against the four parent tables (a transition table); a
+    parent row that a measurement names cannot be deleted or renumbered; the references of
+    a stored measurement never change (:data:`APPEND_ONLY_DDL`). The guarantees of foreign
+    keys (NO ACTION), at the cost of one query per statement instead of four trigger calls
+    per row."""
     refuse = (
         "RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = "
         "'case_measurement.' || missing || ' names no existing ' || parent || ' row'"
@@ -162,7 +161,6 @@ def _integrity_ddl() -> list[str]:
                            WHEN 'reporting_org_id' THEN 'organisation' ELSE 'submission' END;
     {refuse};
   END IF;"""
-    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
     statements = [
         "CREATE FUNCTION case_measurement_check_references() RETURNS trigger "
         "LANGUAGE plpgsql AS $$\nDECLARE\n  missing text;\n  parent text;\n"
@@ -170,14 +168,6 @@ def _integrity_ddl() -> list[str]:
         "CREATE TRIGGER case_measurement_references AFTER INSERT ON case_measurement "
         "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
         "EXECUTE FUNCTION case_measurement_check_references()",
-        "CREATE FUNCTION case_measurement_keep_references() RETURNS trigger "
-        "LANGUAGE plpgsql AS $$\nBEGIN\n"
-        "  RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = "
-        "'the references of a stored case_measurement never change; "
-        "a correction is a new row';\nEND $$",
-        f"CREATE TRIGGER case_measurement_references_fixed BEFORE UPDATE OF {', '.join(columns)} "
-        f"ON case_measurement FOR EACH ROW WHEN ({changed}) "
-        "EXECUTE FUNCTION case_measurement_keep_references()",
     ]
     for column, target in CASE_REFERENCES.items():
         on_delete, on_renumber = f"{target}_deleted_{column}", f"{target}_renumbered_{column}"
@@ -390,3 +380,29 @@ for _statement in AGGREGATE_CELL_DDL:
         "after_create",
         DDL(_statement.replace("%", "%%")).execute_if(dialect="postgresql"),
     )
+
+
+def _fixed_columns(model: type[SQLModel]) -> list[str]:
+    """Every column of a measurement table but its key and the supersession stamps."""
+    stamps = {"id", "superseded_at", "superseded_by_id"}
+    return [c.name for c in model.__table__.columns if c.name not in stamps]  # type: ignore[attr-defined]
+
+
+#: Per dialect, the triggers that keep measurements and the audit trail append-only (also
+#: run by migration 0005): a correction is a new row, never an edit.
+APPEND_ONLY_DDL = {
+    dialect: [
+        statement
+        for model in (CaseMeasurement, AggregateMeasurement, Participation)
+        for statement in append_only_ddl(model.__tablename__, _fixed_columns(model), dialect)
+    ]
+    + append_only_ddl("audit_entry", None, dialect)
+    for dialect in ("postgresql", "sqlite")
+}
+for _dialect, _statements in APPEND_ONLY_DDL.items():
+    for _statement in _statements:
+        event.listen(
+            SQLModel.metadata,
+            "after_create",
+            DDL(_statement.replace("%", "%%")).execute_if(dialect=_dialect),
+        )

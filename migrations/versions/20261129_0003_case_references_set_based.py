@@ -3,8 +3,8 @@
 Per-row foreign-key triggers on case_measurement cost more than the rest of a bulk load
 together (1 M rows: ~15 s of 29 s). On PostgreSQL they are replaced by statement-level
 triggers that check all new rows with one anti-join per parent table (same guarantees:
-no dangling reference on insert, references of stored rows never change, a named parent
-row cannot be deleted or renumbered). SQLite keeps its foreign keys.
+no dangling reference on insert, a named parent row cannot be deleted or renumbered;
+references of stored rows never change from 0005 on). SQLite keeps its foreign keys.
 
 ix_case_child_indicator and ix_case_measurement_submission_id are dropped: no reader
 needs them (child lookups go through uq_case_current, submission rows through the key).
@@ -33,8 +33,6 @@ REFERENCES = {
 DDL = [
     "CREATE FUNCTION case_measurement_check_references() RETURNS trigger LANGUAGE plpgsql AS $$\nDECLARE\n  missing text;\n  parent text;\nBEGIN\n  IF EXISTS (SELECT 1 FROM new_rows n\n             WHERE NOT EXISTS (SELECT 1 FROM child p WHERE p.id = n.child_id)) THEN\n    missing := 'child_id'; parent := 'child';\n    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = 'case_measurement.' || missing || ' names no existing ' || parent || ' row';\n  END IF;\n  WITH k AS (SELECT DISTINCT indicator_id, reporting_org_id, submission_id FROM new_rows)\n  SELECT CASE\n      WHEN NOT EXISTS (SELECT 1 FROM indicator p WHERE p.id = k.indicator_id) THEN 'indicator_id'\n      WHEN NOT EXISTS (SELECT 1 FROM organisation p WHERE p.id = k.reporting_org_id)\n        THEN 'reporting_org_id'\n      WHEN NOT EXISTS (SELECT 1 FROM submission p WHERE p.id = k.submission_id)\n        THEN 'submission_id'\n    END INTO missing\n  FROM k\n  WHERE NOT EXISTS (SELECT 1 FROM indicator p WHERE p.id = k.indicator_id)\n     OR NOT EXISTS (SELECT 1 FROM organisation p WHERE p.id = k.reporting_org_id)\n     OR NOT EXISTS (SELECT 1 FROM submission p WHERE p.id = k.submission_id)\n  LIMIT 1;\n  IF missing IS NOT NULL THEN\n    parent := CASE missing WHEN 'indicator_id' THEN 'indicator'\n                           WHEN 'reporting_org_id' THEN 'organisation' ELSE 'submission' END;\n    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = 'case_measurement.' || missing || ' names no existing ' || parent || ' row';\n  END IF;\n  RETURN NULL;\nEND $$",
     "CREATE TRIGGER case_measurement_references AFTER INSERT ON case_measurement REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION case_measurement_check_references()",
-    "CREATE FUNCTION case_measurement_keep_references() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = 'the references of a stored case_measurement never change; a correction is a new row';\nEND $$",
-    "CREATE TRIGGER case_measurement_references_fixed BEFORE UPDATE OF child_id, indicator_id, reporting_org_id, submission_id ON case_measurement FOR EACH ROW WHEN (OLD.child_id IS DISTINCT FROM NEW.child_id OR OLD.indicator_id IS DISTINCT FROM NEW.indicator_id OR OLD.reporting_org_id IS DISTINCT FROM NEW.reporting_org_id OR OLD.submission_id IS DISTINCT FROM NEW.submission_id) EXECUTE FUNCTION case_measurement_keep_references()",
     "CREATE FUNCTION child_deleted_child_id() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM old_rows o JOIN case_measurement m ON m.child_id = o.id) THEN\n    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = 'child row is still named by case_measurement.child_id';\n  END IF;\n  RETURN NULL;\nEND $$",
     "CREATE TRIGGER child_deleted_child_id AFTER DELETE ON child REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION child_deleted_child_id()",
     "CREATE FUNCTION child_renumbered_child_id() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM case_measurement m WHERE m.child_id = OLD.id) THEN\n    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = 'child row is still named by case_measurement.child_id';\n  END IF;\n  RETURN NEW;\nEND $$",
@@ -80,9 +78,7 @@ def downgrade() -> None:
             op.execute(f"DROP FUNCTION IF EXISTS {target}_deleted_{column}()")
             op.execute(f"DROP FUNCTION IF EXISTS {target}_renumbered_{column}()")
         op.execute("DROP TRIGGER IF EXISTS case_measurement_references ON case_measurement")
-        op.execute("DROP TRIGGER IF EXISTS case_measurement_references_fixed ON case_measurement")
         op.execute("DROP FUNCTION IF EXISTS case_measurement_check_references()")
-        op.execute("DROP FUNCTION IF EXISTS case_measurement_keep_references()")
         for column, target in REFERENCES.items():
             op.create_foreign_key(
                 f"fk_case_measurement_{column}_{target}",

@@ -59,17 +59,25 @@ def test_require_migrated_names_the_fix(tmp_path):
 
 def test_postgres_triggers_and_functions_match_the_models(engine):
     """Alembic does not compare functions and triggers: the migrated ones must be exactly
-    what ``schema`` defines (reference checks of case_measurement, the aggregate_cell
-    rollup); on SQLite there are none of them and case_measurement has foreign keys."""
+    what ``schema`` defines (append-only measurements and audit trail; on PostgreSQL also
+    the reference checks of case_measurement and the aggregate_cell rollup, where SQLite
+    has foreign keys)."""
     import re
 
     from sqlalchemy import text
 
-    from schema.measurements import AGGREGATE_CELL_DDL, CASE_INTEGRITY_DDL
+    from schema.measurements import AGGREGATE_CELL_DDL, APPEND_ONLY_DDL, CASE_INTEGRITY_DDL
 
-    ddl = [*CASE_INTEGRITY_DDL, *AGGREGATE_CELL_DDL]
+    ddl = [*CASE_INTEGRITY_DDL, *AGGREGATE_CELL_DDL, *APPEND_ONLY_DDL["postgresql"]]
     with engine.connect() as conn:
         if conn.dialect.name != "postgresql":
+            for statement in APPEND_ONLY_DDL["sqlite"]:
+                name = re.match(r"CREATE TRIGGER (\w+) ", statement).group(1)
+                stored = conn.execute(
+                    text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :n"),
+                    {"n": name},
+                ).scalar_one()
+                assert stored == statement, f"trigger {name} differs from schema"
             fks = inspect(conn).get_foreign_keys("case_measurement")
             assert {fk["constrained_columns"][0] for fk in fks} >= {
                 "child_id",
