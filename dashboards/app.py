@@ -8,7 +8,7 @@ API engineer mounts it in the ASGI app with the prefix it is served under.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
@@ -72,7 +72,25 @@ def create_dash_app(
         Output(ids.PERIOD, "value"),
         Input(ids.ORG, "value"),
         State(ids.PERIOD, "value"),
+        State(ids.ASKED_PERIOD, "data"),
     )(choose_periods)
+    # the chosen organisation and period travel in the address (?org=..&period=..), so a
+    # link to a page shows the same figures to whoever opens it (within their rights)
+    app.clientside_callback(
+        """function (org, period, pathname) {
+            const url = new URL(window.location.href);
+            if (org) { url.searchParams.set("org", org); }
+            if (period) { url.searchParams.set("period", period); }
+            if (url.href !== window.location.href) {
+                window.history.replaceState(window.history.state, "", url.href);
+            }
+            return window.dash_clientside.no_update;
+        }""",
+        Output(ids.URL_SYNC, "data"),
+        Input(ids.ORG, "value"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.URL, "pathname"),
+    )
     return app
 
 
@@ -101,6 +119,9 @@ def shell() -> html.Div:
         )
         return html.Div([bar, dbc.Container(dash.page_container, fluid=True)])
     options = _organisation_options(orgs)
+    asked = auth.page_query()
+    codes = [o["value"] for o in options]
+    chosen_org = asked.get("org") if asked.get("org") in codes else (codes[0] if codes else None)
     links = [
         dbc.NavLink(
             i18n.t(key),
@@ -118,7 +139,7 @@ def shell() -> html.Div:
                     dcc.Dropdown(
                         id=ids.ORG,
                         options=options,
-                        value=options[0]["value"] if options else None,
+                        value=chosen_org,
                         clearable=False,
                         persistence=True,
                         persistence_type="session",
@@ -130,6 +151,7 @@ def shell() -> html.Div:
                 [
                     dbc.Label(i18n.t("period"), html_for=ids.PERIOD),
                     dcc.Dropdown(id=ids.PERIOD, clearable=False),
+                    dcc.Store(id=ids.ASKED_PERIOD, data=asked.get("period")),
                 ],
                 md=3,
             ),
@@ -156,6 +178,7 @@ def shell() -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.URL),
+            dcc.Store(id=ids.URL_SYNC),
             dcc.Store(id=ids.SELECTION, storage_type="session"),
             bar,
             dbc.Container([pickers, dash.page_container], fluid=True),
@@ -169,17 +192,17 @@ def _bold(chosen: bool) -> str:
 
 def _lang_href(code: str) -> str:
     """Link to switch language and come back to the page the app was opened on."""
-    page = dash.get_relative_path("/")
-    if flask.has_request_context() and flask.request.referrer:
-        page = urlsplit(flask.request.referrer).path or page
+    page = auth.page_location() or dash.get_relative_path("/")
     return dash.get_relative_path(f"/lang/{code}") + "?" + urlencode({"next": page})
 
 
-def choose_periods(organisation_code: str | None, current: str | None):  # noqa: ANN201
-    """Periods with figures for the chosen organisation (newest first)."""
+def choose_periods(organisation_code: str | None, current: str | None, asked: str | None = None):  # noqa: ANN201
+    """Periods with figures for the chosen organisation (newest first); the one chosen
+    stays, else the one the address asked for, else the newest."""
     if not organisation_code:
         raise dash.exceptions.PreventUpdate
     with auth.logged_in() as (session, principal):
         codes = views.available_periods(session, principal, organisation_code=organisation_code)
     options = [{"label": i18n.period_label(c), "value": c} for c in codes]
-    return options, current if current in codes else codes[0]
+    chosen = next((c for c in (current, asked) if c in codes), codes[0])
+    return options, chosen

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 import flask
 from dash.exceptions import PreventUpdate
@@ -51,14 +52,32 @@ def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
     def switch_language(code: str) -> flask.Response:
         if code in LANGUAGES:
             flask.session["lang"] = code
-        target = flask.request.args.get("next", "")
-        off_site = target.startswith("//") or "\\" in target or ":" in target
-        if off_site or not target.startswith(prefix):  # never redirect off-site
-            target = prefix
-        return flask.redirect(target)
+        return flask.redirect(safe_target(flask.request.args.get("next", ""), prefix))
 
     server.add_url_rule(f"{routes_prefix}logout", "cm_logout", logout)
     server.add_url_rule(f"{routes_prefix}lang/<code>", "cm_language", switch_language)
+
+
+def safe_target(target: str, prefix: str) -> str:
+    """``target`` if it is a page of this app (a path under ``prefix``), else ``prefix``:
+    a "next" link never leads off-site."""
+    off_site = target.startswith("//") or "\\" in target or ":" in target
+    return prefix if off_site or not target.startswith(prefix) else target
+
+
+def page_location() -> str:
+    """Path and query of the page the browser shows (the referrer of Dash's layout and
+    callback requests), or "" outside a request."""
+    if not flask.has_request_context() or not flask.request.referrer:
+        return ""
+    parts = urlsplit(flask.request.referrer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def page_query() -> dict[str, str]:
+    """The query parameters of the page the browser shows (e.g. ``org``, ``period``)."""
+    _, _, query = page_location().partition("?")
+    return dict(parse_qsl(query))
 
 
 def log_in(username: str, password: str) -> str | None:

@@ -2,6 +2,8 @@
 
 # shell (app.py)
 URL = "shell-url"
+URL_SYNC = "shell-url-sync"
+ASKED_PERIOD = "shell-asked-period"
 ORG = "shell-organisation"
 PERIOD = "shell-period"
 SELECTION = "shell-selection-store"
@@ -13,6 +15,7 @@ LOGIN_PASSWORD = "login-password"
 LOGIN_BUTTON = "login-button"
 LOGIN_MESSAGE = "login-message"
 LOGIN_REDIRECT = "login-redirect"
+LOGIN_NEXT = "login-next"
 
 # 1 overview
 OVERVIEW_TITLE = "overview-title"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 from dash import dcc, html
 
@@ -10,11 +12,16 @@ from monitor.db import session_scope
 
 
 def login_redirect() -> dcc.Location | None:
-    """A redirect to the login page when nobody is logged in, else None."""
+    """A redirect to the login page when nobody is logged in, else None; after logging in
+    the user comes back to the page asked for, with its organisation and period."""
     with session_scope() as session:
         if auth.current_principal(session) is not None:
             return None
-    return dcc.Location(id="guard-redirect", href=dash.get_relative_path("/login"), refresh=True)
+    login = dash.get_relative_path("/login")
+    asked = auth.page_location()
+    if asked and asked != dash.get_relative_path("/") and not asked.startswith(login):
+        login += "?" + urlencode({"next": asked})
+    return dcc.Location(id="guard-redirect", href=login, refresh=True)
 
 
 def page(title: str, lead: str, *children) -> html.Div:  # noqa: ANN002

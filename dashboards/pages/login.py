@@ -11,8 +11,8 @@ from dashboards import auth, i18n, ids
 dash.register_page(__name__, path="/login", title="Common Monitor – inloggen")
 
 
-def layout(**_query: str) -> html.Div:
-    """The login form."""
+def layout(next: str = "", **_query: str) -> html.Div:  # noqa: A002 (the query's name)
+    """The login form; ``next``: the page to go to afterwards."""
     return dbc.Card(
         dbc.CardBody(
             [
@@ -31,6 +31,7 @@ def layout(**_query: str) -> html.Div:
                 dbc.Button(i18n.t("login_button"), id=ids.LOGIN_BUTTON, color="primary"),
                 html.Div(id=ids.LOGIN_MESSAGE, className="mt-3"),
                 dcc.Location(id=ids.LOGIN_REDIRECT, refresh=True),
+                dcc.Store(id=ids.LOGIN_NEXT, data=next),
             ]
         ),
         className="login-card",
@@ -44,11 +45,13 @@ def layout(**_query: str) -> html.Div:
     Input(ids.LOGIN_PASSWORD, "n_submit"),
     State(ids.LOGIN_USER, "value"),
     State(ids.LOGIN_PASSWORD, "value"),
+    State(ids.LOGIN_NEXT, "data"),
     prevent_initial_call=True,
 )
-def log_in(_clicks, _submits, username, password):  # noqa: ANN001, ANN201
-    """Start a session and go to the overview, or say why not."""
+def log_in(_clicks, _submits, username, password, next_page):  # noqa: ANN001, ANN201
+    """Start a session and go to the page asked for (default the overview), or say why
+    not."""
     error = auth.log_in(username or "", password or "")
     if error is not None:
         return dbc.Alert(i18n.t("login_failed"), color="danger"), no_update
-    return "", dash.get_relative_path("/")
+    return "", auth.safe_target(next_page or "", dash.get_relative_path("/"))

@@ -299,3 +299,28 @@ def test_language_switch_to_english(dash_duo, app, artifacts):  # noqa: ANN001
     dash_duo.wait_for_contains_text("#scorecard-table", "41.5", timeout=20)
     assert _row(dash_duo, "scorecard-table", "Referrals per 1,000")[2] == "H1 2024"
     screenshot(dash_duo, artifacts, "overview-english")
+
+
+def test_a_link_carries_organisation_and_period_through_the_login(dash_duo, app, artifacts):  # noqa: ANN001
+    """A coordinator sends the link of a view before the meeting: whoever opens it logs in
+    and lands on that page, organisation and period; choosing another updates the link.
+    An organisation the reader may not see is not shown (the first allowed one is)."""
+    from dash.testing.wait import until
+
+    dash_duo.start_server(app)
+    dash_duo.wait_for_element(f"#{ids.LOGIN_USER}", timeout=20)  # "/" sent us to the login
+    dash_duo.driver.get(dash_duo.server_url + "/trend?org=GM0363&period=2023-H2")
+    until(lambda: "/login?next=" in dash_duo.driver.current_url, timeout=20)
+    log_in(dash_duo, "officer_ams")
+    dash_duo.wait_for_contains_text(f"#{ids.ORG}", "Amsterdam (GM0363)", timeout=20)
+    dash_duo.wait_for_contains_text(f"#{ids.PERIOD}", "2e halfjaar 2023", timeout=20)
+    assert dash_duo.driver.current_url.endswith("/trend?org=GM0363&period=2023-H2")
+    choose(dash_duo, ids.ORG, "Netwerk Amsterdam-Oost (NW-A)")
+    until(lambda: "org=NW-A" in dash_duo.driver.current_url, timeout=10)
+    screenshot(dash_duo, artifacts, "link-trend-nw-a")
+    # a Rotterdam network in the link of an Amsterdam officer: not shown
+    dash_duo.driver.get(dash_duo.server_url + "/trend?org=NW-B")
+    dash_duo.wait_for_element(f"#{ids.ORG}", timeout=20)
+    url = dash_duo.driver
+    until(lambda: "org=" in url.current_url and "org=NW-B" not in url.current_url, timeout=10)
+    assert "NW-B" not in dash_duo.find_element(f"#{ids.ORG}").text
