@@ -88,6 +88,7 @@ def baseline_forecast(
     level: float = 0.95,
     time_column: str = "period_start",
     value_column: str = "value",
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> BaselineForecast:
     """Fit the trend before ``event_date`` and project it over the later periods.
 
@@ -101,6 +102,9 @@ def baseline_forecast(
         Extra periods to project past the last one observed (same spacing as the series).
     level
         Coverage of the prediction interval.
+    bounds
+        The values the indicator can take (low, high; None: unbounded). The projection
+        and its interval are cut off there: a count or a rate never falls below 0.
 
     Raises
     ------
@@ -138,12 +142,17 @@ def baseline_forecast(
     frame = fit.get_prediction(sm.add_constant(_years(targets, origin), has_constant="add"))
     predicted = frame.summary_frame(alpha=1 - level)
     observed = dict(zip(after[time_column], after[value_column], strict=True))
+    low, high = bounds
+
+    def cut(values: np.ndarray) -> np.ndarray:
+        return np.clip(values, -np.inf if low is None else low, np.inf if high is None else high)
+
     forecast = pl.DataFrame(
         {
             "period_start": targets,
-            "expected": predicted["mean"].to_numpy(),
-            "pi_low": predicted["obs_ci_lower"].to_numpy(),
-            "pi_high": predicted["obs_ci_upper"].to_numpy(),
+            "expected": cut(predicted["mean"].to_numpy()),
+            "pi_low": cut(predicted["obs_ci_lower"].to_numpy()),
+            "pi_high": cut(predicted["obs_ci_upper"].to_numpy()),
             "observed": [observed.get(d) for d in targets],
         },
         schema={

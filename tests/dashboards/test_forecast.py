@@ -48,3 +48,21 @@ def test_too_short_a_baseline_is_refused_with_the_reason():
         baseline_forecast(_series([1.0, None, 2.0, 5.0]), event_date=date(2021, 7, 1))
     with pytest.raises(ValueError, match="level"):
         baseline_forecast(_series([1.0, 2.0, 3.0]), event_date=date(2022, 1, 1), level=1.5)
+
+
+def test_the_projection_stays_within_what_the_indicator_can_take():
+    """A steeply falling rate would be projected below zero; bounded, it never is."""
+    values = [60.0, 48.0, 41.0, 30.0, 22.0, 12.0, 15.0, 14.0]
+    event = date(2023, 1, 1)
+    free = baseline_forecast(_series(values), event_date=event, periods_ahead=2)
+    assert free.forecast["pi_low"].min() < 0 and free.forecast["expected"].min() < 0
+    bounded = baseline_forecast(_series(values), event_date=event, periods_ahead=2,
+                                bounds=(0.0, None))  # fmt: skip
+    assert bounded.forecast["pi_low"].min() == 0.0
+    assert bounded.forecast["expected"].min() >= 0.0
+    # inside the bounds nothing moves
+    free_high = free.forecast["pi_high"].to_list()
+    assert bounded.forecast["pi_high"].to_list() == [max(v, 0.0) for v in free_high]
+    assert free_high[0] > 0 and bounded.forecast["pi_high"][0] == free_high[0]
+    capped = baseline_forecast(_series(values), event_date=event, bounds=(None, 20.0))
+    assert capped.forecast["pi_high"].max() == 20.0
