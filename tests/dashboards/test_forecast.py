@@ -64,5 +64,5 @@ def test_the_projection_stays_within_what_the_indicator_can_take():
     free_high = free.forecast["pi_high"].to_list()
     assert bounded.forecast["pi_high"].to_list() == [max(v, 0.0) for v in free_high]
     assert free_high[0] > 0 and bounded.forecast["pi_high"][0] == free_high[0]
-    capped = baseline_forecast(_series(values), event_date=event, bounds=(None, 20.0))
-    assert capped.forecast["pi_high"].max() == 20.0
+    capped = baseline_forecast(_series(values), event_date=event, bounds=(None, 5.0))
+    assert capped.forecast["pi_high"].max() == 5.0
