@@ -249,6 +249,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "new_session": ("Nieuwe bijeenkomst", "New session"),
     "title": ("Titel", "Title"),
     "add": ("Toevoegen", "Add"),
+    "delete_note": ("Verwijderen", "Delete"),
+    "delete_note_confirm": (
+        "Deze notitie of actie verwijderen? Dat komt in het auditlogboek.",
+        "Delete this note or action? This is recorded in the audit trail.",
+    ),
     "then_now_title": (
         "Cijfers zoals bekend op {date} en nu",
         "Figures as known on {date} and now",

@@ -10,7 +10,7 @@ import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 import polars as pl
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from plotly.subplots import make_subplots
 
 from dashboards import auth, i18n, ids
@@ -188,8 +188,35 @@ def notes_list(frame: pl.DataFrame) -> html.Ul:
         if r["kind"] == "action":
             due = f", {i18n.t('due').lower()} {i18n.long_date(r['due_on'])}" if r["due_on"] else ""
             extra = f" — {r['owner_name']}{due}"
-        items.append(html.Li([dbc.Badge(i18n.t(r["kind"]), className="me-2"), r["text"], extra]))
+        remove = dcc.ConfirmDialogProvider(
+            dbc.Button(i18n.t("delete_note"), size="sm", color="link", className="py-0"),
+            id={"type": ids.REFLECTION_NOTE_DELETE, "index": r["id"]},
+            message=i18n.t("delete_note_confirm"),
+        )
+        items.append(
+            html.Li([dbc.Badge(i18n.t(r["kind"]), className="me-2"), r["text"], extra, remove])
+        )
     return html.Ul(items, id="reflection-note-list", className="list-unstyled")
+
+
+@callback(
+    Output(ids.REFLECTION_REFRESH, "data", allow_duplicate=True),
+    Output(ids.REFLECTION_MESSAGE, "children", allow_duplicate=True),
+    Input({"type": ids.REFLECTION_NOTE_DELETE, "index": ALL}, "submit_n_clicks"),
+    State(ids.REFLECTION_REFRESH, "data"),
+    prevent_initial_call=True,
+)
+def delete_note(confirmed, refresh):  # noqa: ANN001, ANN201
+    """Delete the note whose deletion was confirmed (audited); the list refreshes."""
+    if not ctx.triggered_id or not any(confirmed):
+        raise dash.exceptions.PreventUpdate  # the list was drawn, nothing was clicked
+    with auth.logged_in() as (session, principal):
+        try:
+            views.delete_reflection_note(session, principal, note_id=ctx.triggered_id["index"])
+        except MonitorError as exc:
+            session.rollback()
+            return no_update, message(str(exc), "danger")
+    return (refresh or 0) + 1, ""
 
 
 @callback(

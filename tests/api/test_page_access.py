@@ -44,6 +44,7 @@ NOT_CALLED = {
     "choose_category": "the catalogue's category list of an indicator, no organisation",
     "choose_reporter": "the on-behalf-of picker: checked by _check_pickers",
     "export": "kaleido rendering of show_session's view (same read model, same check)",
+    "delete_note": "pattern-matching ids: test_deleting_a_note_needs_view_rights_on_it",
 }
 DENIED_STATUS = (204, 401, 403)
 
@@ -392,3 +393,46 @@ def test_page_access_matrix(engine, page_world):  # noqa: ANN001
     )
     assert not failures, "\n".join(failures)
     assert outcomes["pages"] == total_cells
+
+
+def _delete_note(client, app, note_id: int):  # noqa: ANN001, ANN202
+    """POST what the browser sends when a note's deletion is confirmed."""
+    key, spec = _callback(app, "delete_note")
+    (pattern,) = spec["inputs"]
+    button = {**json.loads(pattern["id"]), "index": note_id}
+    changed = json.dumps(button, sort_keys=True, separators=(",", ":"))
+    body = {
+        "output": key,
+        "outputs": [_split(k) for k in key[2:-2].split("...")],
+        "inputs": [[{"id": button, "property": "submit_n_clicks", "value": 1}]],
+        "state": [{"id": "reflection-refresh-store", "property": "data", "value": 0}],
+        "changedPropIds": [f"{changed}.submit_n_clicks"],
+    }
+    return client.post("/_dash-update-component", json=body)
+
+
+def test_deleting_a_note_needs_view_rights_on_it(engine, page_world):  # noqa: ANN001
+    """Through the real endpoint: the other network's viewer is refused and the note stays;
+    the network's own viewer deletes it."""
+    from monitor import views
+    from schema import ReflectionNote
+
+    world, sessions = page_world
+    with Session(engine) as session:
+        viewer = principal_for(session, world.base.users["viewer_a"])
+        note = views.add_reflection_note(
+            session, viewer, session_id=sessions["NW-A"], kind="note", text="Weg ermee"
+        )
+        session.commit()
+        note_id = note.id
+    app = create_dash_app()
+    for username, kept in (("viewer_b", True), ("viewer_a", False)):
+        client = app.server.test_client()
+        client.get("/")
+        _log_in(client, app, username)
+        answer = _delete_note(client, app, note_id)
+        assert answer.status_code in (200, *DENIED_STATUS), answer.text
+        if kept:
+            assert answer.status_code in DENIED_STATUS or _refusals(answer.json, username)
+        with Session(engine) as session:
+            assert (session.get(ReflectionNote, note_id) is not None) is kept, username

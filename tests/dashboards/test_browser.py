@@ -43,6 +43,18 @@ def _row(dash_duo, table_id: str, first_cell: str) -> list[str]:  # noqa: ANN001
     raise AssertionError(f"no row starting with {first_cell!r} in #{table_id}")
 
 
+def _alert(dash_duo):  # noqa: ANN001, ANN202
+    """The browser's open confirm dialog, or None."""
+    from selenium.common.exceptions import NoAlertPresentException
+
+    try:
+        alert = dash_duo.driver.switch_to.alert
+        _ = alert.text
+        return alert
+    except NoAlertPresentException:
+        return None
+
+
 def _dropdown_options(dash_duo, picker_id: str) -> list[str]:  # noqa: ANN001
     dash_duo.find_element(f"#{picker_id}").click()
     menu = dash_duo.wait_for_element(".dash-dropdown-options")
@@ -247,6 +259,31 @@ def test_reflection_then_and_now_corrections_and_notes(dash_duo, app, artifacts)
         "#reflection-note-list", "Huisartsen uitnodigen — Netwerk Amsterdam-Oost", timeout=10
     )
     screenshot(dash_duo, artifacts, "reflection-nw-a")
+
+    # a note typed by mistake is deleted after a confirmation (dismissing keeps it)
+    dash_duo.find_element(f"#{ids.REFLECTION_NOTE_KIND} input[value='note']").click()
+    dash_duo.find_element(f"#{ids.REFLECTION_NOTE_TEXT}").send_keys("Tikfout")
+    dash_duo.find_element(f"#{ids.REFLECTION_NOTE_BUTTON}").click()
+    dash_duo.wait_for_contains_text("#reflection-note-list", "Tikfout", timeout=10)
+
+    def delete_button():  # noqa: ANN202
+        item = next(
+            li for li in dash_duo.find_elements("#reflection-note-list li") if "Tikfout" in li.text
+        )
+        return item.find_element("css selector", "button")
+
+    delete_button().click()
+    from dash.testing.wait import until
+
+    until(lambda: _alert(dash_duo) is not None, timeout=5)
+    _alert(dash_duo).dismiss()
+    time.sleep(1)
+    assert "Tikfout" in dash_duo.find_element("#reflection-note-list").text
+    delete_button().click()
+    until(lambda: _alert(dash_duo) is not None, timeout=5)
+    _alert(dash_duo).accept()
+    until(lambda: "Tikfout" not in dash_duo.find_element("#reflection-note-list").text, 10)
+    assert "Huisartsen uitnodigen" in dash_duo.find_element("#reflection-note-list").text
 
     dash_duo.find_element(f"#{ids.REFLECTION_EXPORT_PDF}").click()
     target = Path(dash_duo.download_path) / "dialooggesprek-NW-A-2024-02-01.pdf"

@@ -211,6 +211,9 @@ def test_reflection_sessions_and_notes(catalogue, world):  # noqa: ANN001
     assert _cell(notes, kind="action")["owner_code"] == "NW-A"
     with pytest.raises(AccessDeniedError):
         views.reflection_notes(catalogue, _who(catalogue, world, "viewer_b"), session_id=created.id)
+    with pytest.raises(AccessDeniedError):  # another network's viewer may not delete it
+        other = _who(catalogue, world, "viewer_b")
+        views.delete_reflection_note(catalogue, other, note_id=action.id)
     views.delete_reflection_note(catalogue, viewer, note_id=action.id)
     assert catalogue.get(ReflectionNote, action.id) is None
     view = views.reflection_view(catalogue, viewer, session_id=world.reflection_session_id)
