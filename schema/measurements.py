@@ -309,6 +309,9 @@ class AggregateCell(SQLModel, table=True):
     parts_figure_mean: float | None = None
 
 
+#: Advisory lock serialising rollup refreshes until commit: a second writer recomputes its
+#: cells only once the first one's rows are visible (no lost update, no key conflict).
+AGGREGATE_CELL_LOCK = 20261129
 _CELL_COLUMNS = (
     "indicator_code, organisation_id, period_code, source_kind, category, period_start, "
     "period_end, derived, value, numerator, denominator, figure, parts_value_sum, "
@@ -320,6 +323,7 @@ _CELL_COLUMNS = (
 AGGREGATE_CELL_DDL = [
     f"""CREATE FUNCTION aggregate_cell_refresh(orgs integer[], codes text[]) RETURNS void
 LANGUAGE sql AS $$
+SELECT pg_advisory_xact_lock({AGGREGATE_CELL_LOCK});
 DELETE FROM aggregate_cell WHERE organisation_id = ANY(orgs) AND indicator_code = ANY(codes);
 INSERT INTO aggregate_cell ({_CELL_COLUMNS})
 WITH ranked AS (
