@@ -437,3 +437,15 @@ def categories(session: Session, category_set: str) -> list[IndicatorCategory]:
             .order_by(IndicatorCategory.sort_order)
         ).all()
     )
+
+
+_NEVER_NEGATIVE = {ValueType.COUNT, ValueType.RATE, ValueType.PERCENTAGE, ValueType.PROPORTION}
+
+
+def possible_range(indicator: Indicator) -> tuple[float | None, float | None]:
+    """The values an indicator can take (low, high; None: unbounded): its catalogue range,
+    else 0 and up for counts, rates and shares."""
+    low = indicator.min_value
+    if low is None and indicator.value_type in _NEVER_NEGATIVE:
+        low = 0.0
+    return low, indicator.max_value

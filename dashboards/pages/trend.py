@@ -24,7 +24,7 @@ from dashboards.components.charts import (
 from dashboards.components.frame import page
 from dashboards.components.tables import message, suppression_note, table
 from monitor import views
-from monitor.catalogue import get_indicator
+from monitor.catalogue import get_indicator, possible_range
 from monitor.errors import ModelFitError, MonitorError
 from monitor.organisations import get_organisation
 from monitor.periods import parse_period
@@ -161,7 +161,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
             forecast = baseline_forecast(
                 own.filter(pl.col("source_kind") == own["source_kind"][0]) if own.height else own,
                 event_date=date.fromisoformat(event),
-                bounds=_possible_range(indicator),
+                bounds=possible_range(indicator),
             )
         except (ModelFitError, ValueError) as exc:
             reason = str(exc)
@@ -174,18 +174,6 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
     if reason:
         notes.append(html.P(i18n.t("baseline_missing", reason=reason), className="chart-note"))
     return figure, own_table(own), notes
-
-
-_NEVER_NEGATIVE = {"count", "rate", "percentage", "proportion"}
-
-
-def _possible_range(indicator) -> tuple[float | None, float | None]:  # noqa: ANN001
-    """The values an indicator can take: its catalogue range, else 0 and up for counts,
-    rates and shares."""
-    low = indicator.min_value
-    if low is None and indicator.value_type in _NEVER_NEGATIVE:
-        low = 0.0
-    return low, indicator.max_value
 
 
 def trend_figure(series, events, forecast, period_code, name, unit):  # noqa: ANN001, ANN201

@@ -358,6 +358,6 @@ def test_a_link_carries_organisation_and_period_through_the_login(dash_duo, app,
     # a Rotterdam network in the link of an Amsterdam officer: not shown
     dash_duo.driver.get(dash_duo.server_url + "/trend?org=NW-B")
     dash_duo.wait_for_element(f"#{ids.ORG}", timeout=20)
-    url = dash_duo.driver
-    until(lambda: "org=" in url.current_url and "org=NW-B" not in url.current_url, timeout=10)
+    driver = dash_duo.driver
+    until(lambda: "org=" in driver.current_url and "org=NW-B" not in driver.current_url, 10)
     assert "NW-B" not in dash_duo.find_element(f"#{ids.ORG}").text

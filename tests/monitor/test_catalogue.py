@@ -137,3 +137,14 @@ def test_label_corrections_are_updated_in_place(catalogue, tmp_path):
 def test_unknown_indicator(catalogue):
     with pytest.raises(NotFoundError, match="NOPE"):
         get_indicator(catalogue, "NOPE")
+
+
+def test_possible_range_of_an_indicator(catalogue):  # noqa: ANN001
+    from monitor.catalogue import get_indicator, possible_range
+
+    assert possible_range(get_indicator(catalogue, "NW_REF_RATE"))[0] == 0.0  # a rate, no range
+    abs_range = possible_range(get_indicator(catalogue, "CH_ABS"))
+    assert abs_range == (
+        get_indicator(catalogue, "CH_ABS").min_value,
+        get_indicator(catalogue, "CH_ABS").max_value,
+    )
