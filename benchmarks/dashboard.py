@@ -15,7 +15,7 @@ What is timed (``--repeat`` times after two warm-up runs; p50 and p95 in millise
   case-level part alone.
 * ``*_memory``: the same aggregates from frames already in memory (all aggregate rows and
   all case rows loaded once beforehand): the same filters, then the same pooling,
-  disclosure and pathway code (:func:`~monitor.views.pool_figures`,
+  disclosure and pathway code (:func:`~monitor.views.organisation_figures`,
   :func:`~monitor.views.pathway_links`). The ratio db/memory is the price of asking the
   database per request.
 
@@ -54,7 +54,7 @@ from monitor.periods import (
 from monitor.policy import Action, principal_for  # noqa: E402
 from monitor.query import stored_aggregates  # noqa: E402
 from monitor.views.comparison import _group_members  # noqa: E402
-from monitor.views.figures import _ORG_KEYS, _PERIOD_KEYS  # noqa: E402
+from monitor.views.figures import _PERIOD_KEYS  # noqa: E402
 from schema import Organisation, PeriodType, Submission  # noqa: E402
 
 DEFAULT_URL = os.environ.get(
@@ -478,7 +478,7 @@ def _in_memory(session: Session, principal, network: Organisation, repeat: int):
             pl.col("indicator_code").is_in(["NW_REF", "NW_CHILDREN"]),
         )
         parts.append(
-            views.pool_figures(own, rate, _ORG_KEYS)
+            views.organisation_figures(own, rate)
             .filter(pl.col("category") == "")
             .drop("organisation_code", "children")
             .with_columns(pl.lit("own").alias("group"))
@@ -494,8 +494,10 @@ def _in_memory(session: Session, principal, network: Organisation, repeat: int):
                     [indicator.numerator_code, indicator.denominator_code]
                 ),
             )
-            pooled = views.pool_figures(chosen, indicator, _PERIOD_KEYS).filter(
-                pl.col("category") == ""
+            pooled = (
+                views.group_figures(chosen, indicator, {group: names})
+                .filter(pl.col("category") == "")
+                .drop("group")
             )
             small = (pl.col("n_organisations") < views.MIN_GROUP_SIZE) & pl.lit(
                 not all(i in visible for i in ids)
@@ -528,17 +530,13 @@ def _in_memory(session: Session, principal, network: Organisation, repeat: int):
 
     def referral() -> pl.DataFrame:
         own = aggregates.filter(pl.col("organisation_code") == network.code)
-        figures = views.pool_figures(
-            own.filter(pl.col("indicator_code").is_in(["NW_REF", "NW_CHILDREN"])),
-            rate,
-            _ORG_KEYS,
+        figures = views.organisation_figures(
+            own.filter(pl.col("indicator_code").is_in(["NW_REF", "NW_CHILDREN"])), rate
         )
-        care = own.filter(pl.col("indicator_code").is_in(["NW_CARE", "NW_CHILDREN"])).with_columns(
-            pl.when(pl.col("indicator_code") == "NW_CARE")
-            .then(pl.col("category").replace_strict(groups_of, default=pl.col("category")))
-            .otherwise(pl.col("category"))
+        care = own.filter(pl.col("indicator_code").is_in(["NW_CARE", "NW_CHILDREN"]))
+        care = views.organisation_figures(care, care_rate, category_groups=groups_of).filter(
+            pl.col("category") != ""
         )
-        care = views.pool_figures(care, care_rate, _ORG_KEYS).filter(pl.col("category") != "")
         return figures, care, pathway()
 
     timings = {

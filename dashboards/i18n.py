@@ -53,11 +53,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "how_to_read": ("Zo leest u deze grafiek", "How to read this chart"),
     "suppressed_note": (
         "“< {t}”: minder dan {t} kinderen. Zulke kleine aantallen (en wat ervan is afgeleid) "
-        "tonen we niet, zodat niemand herkenbaar is; soms is ook een tweede cel onderdrukt, "
-        "omdat die anders uit het totaal terug te rekenen is.",
+        "tonen we niet, zodat niemand herkenbaar is. Andere aantallen kinderen kunnen tot 3 "
+        "afwijken van de echte telling (steeds dezelfde afwijking voor dezelfde cel), zodat "
+        "een verborgen cel niet uit totalen terug te rekenen is; delen tellen daardoor niet "
+        "altijd precies op tot het totaal.",
         "“< {t}”: fewer than {t} children. Such small numbers (and what is derived from "
-        "them) are withheld so that nobody can be recognised; sometimes a second cell is "
-        "withheld too, because it could otherwise be recovered from the total.",
+        "them) are withheld so that nobody can be recognised. Other counts of children may "
+        "differ by up to 3 from the true count (always the same for the same cell), so that "
+        "a withheld cell cannot be recovered from totals; parts therefore do not always add "
+        "up exactly to the total.",
     ),
     "suppressed_short": ("onderdrukt", "withheld"),
     "no_data": ("Geen gegevens voor deze keuze.", "No data for this choice."),
@@ -191,9 +195,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "number of children. Flows of fewer than 10 children are left out.",
     ),
     "sankey_withheld": (
-        "{n} stroom/stromen niet getekend: minder dan {t} kinderen, of terug te rekenen uit "
-        "andere stromen.",
-        "{n} flow(s) not drawn: fewer than {t} children, or recoverable from other flows.",
+        "{n} stroom/stromen niet getekend: minder dan {t} kinderen.",
+        "{n} flow(s) not drawn: fewer than {t} children.",
     ),
     "signal": ("Signaal", "Signal"),
     "stage_signaal": ("Signaal (kinderen)", "Signal (children)"),

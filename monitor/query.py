@@ -10,7 +10,7 @@ Rates are computed here, at query time, from their numerator and denominator ind
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import polars as pl
 from sqlalchemy import (
@@ -30,12 +30,12 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from monitor import audit
+from monitor.asof import known_at
 from monitor.catalogue import get_indicator
-from monitor.disclosure import apply_disclosure
 from monitor.errors import AccessDeniedError, NotFoundError
-from monitor.periods import period_containing
+from monitor.figures.aggregates import codes_needed, organisation_cells, publish
+from monitor.figures.cases import rollup
 from monitor.policy import Action, CaseScope, Principal
-from monitor.settings import get_settings
 from schema import (
     AggregateCell,
     AggregateMeasurement,
@@ -55,14 +55,8 @@ SERIES_KEYS = ["organisation_code", "period_code", "category", "source_kind"]
 
 
 def _current(table, as_of: datetime | None):  # noqa: ANN001, ANN202
-    """Rows as known at ``as_of`` (or now)."""
-    if as_of is None:
-        return table.superseded_at.is_(None)
-    if as_of.tzinfo is None:  # a naive moment is read as UTC, like everything stored
-        as_of = as_of.replace(tzinfo=UTC)
-    return and_(
-        table.recorded_at <= as_of, or_(table.superseded_at.is_(None), table.superseded_at > as_of)
-    )
+    """Rows as known at ``as_of`` (or now): :func:`monitor.asof.known_at`."""
+    return known_at(table, as_of)
 
 
 def _frame(session: Session, statement, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
@@ -125,9 +119,12 @@ def stored_aggregates(
     source_kind: str | None = None,
     period_from: date | None = None,
     period_to: date | None = None,
+    reported_by: Sequence[int] | None = None,
 ) -> pl.DataFrame:
     """Submitted aggregate rows (no access or disclosure rules: callers in this module apply
-    them). When several partners reported the same figure, the latest recorded one counts."""
+    them). When several partners reported the same figure, the latest recorded one counts.
+
+    ``reported_by``: only rows sent by these organisations (what they already know)."""
     a, i, o = AggregateMeasurement, Indicator, Organisation
     statement = (
         select(
@@ -153,6 +150,8 @@ def stored_aggregates(
     )
     if source_kind:
         statement = statement.where(a.source_kind == source_kind)
+    if reported_by is not None:
+        statement = statement.where(a.reporting_org_id.in_(list(reported_by)))
     if period_from:
         statement = statement.where(a.period_end >= period_from)
     if period_to:
@@ -190,7 +189,7 @@ def pooled_aggregates(
     """Pooled figures of ``indicator`` for several groups of organisations, summed in the
     database (no access or disclosure rules: callers apply them to the result).
 
-    The same figures as :func:`monitor.views.pool_figures` pooling the rows of
+    The same figures as :func:`monitor.views.group_figures` pooling the rows of
     :func:`stored_aggregates` per period and category, without fetching one row per
     organisation: the latest recorded row per series counts; a total (category "") is
     added per organisation and period where none was sent (sum of the categories for
@@ -407,86 +406,45 @@ def aggregate_series(
     period_from: date | None = None,
     period_to: date | None = None,
 ) -> pl.DataFrame:
-    """An indicator's figures per organisation and period (and category), as the principal
-    may see them: rates computed from their parts, small counts of children suppressed.
+    """An indicator's published figures per organisation and period (and category, with
+    a total where none was sent), as the principal may see them: the figure engine
+    (:mod:`monitor.figures.aggregates`) with disclosure control applied.
 
     Columns: organisation_code, organisation_name, organisation_kind, indicator_code,
     indicator_version, period_code, period_start, period_end, category, value, numerator,
-    denominator, source_kind, recorded_at, suppressed."""
+    denominator, source_kind, recorded_at, suppressed, reason."""
     indicator = get_indicator(session, indicator_code)
     org_ids = visible_organisation_ids(session, principal, organisation_codes)
-    window = dict(
-        as_of=as_of, source_kind=source_kind, period_from=period_from, period_to=period_to
-    )
-    if indicator.value_type == ValueType.RATE:
-        return _rate_series(session, indicator, org_ids, window)
-    frame = stored_aggregates(
-        session, indicator_codes=[indicator_code], organisation_ids=org_ids, **window
-    )
-    needs_ratio = frame["value"].is_null() & frame["denominator"].is_not_null()
-    if needs_ratio.any():
-        frame = frame.with_columns(
-            pl.when(pl.col("value").is_null() & (pl.col("denominator") > 0))
-            .then(pl.col("numerator") / pl.col("denominator") * 100)
-            .otherwise(pl.col("value"))
-            .alias("value")
-        )
-    if indicator.counts_children:
-        return apply_disclosure(
-            frame,
-            count_column="value",
-            group_by=("organisation_code", "period_code", "source_kind"),
-        )
-    return frame.with_columns(pl.lit(False).alias("suppressed"))
-
-
-def _rate_series(
-    session: Session, indicator: Indicator, org_ids: list[int], window: dict
-) -> pl.DataFrame:
     parts = stored_aggregates(
         session,
-        indicator_codes=[indicator.numerator_code, indicator.denominator_code],
+        indicator_codes=codes_needed(indicator),
         organisation_ids=org_ids,
-        **window,
+        as_of=as_of,
+        source_kind=source_kind,
+        period_from=period_from,
+        period_to=period_to,
     )
-    numerators = parts.filter(pl.col("indicator_code") == indicator.numerator_code)
-    denominators = (
-        parts.filter(pl.col("indicator_code") == indicator.denominator_code)
-        .filter(pl.col("category") == "")
-        .select("organisation_code", "period_code", pl.col("value").alias("denominator"))
+    cells = organisation_cells(parts, indicator)
+    figures = publish(cells, indicator, pl.col("organisation_code"))
+    own = indicator.numerator_code if indicator.value_type == ValueType.RATE else indicator.code
+    about = (
+        parts.filter(pl.col("indicator_code") == own)
+        .group_by("organisation_code", "period_code", "source_kind")
+        .agg(
+            pl.col("organisation_name").first(),
+            pl.col("organisation_kind").first(),
+            pl.col("recorded_at").max(),
+        )
     )
-    frame = (
-        numerators.drop("denominator", "numerator")
-        .rename({"value": "numerator"})
-        .join(denominators, on=["organisation_code", "period_code"], how="inner")
+    return (
+        figures.join(about, on=["organisation_code", "period_code", "source_kind"], how="left")
         .with_columns(
-            pl.when(pl.col("denominator") > 0)
-            .then(pl.col("numerator") / pl.col("denominator") * (indicator.factor or 1))
-            .otherwise(None)
-            .alias("value"),
             pl.lit(indicator.code).alias("indicator_code"),
             pl.lit(indicator.version, dtype=pl.Int64).alias("indicator_version"),
         )
-        .select(list(_AGGREGATE_SCHEMA))
+        .select(*_AGGREGATE_SCHEMA, "suppressed", "reason")
+        .sort(["organisation_code", "period_start", "category"])
     )
-    if not indicator.counts_children:
-        return frame.with_columns(pl.lit(False).alias("suppressed"))
-    out = apply_disclosure(
-        frame,
-        count_column="numerator",
-        dependent_columns=("value",),
-        group_by=("organisation_code", "period_code", "source_kind"),
-        round_columns=("numerator", "denominator"),
-    )
-    small_denominator = (pl.col("denominator") > 0) & (pl.col("denominator") < _threshold())
-    return out.with_columns(
-        pl.when(small_denominator).then(None).otherwise(pl.col("value")).alias("value"),
-        (pl.col("suppressed") | small_denominator.fill_null(False)).alias("suppressed"),
-    )
-
-
-def _threshold() -> int:
-    return get_settings().disclosure_threshold
 
 
 def _scope_condition(scope: CaseScope):  # noqa: ANN202
@@ -645,60 +603,9 @@ def case_rollup(
 def rollup_frame(
     rows: pl.DataFrame, *, period_type: PeriodType, by: Sequence[str] = ()
 ) -> pl.DataFrame:
-    """Aggregate case rows (from :func:`case_rows_in_scope`) per period and apply disclosure."""
-    if rows.is_empty():
-        schema = {
-            "period_code": pl.String,
-            "period_start": pl.Date,
-            **{b: pl.String for b in by},
-            "n_children": pl.Int64,
-            "n_rows": pl.Int64,
-            "mean": pl.Float64,
-            "median": pl.Float64,
-            "p25": pl.Float64,
-            "p75": pl.Float64,
-            "suppressed": pl.Boolean,
-        }
-        return pl.DataFrame(schema=schema)
-    starts = rows["observed_on"].unique().to_list()
-    periods = {d: period_containing(d, period_type) for d in starts}
-    rows = rows.with_columns(
-        pl.col("observed_on")
-        .replace_strict({d: p.code for d, p in periods.items()}, return_dtype=pl.String)
-        .alias("period_code"),
-        pl.col("observed_on")
-        .replace_strict({d: p.start for d, p in periods.items()}, return_dtype=pl.Date)
-        .alias("period_start"),
-    )
-    if "age_group" in by:
-        age = (pl.col("observed_on").dt.year() - pl.col("birth_month").dt.year()).clip(0, 17)
-        rows = rows.with_columns(
-            pl.when(age < 4)
-            .then(pl.lit("0-3"))
-            .when(age < 12)
-            .then(pl.lit("4-11"))
-            .otherwise(pl.lit("12-17"))
-            .alias("age_group")
-        )
-    keys = ["period_code", "period_start", *by]
-    grouped = (
-        rows.group_by(keys)
-        .agg(
-            pl.col("child_id").n_unique().alias("n_children"),
-            pl.len().alias("n_rows"),
-            pl.col("value").mean().alias("mean"),
-            pl.col("value").median().alias("median"),
-            pl.col("value").quantile(0.25).alias("p25"),
-            pl.col("value").quantile(0.75).alias("p75"),
-        )
-        .sort(keys)
-    )
-    return apply_disclosure(
-        grouped,
-        count_column="n_children",
-        dependent_columns=("n_rows", "mean", "median", "p25", "p75"),
-        group_by=("period_code",) if by else (),
-    )
+    """Case rows (from :func:`case_rows_in_scope`) per period and breakdown, published:
+    :func:`monitor.figures.cases.rollup`."""
+    return rollup(rows, period_type=period_type, by=by)
 
 
 def events(

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     disclosure_rounding: int = Field(
         default=1, ge=1, le=100, description="Round published counts to multiples of this (5: CBS)."
     )
+    disclosure_noise: Literal["cell_key", "none"] = Field(
+        default="cell_key",
+        description="Noise on published counts (cell-key method); 'none' only for tests.",
+    )
     environment: Literal["development", "test", "production"] = "development"
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)

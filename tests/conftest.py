@@ -164,3 +164,14 @@ def cli(capsys: pytest.CaptureFixture[str]):
         return code, out, err
 
     return run
+
+
+@pytest.fixture
+def exact_figures(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Published counts without the cell-key noise (small counts still withheld): for
+    tests that hold a computation to hand-calculated figures."""
+    monkeypatch.setenv("DISCLOSURE_NOISE", "none")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("DISCLOSURE_NOISE", raising=False)
+    get_settings.cache_clear()

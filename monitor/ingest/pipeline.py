@@ -177,7 +177,9 @@ def _ingest(
     if problems.file_level or (problems and not accept_valid) or valid.height == 0:
         return reject(session, batch, frame.height, problem_list, warnings)
     if batch.shape != "case":
-        found = quality.batch_warnings(session, valid, batch.file_name)
+        found = quality.batch_warnings(
+            session, valid, batch.file_name, reporter_id=batch.ctx.org_id
+        )
         warnings += [safe(rename(p)) for p in found]
     report = batch.report(
         SubmissionStatus.PARTIAL if problem_list else SubmissionStatus.ACCEPTED,

@@ -89,7 +89,10 @@ def rule_violations(values: pl.DataFrame) -> pl.DataFrame:
     ).filter(pl.col("part_total") > pl.col("whole_total"))
 
 
-def _stored(session: Session, organisation_ids: list[int], codes: list[str]) -> pl.DataFrame:
+def _stored(
+    session: Session, organisation_ids: list[int], codes: list[str], reporter_id: int
+) -> pl.DataFrame:
+    """The current figures ``reporter_id`` itself sent about these organisations."""
     table = AggregateMeasurement.__table__  # type: ignore[attr-defined]
     query = (
         select(
@@ -103,14 +106,21 @@ def _stored(session: Session, organisation_ids: list[int], codes: list[str]) -> 
         .join(Indicator, Indicator.id == table.c.indicator_id)
         .where(table.c.superseded_at.is_(None))
         .where(table.c.organisation_id.in_(organisation_ids))
+        .where(table.c.reporting_org_id == reporter_id)
         .where(Indicator.code.in_(codes))
     )
     rows = [tuple(r) for r in session.connection().execute(query)]
     return pl.DataFrame(rows, schema=_VALUE_SCHEMA, orient="row")
 
 
-def batch_warnings(session: Session, batch: pl.DataFrame, file_name: str) -> list[RowProblem]:
-    """Rule and outlier warnings for a validated aggregate batch (``_*`` columns)."""
+def batch_warnings(
+    session: Session, batch: pl.DataFrame, file_name: str, *, reporter_id: int
+) -> list[RowProblem]:
+    """Rule and outlier warnings for a validated aggregate batch (``_*`` columns).
+
+    Checked against the figures the reporter itself sent earlier, never anyone else's, and
+    no warning quotes a stored value: a dry run must not become a way to read figures
+    (totals, medians, or which side of a rule a withheld cell lies on)."""
     if batch.height == 0:
         return []
     incoming = batch.select(
@@ -123,7 +133,7 @@ def batch_warnings(session: Session, batch: pl.DataFrame, file_name: str) -> lis
         ROW,
     )
     codes = sorted({c for rule in RULES for c in rule} | set(incoming["indicator"].unique()))
-    stored = _stored(session, incoming["organisation_id"].unique().to_list(), codes)
+    stored = _stored(session, incoming["organisation_id"].unique().to_list(), codes, reporter_id)
     keys = ["organisation_id", "indicator", "category", "period_start", "source_kind"]
     combined = pl.concat(
         [stored.join(incoming, on=keys, how="anti"), incoming.drop(ROW)], how="vertical"
@@ -157,9 +167,9 @@ def batch_warnings(session: Session, batch: pl.DataFrame, file_name: str) -> lis
                     file_name,
                     r[ROW],
                     "value",
-                    f"{r['part_total']:g}",
-                    f"{r['part']} ({r['part_total']:g}) exceeds {r['whole']} "
-                    f"({r['whole_total']:g}) for the same organisation and period; please check",
+                    None,
+                    f"{r['part']} is groter dan {r['whole']} voor dezelfde organisatie en "
+                    f"periode (deze batch samen met wat u eerder stuurde); controleer de cijfers",
                     "warning",
                 )
             )
@@ -175,8 +185,8 @@ def batch_warnings(session: Session, batch: pl.DataFrame, file_name: str) -> lis
                 r[ROW],
                 "value",
                 f"{r['value']:g}",
-                f"unusual value for {r['indicator']}: earlier median {r['median']:g} over "
-                f"{r['n']} period(s); please check",
+                f"ongebruikelijke waarde voor {r['indicator']} vergeleken met wat u in "
+                f"{r['n']} eerdere periode(s) stuurde; controleer de waarde",
                 "warning",
             )
         )

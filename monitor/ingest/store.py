@@ -38,7 +38,6 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
-    or_,
     select,
     text,
     update,
@@ -46,6 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from monitor.asof import known_at
 from schema import AggregateMeasurement, CaseMeasurement, Child, Participation
 
 Progress = Callable[[int], None]
@@ -137,13 +137,9 @@ class StoreCounts:
 
 
 def current_filter(table: Table, as_of: datetime | None = None) -> ColumnElement[bool]:
-    """Rows current now (``as_of`` None) or as they were known at ``as_of``."""
-    if as_of is None:
-        return table.c.superseded_at.is_(None)
-    return and_(
-        table.c.recorded_at <= as_of,
-        or_(table.c.superseded_at.is_(None), table.c.superseded_at > as_of),
-    )
+    """Rows current now (``as_of`` None) or as they were known at ``as_of``
+    (:func:`monitor.asof.known_at`, the one as-of rule)."""
+    return known_at(table, as_of)
 
 
 def is_postgres(connection: Connection) -> bool:

@@ -39,9 +39,10 @@ from monitor.views.figures import (
     category_groups,
     category_labels,
     end_of_day,
+    group_figures,
     indicator_figures,
     level_of,
-    pool_figures,
+    organisation_figures,
     previous_period,
 )
 from monitor.views.outcomes import outcome_rollup, partner_completeness
@@ -90,7 +91,8 @@ __all__ = [
     "outcome_rollup",
     "partner_completeness",
     "pathway_links",
-    "pool_figures",
+    "group_figures",
+    "organisation_figures",
     "principal_for_user_id",
     "previous_period",
     "quality_warnings",

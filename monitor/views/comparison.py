@@ -12,14 +12,13 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from monitor.catalogue import get_indicator
+from monitor.figures.aggregates import codes_needed
 from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
 from monitor.query import pooled_aggregates, stored_aggregates
 from monitor.views.figures import (
-    _PERIOD_KEYS,
-    _codes_needed,
+    group_figures,
     indicator_figures,
-    pool_figures,
     pooled_group_figures,
 )
 from schema import (
@@ -199,6 +198,7 @@ def _groups_in_database(
 ) -> dict[str, pl.DataFrame]:
     """Pooled figures (disclosure applied, category chosen) per group, summed by the
     database: one query per indicator for all its groups, one row per group and period."""
+    codes = {o.id: o.code for o in _organisation_rows(session)}
     out = {}
     for code in dict.fromkeys(code for _, code in members.values()):
         group_indicator = get_indicator(session, code)
@@ -206,7 +206,10 @@ def _groups_in_database(
         sums = pooled_aggregates(
             session, indicator=group_indicator, groups=groups, as_of=as_of, category=category
         )
-        figures = pooled_group_figures(sums, group_indicator).filter(pl.col("category") == category)
+        member_codes = {g: [codes[i] for i in ids] for g, ids in groups.items()}
+        figures = pooled_group_figures(sums, group_indicator, member_codes).filter(
+            pl.col("category") == category
+        )
         for group in groups:
             out[group] = figures.filter(pl.col("group") == group).drop("group")
     return out
@@ -220,27 +223,22 @@ def _groups_in_memory(
     as_of: datetime | None,
 ) -> dict[str, pl.DataFrame]:
     """The same as :func:`_groups_in_database` from every member's stored rows, pooled by
-    polars (:func:`~monitor.views.pool_figures`): the reference the tests and the
+    polars (:func:`~monitor.views.group_figures`): the reference the tests and the
     benchmark hold the database's sums against."""
-    stored = {}
-    for code in {code for _, code in members.values()}:
-        ids = sorted({i for group_ids, c in members.values() if c == code for i in group_ids})
-        group_indicator = get_indicator(session, code)
-        stored[code] = (
-            group_indicator,
-            stored_aggregates(
-                session,
-                indicator_codes=_codes_needed(group_indicator),
-                organisation_ids=ids,
-                as_of=as_of,
-            ),
-        )
     codes = {o.id: o.code for o in _organisation_rows(session)}
     out = {}
-    for group, (ids, code) in members.items():
-        group_indicator, everything = stored[code]
-        parts = everything.filter(pl.col("organisation_code").is_in([codes[i] for i in ids]))
-        out[group] = pool_figures(parts, group_indicator, _PERIOD_KEYS).filter(
-            pl.col("category") == category
+    for code in {code for _, code in members.values()}:
+        group_indicator = get_indicator(session, code)
+        groups = {g: [codes[i] for i in ids] for g, (ids, c) in members.items() if c == code}
+        stored = stored_aggregates(
+            session,
+            indicator_codes=codes_needed(group_indicator),
+            organisation_ids=sorted({i for ids, c in members.values() if c == code for i in ids}),
+            as_of=as_of,
         )
+        figures = group_figures(stored, group_indicator, groups)
+        for group in groups:
+            out[group] = figures.filter(
+                (pl.col("group") == group) & (pl.col("category") == category)
+            ).drop("group")
     return out

@@ -7,13 +7,11 @@ import polars as pl
 from sqlalchemy import select
 from sqlmodel import Session
 
-from monitor.disclosure import primary_mask
 from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
 from monitor.query import (
     stored_aggregates,
 )
-from monitor.settings import get_settings
 from monitor.views.figures import aggregate_indicators, level_of
 from schema import (
     Organisation,
@@ -102,12 +100,16 @@ def quality_warnings(
     session: Session, principal: Principal, *, organisation_code: str
 ) -> pl.DataFrame:
     """Stored figures of the organisation that break a part <= whole rule or are robust
-    outliers against the organisation's own history (warnings to check, not errors)."""
+    outliers against the organisation's own history (warnings to check, not errors).
+
+    Only for those who may submit the organisation's figures, and only over the figures
+    their own organisations sent: a warning never quotes or hints at anyone else's value."""
     from monitor.ingest import outliers, rule_violations
 
     organisation = get_organisation(session, organisation_code)
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
-    level = level_of(organisation)
+    own = sorted(principal.submit_org_ids) if not principal.is_admin else None
+    level = level_of(organisation) if principal.allows(Action.SUBMIT, organisation.id) else None
     schema = {
         "indicator_code": pl.String,
         "period_code": pl.String,
@@ -119,7 +121,9 @@ def quality_warnings(
     if level is None:
         return pl.DataFrame(schema=schema)
     codes = [i.code for i in aggregate_indicators(session, level) if i.value_type != "rate"]
-    stored = stored_aggregates(session, indicator_codes=codes, organisation_ids=[organisation.id])
+    stored = stored_aggregates(
+        session, indicator_codes=codes, organisation_ids=[organisation.id], reported_by=own
+    )
     values = stored.select(
         pl.lit(organisation.id, pl.Int64).alias("organisation_id"),
         pl.col("indicator_code").alias("indicator"),
@@ -157,12 +161,4 @@ def quality_warnings(
                 f"median {r['median']:g} over {r['n']}",
             )
         )
-    threshold = get_settings().disclosure_threshold
-    frame = pl.DataFrame(rows, schema=schema, orient="row")
-    # a warning quotes a figure: small counts of children stay withheld here too
-    return frame.with_columns(
-        pl.when(primary_mask(pl.col("value"), threshold))
-        .then(None)
-        .otherwise(pl.col("value"))
-        .alias("value")
-    )
+    return pl.DataFrame(rows, schema=schema, orient="row")

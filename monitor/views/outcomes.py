@@ -10,6 +10,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlmodel import Session
 
+from monitor.asof import known_at
 from monitor.catalogue import get_indicator
 from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
@@ -29,7 +30,10 @@ from schema import (
 
 # -------------------------------------------------------------------- child outcomes
 def _programme_flags(
-    session: Session, organisation: Organisation, rows: pl.DataFrame
+    session: Session,
+    organisation: Organisation,
+    rows: pl.DataFrame,
+    as_of: datetime | None = None,
 ) -> pl.DataFrame:
     """Add ``programme`` (``in``/``out``): was the child in the organisation's programme
     (a network's, or any network in the municipality) on the observation date?"""
@@ -53,7 +57,7 @@ def _programme_flags(
             tuple(r)
             for r in session.execute(
                 select(p.child_id, p.valid_from, p.valid_to).where(
-                    p.network_id.in_(networks or [-1]), p.superseded_at.is_(None)
+                    p.network_id.in_(networks or [-1]), known_at(p, as_of)
                 )
             ).all()
         ],
@@ -105,7 +109,7 @@ def outcome_rollup(
         source_kind=source_kind or get_indicator(session, indicator_code).source_kind,
     )
     if "programme" in by:
-        rows = _programme_flags(session, organisation, rows)
+        rows = _programme_flags(session, organisation, rows, as_of)
     return rollup_frame(rows, period_type=period_type, by=list(by))
 
 

@@ -10,7 +10,8 @@ import polars as pl
 from sqlalchemy import and_, select
 from sqlmodel import Session
 
-from monitor.disclosure import primary_mask
+from monitor.disclosure import figure_key, publish_count
+from monitor.figures.aggregates import codes_needed
 from monitor.organisations import get_organisation
 from monitor.periods import parse_period
 from monitor.policy import Action, Principal
@@ -18,20 +19,20 @@ from monitor.query import (
     stored_aggregates,
     visible_organisation_ids,
 )
-from monitor.settings import get_settings
 from monitor.views.figures import (
-    _ORG_KEYS,
-    _codes_needed,
     aggregate_indicators,
     end_of_day,
     level_of,
-    pool_figures,
+    organisation_figures,
 )
 from schema import (
     AggregateMeasurement,
     Indicator,
     Organisation,
 )
+
+#: Decimals the scorecard shows; the change and its arrow are judged on these.
+SHOWN_DECIMALS = 1
 
 
 def _judge(indicator: Indicator, value: float | None, change: float | None) -> str:
@@ -89,18 +90,19 @@ def scorecard(
     if level is None:
         return pl.DataFrame(schema=schema)
     indicators = aggregate_indicators(session, level)
+    parts_codes = sorted({c for i in indicators for c in codes_needed(i)})
     period_to = parse_period(period_code).end if period_code else None
     parts = stored_aggregates(
         session,
-        indicator_codes=sorted({c for i in indicators for c in _codes_needed(i)}),
+        indicator_codes=parts_codes,
         organisation_ids=[organisation.id],
         as_of=as_of,
         period_to=period_to,
     )
     rows = []
     for indicator in indicators:
-        mine = parts.filter(pl.col("indicator_code").is_in(_codes_needed(indicator)))
-        figures = pool_figures(mine, indicator, _ORG_KEYS).filter(pl.col("category") == "")
+        mine = parts.filter(pl.col("indicator_code").is_in(codes_needed(indicator)))
+        figures = organisation_figures(mine, indicator).filter(pl.col("category") == "")
         for (source_kind,), series in figures.sort("period_start").group_by(
             ["source_kind"], maintain_order=True
         ):
@@ -109,7 +111,8 @@ def scorecard(
             prev = records[-2] if len(records) > 1 else None
             change = None
             if prev and last["value"] is not None and prev["value"] is not None:
-                change = last["value"] - prev["value"]
+                # the change between the values as shown, so the arrow agrees with them
+                change = round(last["value"], SHOWN_DECIMALS) - round(prev["value"], SHOWN_DECIMALS)
             rows.append(
                 {
                     "indicator_code": indicator.code,
@@ -248,12 +251,31 @@ def corrections(
     }
     rows = [tuple(r) for r in session.execute(statement).all()]
     frame = pl.DataFrame(rows, schema=schema, orient="row")
-    threshold = get_settings().disclosure_threshold
-    out = []
+    return _publish_corrections(frame).drop("counts_children")
+
+
+def _publish_corrections(frame: pl.DataFrame) -> pl.DataFrame:
+    """Old and new value of each corrected figure as the series publishes them (same cell
+    key, same noise; small counts of children withheld) — never the stored value."""
+    out = frame
     for side in ("old", "new"):
-        mask = pl.col("counts_children") & primary_mask(pl.col(f"{side}_value"), threshold)
-        out += [
-            pl.when(mask).then(None).otherwise(pl.col(f"{side}_value")).alias(f"{side}_value"),
-            mask.fill_null(False).alias(f"{side}_suppressed"),
-        ]
-    return frame.with_columns(out).drop("counts_children")
+        keys = pl.Series(
+            [
+                figure_key(o, i, p, s, c, v)
+                for o, i, p, s, c, v in frame.select(
+                    "organisation_code", "indicator_code", "period_code", "source_kind",
+                    "category", f"{side}_value",
+                ).iter_rows()
+            ],
+            dtype=pl.Float64,
+        )  # fmt: skip
+        published, withheld = publish_count(frame[f"{side}_value"], keys)
+        counts = frame["counts_children"].fill_null(False)
+        out = out.with_columns(
+            pl.when(counts)
+            .then(published)
+            .otherwise(frame[f"{side}_value"])
+            .alias(f"{side}_value"),
+            (counts & withheld).alias(f"{side}_suppressed"),
+        )
+    return out

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from tests.factories import correct_value, later
 
 
-def test_series_are_suppressed_and_scoped(client, api_world):
+def test_series_are_suppressed_and_scoped(client, api_world, exact_figures):
     response = client.get(
         "/api/series/NW_REF", params={"organisation": "NW-A"}, headers=api_world.headers("viewer_a")
     )
@@ -24,7 +24,7 @@ def test_series_are_suppressed_and_scoped(client, api_world):
     assert other.status_code == 403 and "NW-B" in other.json()["detail"]
 
 
-def test_as_of_reproduces_earlier_figures(client, api_world, engine):
+def test_as_of_reproduces_earlier_figures(client, api_world, engine, exact_figures):
     world = api_world.world
     with Session(engine) as session:
         correct_value(

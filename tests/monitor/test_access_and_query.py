@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from monitor import auth
-from monitor.disclosure import apply_disclosure, display_value
+from monitor.disclosure import display_value
 from monitor.errors import AccessDeniedError, AuthenticationError
 from monitor.policy import Action, principal_for, system_principal
 from monitor.query import aggregate_series, case_extract, case_rollup, events
@@ -25,20 +25,35 @@ def _who(session, world, username):
     return principal_for(session, world.users[username])
 
 
-def test_rates_are_computed_at_query_time_with_disclosure(catalogue, world):
+def test_rates_are_computed_at_query_time_with_disclosure(catalogue, world, exact_figures):
     frame = aggregate_series(
         catalogue, system_principal(), indicator_code="NW_REF_RATE", organisation_codes=["NW-A"]
     )
     h1 = {r["category"]: r for r in frame.filter(pl.col("period_code") == "2023-H1").to_dicts()}
     assert h1["huisarts"]["value"] == pytest.approx(30.0)  # 30 / 1000 x 1000
-    assert h1["jeugdarts"]["suppressed"] and h1["jeugdarts"]["value"] is None
-    # 12 alone would be safe, but with one cell withheld it could be recovered from a total
-    assert h1["gemeentelijke_toegang"]["suppressed"]
-    h2 = frame.filter(pl.col("period_code") == "2023-H2").to_dicts()[0]
-    assert h2["value"] == pytest.approx(20 / 1010 * 1000)
+    assert h1["jeugdarts"]["suppressed"] and h1["jeugdarts"]["value"] is None  # 4 children
+    assert h1["jeugdarts"]["reason"] == "small"
+    # no secondary suppression: the total carries noise in publication (see below)
+    assert h1["gemeentelijke_toegang"]["value"] == pytest.approx(12.0)
+    assert h1[""]["value"] == pytest.approx(46.0)  # the derived total: (30 + 4 + 12) / 1000
+    h2 = frame.filter(pl.col("period_code") == "2023-H2", pl.col("category") == "").to_dicts()
+    assert h2[0]["value"] == pytest.approx(20 / 1010 * 1000)
 
 
-def test_counts_are_suppressed_and_rounded(catalogue, world, monkeypatch):
+def test_published_rates_carry_bounded_noise_on_both_parts(catalogue, world):
+    frame = aggregate_series(
+        catalogue, system_principal(), indicator_code="NW_REF_RATE", organisation_codes=["NW-A"]
+    )
+    h1 = {r["category"]: r for r in frame.filter(pl.col("period_code") == "2023-H1").to_dicts()}
+    assert h1["jeugdarts"]["suppressed"] and h1["jeugdarts"]["numerator"] is None
+    for category, true_numerator in (("huisarts", 30), ("gemeentelijke_toegang", 12), ("", 46)):
+        row = h1[category]
+        assert abs(row["numerator"] - true_numerator) <= 3
+        assert abs(row["denominator"] - 1000) <= 3
+        assert row["value"] == pytest.approx(row["numerator"] / row["denominator"] * 1000)
+
+
+def test_counts_are_suppressed_and_rounded(catalogue, world, monkeypatch, exact_figures):
     from monitor.settings import get_settings
 
     monkeypatch.setenv("DISCLOSURE_ROUNDING", "5")
@@ -51,7 +66,8 @@ def test_counts_are_suppressed_and_rounded(catalogue, world, monkeypatch):
         period_to=datetime(2023, 6, 30).date(),
     )
     values = dict(zip(frame["category"], frame["value"], strict=True))
-    assert values == {"gemeentelijke_toegang": None, "huisarts": 30.0, "jeugdarts": None}
+    # 12 -> 10, 30 -> 30, 4 withheld, the total 46 -> 45
+    assert values == {"": 45.0, "gemeentelijke_toegang": 10.0, "huisarts": 30.0, "jeugdarts": None}
     get_settings.cache_clear()
 
 
@@ -113,7 +129,7 @@ def test_organisations_see_only_their_own_figures(catalogue, world, username, vi
     assert set(everything["organisation_code"]) <= set(visible)
 
 
-def test_case_rollups_are_scoped_and_suppressed(catalogue, world):
+def test_case_rollups_are_scoped_and_suppressed(catalogue, world, exact_figures):
     admin = system_principal()
     ams = case_rollup(
         catalogue,
@@ -204,18 +220,7 @@ def test_login_lockout_and_tokens(catalogue, world, monkeypatch):
     get_settings.cache_clear()
 
 
-def test_disclosure_function_and_display():
-    frame = pl.DataFrame({"g": ["a", "a", "a"], "n": [3, 50, 60], "rate": [0.1, 0.2, 0.3]})
-    out = apply_disclosure(
-        frame,
-        count_column="n",
-        dependent_columns=("rate",),
-        group_by=("g",),
-        threshold=10,
-        rounding=1,
-    )
-    assert out["suppressed"].to_list() == [True, True, False]
-    assert out["rate"].to_list() == [None, None, 0.3]
+def test_display_of_withheld_and_published_values():
     assert display_value(None, True, threshold=10) == "< 10"
     assert display_value(1234.5, False) == "1.234,5"
     assert display_value(1234.5, False, language="en") == "1,234.5"
