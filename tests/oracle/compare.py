@@ -51,4 +51,6 @@ class Tally:
 
 
 def _numeric(*values: object) -> bool:
-    return all(v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in values)
+    return all(
+        v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in values
+    )

@@ -90,8 +90,9 @@ def disclosure_off() -> Iterator[int]:
     accept it; today they refuse 0 (ge=1), and 1 suppresses nothing either (a count of
     children is whole: 0 < n < 1 never holds). Yields the threshold in force."""
     patch = pytest.MonkeyPatch()
-    settings_env(patch, {"DISCLOSURE_THRESHOLD": "0", "DISCLOSURE_NOISE": "none",
-                         "DISCLOSURE_ROUNDING": "1"})  # fmt: skip
+    settings_env(
+        patch, {"DISCLOSURE_THRESHOLD": "0", "DISCLOSURE_NOISE": "none", "DISCLOSURE_ROUNDING": "1"}
+    )
     try:
         threshold = get_settings().disclosure_threshold
     except Exception:  # noqa: BLE001 - the settings refuse 0 today
@@ -106,9 +107,10 @@ def disclosure_off() -> Iterator[int]:
 def disclosure_default() -> Iterator[None]:
     """Phase 2: the default disclosure settings (no overrides)."""
     patch = pytest.MonkeyPatch()
-    settings_env(patch, {n: None for n in ("DISCLOSURE_THRESHOLD", "DISCLOSURE_NOISE",
-                                           "DISCLOSURE_ROUNDING")})  # fmt: skip
+    settings_env(
+        patch,
+        {n: None for n in ("DISCLOSURE_THRESHOLD", "DISCLOSURE_NOISE", "DISCLOSURE_ROUNDING")},
+    )
     yield
     patch.undo()
     get_settings.cache_clear()
-

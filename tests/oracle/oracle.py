@@ -35,7 +35,7 @@ SIMILAR_SIZE_FACTOR = 2.0
 NETWORK_KINDS = ("network", "samenwerkingsverband")
 
 AGGREGATE_KEY = ["organisation", "indicator", "period", "category", "source_kind"]
-CASE_KEY = ["bsn", "reporter", "indicator", "category", "date", "source_kind"]
+CASE_KEY = ["child", "reporter", "indicator", "category", "date", "source_kind"]
 
 
 # ------------------------------------------------------------------ catalogue and periods
@@ -135,7 +135,13 @@ def read_case_files(folder: Path, wave: int) -> pl.DataFrame:
     for path in sorted(folder.glob("*.parquet")):
         frames.append(pl.read_parquet(path).with_columns(pl.lit(path.stem).alias("reporter")))
     out = pl.concat(frames, how="diagonal")
+    # a child is its BSN; without one, the partner's own id (pseudonymised with the
+    # partner's code: README "Privacy"), so the same id at two partners is two children
+    child = pl.coalesce(
+        pl.col("bsn"), pl.concat_str([pl.col("reporter"), pl.lit(":"), pl.col("child_ref")])
+    )
     return out.with_columns(
+        child.alias("child"),
         pl.col("date").str.to_date(),
         pl.col("end_date").str.to_date(),
         pl.col("birth_month").str.to_date("%Y-%m"),
@@ -154,14 +160,18 @@ def read_raw(base: Path, waves: list[str], received: dict[int, date]) -> Raw:
     cases = pl.concat(
         [read_case_files(base / w / "case", i + 1) for i, w in enumerate(waves)], how="diagonal"
     )
-    latest_aggregates = aggregates.sort("wave", maintain_order=True).unique(AGGREGATE_KEY, keep="last")
+    latest_aggregates = aggregates.sort("wave", maintain_order=True).unique(
+        AGGREGATE_KEY, keep="last"
+    )
     latest_cases = cases.sort("wave", maintain_order=True).unique(CASE_KEY, keep="last")
     # a child's birth month, sex and municipality: as sent the first time
-    children = cases.sort("wave", maintain_order=True).unique("bsn", keep="first").select(
-        "bsn", "birth_month", "sex", "municipality"
+    children = (
+        cases.sort("wave", maintain_order=True)
+        .unique("child", keep="first")
+        .select("child", "birth_month", "sex", "municipality")
     )
     latest_cases = latest_cases.drop("birth_month", "sex", "municipality").join(
-        children, on="bsn", how="left"
+        children, on="child", how="left"
     )
     return Raw(
         aggregates=latest_aggregates,
@@ -207,7 +217,9 @@ def base_figures(raw: Raw, code: str, cat: dict[str, dict]) -> pl.DataFrame:
     keys = ["organisation", "indicator", "period", "source_kind"]
     sent_totals = rows.filter(pl.col("category") == "").select(keys)
     parts = rows.filter(pl.col("category") != "").join(sent_totals, on=keys, how="anti")
-    combine = pl.col("value").sum() if cat[code]["value_type"] == "count" else pl.col("value").mean()
+    combine = (
+        pl.col("value").sum() if cat[code]["value_type"] == "count" else pl.col("value").mean()
+    )
     derived = parts.group_by(keys).agg(combine.alias("value")).with_columns(category=pl.lit(""))
     out = pl.concat([rows, derived.select(rows.columns)])
     return out.with_columns(
@@ -222,9 +234,7 @@ def rate_figures(raw: Raw, code: str, cat: dict[str, dict]) -> pl.DataFrame:
     denominator's total of the same organisation and period; no value when it is 0."""
     indicator = cat[code]
     numerators = base_figures(raw, indicator["numerator"], cat)
-    denominators = base_figures(raw, indicator["denominator"], cat).filter(
-        pl.col("category") == ""
-    )
+    denominators = base_figures(raw, indicator["denominator"], cat).filter(pl.col("category") == "")
     out = numerators.select(
         "organisation", "period", "source_kind", "category", pl.col("value").alias("numerator")
     ).join(
@@ -291,9 +301,9 @@ def group_members(raw: Raw, organisation: str, group: str, code: str) -> tuple[l
         similar = orgs.filter(
             (pl.col("kind") == "municipality")
             & (pl.col("code") != municipality_code)
-            & pl.col("population_0_17").cast(pl.Float64).is_between(
-                size / SIMILAR_SIZE_FACTOR, size * SIMILAR_SIZE_FACTOR
-            )
+            & pl.col("population_0_17")
+            .cast(pl.Float64)
+            .is_between(size / SIMILAR_SIZE_FACTOR, size * SIMILAR_SIZE_FACTOR)
         )
         return similar["code"].to_list(), municipal_indicator
     if group == "all":
@@ -362,8 +372,9 @@ def care_by_residence(raw: Raw, organisation: str, kind: str, cat: dict[str, dic
 
 
 # --------------------------------------------------------------------- scorecard
-def scorecard(figs: pl.DataFrame, organisation: str, level: str, period: str | None,
-              cat: dict[str, dict]) -> list[dict]:  # fmt: skip
+def scorecard(
+    figs: pl.DataFrame, organisation: str, level: str, period: str | None, cat: dict[str, dict]
+) -> list[dict]:
     """Per indicator of the organisation's level and source kind: the total (category "")
     of the latest period starting on or before the end of ``period`` (all when None), the
     one before it, and the change between them."""
@@ -416,10 +427,14 @@ def subject_rows(raw: Raw, organisation: str, indicator: str) -> pl.DataFrame:
             pl.col("member").alias("reporter"), "from", "to"
         )
         joined = rows.join(windows, on="reporter")
-        return joined.filter(
-            (pl.col("from").is_null() | (pl.col("date") >= pl.col("from")))
-            & (pl.col("to").is_null() | (pl.col("date") < pl.col("to")))
-        ).drop("from", "to").unique(CASE_KEY)
+        return (
+            joined.filter(
+                (pl.col("from").is_null() | (pl.col("date") >= pl.col("from")))
+                & (pl.col("to").is_null() | (pl.col("date") < pl.col("to")))
+            )
+            .drop("from", "to")
+            .unique(CASE_KEY)
+        )
     return rows.filter(pl.col("reporter") == organisation)
 
 
@@ -427,9 +442,13 @@ def age_group(rows: pl.DataFrame) -> pl.DataFrame:
     """Age in whole calendar years at observation (0-17): 0-3, 4-11, 12-17."""
     age = (pl.col("date").dt.year() - pl.col("birth_month").dt.year()).clip(0, 17)
     return rows.with_columns(
-        pl.when(age < 4).then(pl.lit("0-3")).when(age < 12).then(pl.lit("4-11"))
-        .otherwise(pl.lit("12-17")).alias("age_group")
-    )  # fmt: skip
+        pl.when(age < 4)
+        .then(pl.lit("0-3"))
+        .when(age < 12)
+        .then(pl.lit("4-11"))
+        .otherwise(pl.lit("12-17"))
+        .alias("age_group")
+    )
 
 
 def rollup(rows: pl.DataFrame, period_type: str, by: list[str]) -> pl.DataFrame:
@@ -440,7 +459,7 @@ def rollup(rows: pl.DataFrame, period_type: str, by: list[str]) -> pl.DataFrame:
     if "reporting_org_code" in by:
         rows = rows.with_columns(pl.col("reporter").alias("reporting_org_code"))
     return rows.group_by(["period", *by]).agg(
-        pl.col("bsn").n_unique().alias("n_children"),
+        pl.col("child").n_unique().alias("n_children"),
         pl.len().alias("n_rows"),
         pl.col("value").mean().alias("mean"),
     )
@@ -459,16 +478,22 @@ def programme_flag(raw: Raw, organisation: str, rows: pl.DataFrame) -> pl.DataFr
         )["code"].to_list()
     spells = raw.cases.filter(
         (pl.col("indicator") == "CH_PART") & pl.col("programme").is_in(networks)
-    ).select("bsn", pl.col("date").alias("p_from"), pl.col("end_date").alias("p_to"))
+    ).select("child", pl.col("date").alias("p_from"), pl.col("end_date").alias("p_to"))
     keyed = rows.with_row_index("_i")
-    inside = keyed.join(spells, on="bsn").filter(
-        (pl.col("date") >= pl.col("p_from"))
-        & (pl.col("p_to").is_null() | (pl.col("date") <= pl.col("p_to")))
-    )["_i"].unique()
+    inside = (
+        keyed.join(spells, on="child")
+        .filter(
+            (pl.col("date") >= pl.col("p_from"))
+            & (pl.col("p_to").is_null() | (pl.col("date") <= pl.col("p_to")))
+        )["_i"]
+        .unique()
+    )
     return keyed.with_columns(
-        pl.when(pl.col("_i").is_in(inside.implode())).then(pl.lit("in")).otherwise(pl.lit("out"))
+        pl.when(pl.col("_i").is_in(inside.implode()))
+        .then(pl.lit("in"))
+        .otherwise(pl.lit("out"))
         .alias("programme")
-    ).drop("_i")  # fmt: skip
+    ).drop("_i")
 
 
 # --------------------------------------------------------------------- care pathway
@@ -498,13 +523,13 @@ def signalled_children(raw: Raw, organisation: str, period: str) -> pl.DataFrame
                 (pl.col("from").is_null() | (pl.col("date") >= pl.col("from")))
                 & (pl.col("to").is_null() | (pl.col("date") < pl.col("to")))
             )
-            .select("bsn", pl.col("date").dt.truncate("1mo").alias("month"))
+            .select("child", pl.col("date").dt.truncate("1mo").alias("month"))
             .unique()
         )
         signals = signals.with_columns(pl.col("date").dt.truncate("1mo").alias("month")).join(
-            attending, on=["bsn", "month"], how="semi"
+            attending, on=["child", "month"], how="semi"
         )
-    return signals.group_by("bsn").agg(pl.col("date").min().alias("signal"))
+    return signals.group_by("child").agg(pl.col("date").min().alias("signal"))
 
 
 def pathway(raw: Raw, organisation: str, period: str) -> dict[tuple[int, str, str], int]:
@@ -525,11 +550,11 @@ def pathway(raw: Raw, organisation: str, period: str) -> dict[tuple[int, str, st
 
     ref_by_child = _first_after(first, referrals, "signal")
     care_by_child = _first_after(
-        ref_by_child.select("bsn", pl.col("date").alias("referred")), episodes, "referred"
+        ref_by_child.select("child", pl.col("date").alias("referred")), episodes, "referred"
     )
-    referred = {r["bsn"]: r for r in ref_by_child.iter_rows(named=True)}
-    cared = {r["bsn"]: r for r in care_by_child.iter_rows(named=True)}
-    for child in first["bsn"]:
+    referred = {r["child"]: r for r in ref_by_child.iter_rows(named=True)}
+    cared = {r["child"]: r for r in care_by_child.iter_rows(named=True)}
+    for child in first["child"]:
         if child not in referred:
             add(0, "signaal", "ref:geen_verwijzing")
             continue
@@ -549,16 +574,17 @@ def pathway(raw: Raw, organisation: str, period: str) -> dict[tuple[int, str, st
 def _first_after(starts: pl.DataFrame, rows: pl.DataFrame, column: str) -> pl.DataFrame:
     """Per child of ``starts``, its first row of ``rows`` dated on or after ``column``."""
     return (
-        starts.join(rows, on="bsn")
+        starts.join(rows, on="child")
         .filter(pl.col("date") >= pl.col(column))
-        .sort("bsn", "date", "category")
-        .unique("bsn", keep="first")
+        .sort("child", "date", "category")
+        .unique("child", keep="first")
     )
 
 
 # ----------------------------------------------------------------------- completeness
-def completeness(raw: Raw, organisation_codes: set[str], periods: list[str],
-                 cat: dict[str, dict], today: date) -> dict[tuple[str, str], dict]:  # fmt: skip
+def completeness(
+    raw: Raw, organisation_codes: set[str], periods: list[str], cat: dict[str, dict], today: date
+) -> dict[tuple[str, str], dict]:
     """Per obligated organisation and indicator: of the indicator's own periods (its
     ``period_type``) overlapping the asked periods, how many were expected (obligation in
     force), received on time (first sent within due_days after the period end), late,

@@ -86,8 +86,13 @@ def test_api_series(world: World, client: TestClient, figs: dict, cat: dict) -> 
             assert response.status_code == 200, response.text
             seen = set()
             for row in response.json()["rows"]:
-                key = (row["organisation_code"], code, row["period_code"], row["source_kind"],
-                       row["category"])  # fmt: skip
+                key = (
+                    row["organisation_code"],
+                    code,
+                    row["period_code"],
+                    row["source_kind"],
+                    row["category"],
+                )
                 seen.add(key)
                 where = f"{moment} {key[0]} {key[2]} {key[3]} [{key[4]}]"
                 if key not in expected:
@@ -96,8 +101,9 @@ def test_api_series(world: World, client: TestClient, figs: dict, cat: dict) -> 
                 tally.check("api_series", code, where, expected[key]["value"], row["value"])
                 if cat[code]["value_type"] == "rate":
                     for part in ("numerator", "denominator"):
-                        tally.check("api_series", code, f"{where} {part}", expected[key][part],
-                                    row[part])  # fmt: skip
+                        tally.check(
+                            "api_series", code, f"{where} {part}", expected[key][part], row[part]
+                        )
             for key in expected:
                 if key[1] == code and key not in seen:
                     where = f"{moment} {key[0]} {key[2]} {key[3]} [{key[4]}]"
@@ -143,17 +149,24 @@ def test_api_rollups(world: World, client: TestClient, raws: dict) -> None:
                         tally.extra("api_rollups", code, where, row["n_children"])
                         continue
                     for column in ("n_children", "n_rows", "mean"):
-                        tally.check("api_rollups", code, f"{where} {column}",
-                                    expected[key][column], row[column])  # fmt: skip
+                        tally.check(
+                            "api_rollups",
+                            code,
+                            f"{where} {column}",
+                            expected[key][column],
+                            row[column],
+                        )
                 for key in set(expected) - seen:
-                    tally.missing("api_rollups", code, f"{moment} {org} {key}",
-                                  expected[key]["n_children"])  # fmt: skip
+                    tally.missing(
+                        "api_rollups", code, f"{moment} {org} {key}", expected[key]["n_children"]
+                    )
     finish(tally, f"API /api/rollups [{world.backend}]")
 
 
 # ---------------------------------------------------------------------------- views
-def test_indicator_figures(world: World, session: Session, principal, figs: dict,
-                           raws: dict, cat: dict) -> None:  # fmt: skip
+def test_indicator_figures(
+    world: World, session: Session, principal, figs: dict, raws: dict, cat: dict
+) -> None:
     """views.indicator_figures: every indicator x organisation x period x category (with
     derived totals), value and children, now and as of T1."""
     tally = Tally()
@@ -162,13 +175,19 @@ def test_indicator_figures(world: World, session: Session, principal, figs: dict
         for lvl in ("network", "municipality"):
             orgs = [o for o in organisations(raws["now"]) if level(raws["now"], o) == lvl]
             for code in oracle.aggregate_codes(cat, lvl):
-                got = views.indicator_figures(session, principal, indicator_code=code,
-                                              organisation_codes=orgs, as_of=as_of)  # fmt: skip
+                got = views.indicator_figures(
+                    session, principal, indicator_code=code, organisation_codes=orgs, as_of=as_of
+                )
                 seen = set()
                 rate = cat[code]["value_type"] == "rate"
                 for row in got.iter_rows(named=True):
-                    key = (row["organisation_code"], code, row["period_code"], row["source_kind"],
-                           row["category"])  # fmt: skip
+                    key = (
+                        row["organisation_code"],
+                        code,
+                        row["period_code"],
+                        row["source_kind"],
+                        row["category"],
+                    )
                     seen.add(key)
                     where = f"{moment} {key[0]} {key[2]} {key[3]} [{key[4]}]"
                     if key not in expected:
@@ -178,17 +197,24 @@ def test_indicator_figures(world: World, session: Session, principal, figs: dict
                     tally.check("indicator_figures", code, where, want["value"], row["value"])
                     if rate or cat[code].get("counts_children"):
                         children = want["numerator"] if rate else want["value"]
-                        tally.check("indicator_figures", code, f"{where} children", children,
-                                    row["children"])  # fmt: skip
+                        tally.check(
+                            "indicator_figures",
+                            code,
+                            f"{where} children",
+                            children,
+                            row["children"],
+                        )
                 for key in expected:
                     if key[1] == code and key[0] in orgs and key not in seen:
-                        tally.missing("indicator_figures", code, f"{moment} {key}",
-                                      expected[key]["value"])  # fmt: skip
+                        tally.missing(
+                            "indicator_figures", code, f"{moment} {key}", expected[key]["value"]
+                        )
     finish(tally, f"views.indicator_figures [{world.backend}]")
 
 
-def test_scorecard(world: World, session: Session, principal, figs: dict, raws: dict,
-                   cat: dict) -> None:  # fmt: skip
+def test_scorecard(
+    world: World, session: Session, principal, figs: dict, raws: dict, cat: dict
+) -> None:
     """views.scorecard per organisation and chosen period (and none), now and as of T1:
     the latest period's value, the previous one and the change."""
     tally = Tally()
@@ -196,8 +222,9 @@ def test_scorecard(world: World, session: Session, principal, figs: dict, raws: 
         for org in organisations(raws["now"]):
             for period in [None, *HALF_YEARS]:
                 want = oracle.scorecard(figs[moment], org, level(raws["now"], org), period, cat)
-                got = views.scorecard(session, principal, organisation_code=org,
-                                      period_code=period, as_of=as_of)  # fmt: skip
+                got = views.scorecard(
+                    session, principal, organisation_code=org, period_code=period, as_of=as_of
+                )
                 rows = keyed(got, ["indicator_code", "source_kind"])
                 for w in want:
                     key = (w["indicator"], w["source_kind"])
@@ -206,19 +233,24 @@ def test_scorecard(world: World, session: Session, principal, figs: dict, raws: 
                         tally.missing("scorecard", w["indicator"], where, w["value"])
                         continue
                     r = rows.pop(key)
-                    for mine, theirs in (("period", "period_code"), ("value", "value"),
-                                         ("previous_period", "previous_period_code"),
-                                         ("previous_value", "previous_value"),
-                                         ("change", "change")):  # fmt: skip
-                        tally.check("scorecard", w["indicator"], f"{where} {mine}", w[mine],
-                                    r[theirs])  # fmt: skip
+                    for mine, theirs in (
+                        ("period", "period_code"),
+                        ("value", "value"),
+                        ("previous_period", "previous_period_code"),
+                        ("previous_value", "previous_value"),
+                        ("change", "change"),
+                    ):
+                        tally.check(
+                            "scorecard", w["indicator"], f"{where} {mine}", w[mine], r[theirs]
+                        )
                 for key, r in rows.items():
                     tally.extra("scorecard", key[0], f"{moment} {org} chosen {period}", r["value"])
     finish(tally, f"views.scorecard [{world.backend}]")
 
 
-def test_comparison_series(world: World, session: Session, principal, figs: dict,
-                           raws: dict, cat: dict) -> None:  # fmt: skip
+def test_comparison_series(
+    world: World, session: Session, principal, figs: dict, raws: dict, cat: dict
+) -> None:
     """views.comparison_series: every organisation x indicator x comparison group x
     period (totals; every category of the categorised rates and counts), now and as of T1."""
     tally = Tally()
@@ -227,21 +259,38 @@ def test_comparison_series(world: World, session: Session, principal, figs: dict
         for org in organisations(raw):
             for code in oracle.aggregate_codes(cat, level(raw, org)):
                 categories = [""]
-                if cat[code].get("category_set") and cat[code]["value_type"] in ("rate", "count"):
-                    if moment == "now" or cat[code]["value_type"] == "rate":
-                        categories += sorted(set(raw.aggregates.filter(
-                            pl.col("indicator") == (cat[code].get("numerator") or code)
-                        )["category"]) - {""})  # fmt: skip
+                categorised = cat[code].get("category_set") and (
+                    cat[code]["value_type"] == "rate"
+                    or (cat[code]["value_type"] == "count" and moment == "now")
+                )
+                if categorised:
+                    source = cat[code].get("numerator") or code
+                    sent = raw.aggregates.filter(pl.col("indicator") == source)["category"]
+                    categories += sorted(set(sent) - {""})
                 for category in categories:
-                    got = views.comparison_series(session, principal, organisation_code=org,
-                                                  indicator_code=code, category=category,
-                                                  as_of=as_of)  # fmt: skip
+                    got = views.comparison_series(
+                        session,
+                        principal,
+                        organisation_code=org,
+                        indicator_code=code,
+                        category=category,
+                        as_of=as_of,
+                    )
                     _compare_groups(tally, got, figs[moment], raw, org, code, category, moment, cat)
     finish(tally, f"views.comparison_series [{world.backend}]")
 
 
-def _compare_groups(tally: Tally, got: pl.DataFrame, figs: pl.DataFrame, raw: oracle.Raw,
-                    org: str, code: str, category: str, moment: str, cat: dict) -> None:  # fmt: skip
+def _compare_groups(
+    tally: Tally,
+    got: pl.DataFrame,
+    figs: pl.DataFrame,
+    raw: oracle.Raw,
+    org: str,
+    code: str,
+    category: str,
+    moment: str,
+    cat: dict,
+) -> None:
     for group in views.GROUPS:
         if group == "own":
             members, group_code = [org], code
@@ -261,14 +310,20 @@ def _compare_groups(tally: Tally, got: pl.DataFrame, figs: pl.DataFrame, raw: or
             r = rows.pop(key)
             tally.check(consumer, code, where, w["value"], r["value"])
             if group != "own":
-                tally.check(consumer, code, f"{where} n_organisations", w["n_organisations"],
-                            r["n_organisations"])  # fmt: skip
+                tally.check(
+                    consumer,
+                    code,
+                    f"{where} n_organisations",
+                    w["n_organisations"],
+                    r["n_organisations"],
+                )
         for key, r in rows.items():
             tally.extra(consumer, code, f"{moment} {org} {key} [{category}]", r["value"])
 
 
-def test_care_by_residence(world: World, session: Session, principal, raws: dict,
-                           cat: dict) -> None:  # fmt: skip
+def test_care_by_residence(
+    world: World, session: Session, principal, raws: dict, cat: dict
+) -> None:
     """views.care_by_residence: care per 1,000 with / without residence per organisation
     and period, now and as of T1."""
     tally = Tally()
@@ -286,51 +341,69 @@ def test_care_by_residence(world: World, session: Session, principal, raws: dict
                     continue
                 r = rows.pop(key)
                 tally.check("care_by_residence", "care_rate", where, w["value"], r["value"])
-                tally.check("care_by_residence", "care_rate", f"{where} children",
-                            w["numerator"], r["children"])  # fmt: skip
+                tally.check(
+                    "care_by_residence",
+                    "care_rate",
+                    f"{where} children",
+                    w["numerator"],
+                    r["children"],
+                )
             for key, r in rows.items():
                 tally.extra("care_by_residence", "care_rate", f"{moment} {org} {key}", r["value"])
     finish(tally, f"views.care_by_residence [{world.backend}]")
 
 
-def test_care_pathway_flows(world: World, session: Session, principal, raws: dict,
-                            figs: dict) -> None:  # fmt: skip
+def test_care_pathway_flows(
+    world: World, session: Session, principal, raws: dict, figs: dict
+) -> None:
     """views.care_pathway_flows per organisation and half-year, now and as of T1: every
     link's children. The oracle's inflow equals the scorecard's NW_SIGNAL (checked)."""
     tally = Tally()
     for moment, as_of in MOMENTS.items():
         raw = raws[moment]
-        signals = keyed(figs[moment].filter(pl.col("indicator") == "NW_SIGNAL"),
-                        ["organisation", "period"])  # fmt: skip
+        signals = keyed(
+            figs[moment].filter(pl.col("indicator") == "NW_SIGNAL"), ["organisation", "period"]
+        )
         for org in organisations(raw):
             for period in HALF_YEARS:
                 want = oracle.pathway(raw, org, period)
                 if (org, period) in signals and (org, period) != ("NW-GM0096-01", "2024-H1"):
                     inflow = sum(n for (stage, _, _), n in want.items() if stage == 0)
                     assert inflow == signals[(org, period)]["value"], (org, period)
-                got = views.care_pathway_flows(session, principal, organisation_code=org,
-                                               period_code=period, as_of=as_of)  # fmt: skip
-                rows = {(r["stage"], r["source"], r["target"]): r["n_children"]
-                        for r in got.iter_rows(named=True)}  # fmt: skip
+                got = views.care_pathway_flows(
+                    session, principal, organisation_code=org, period_code=period, as_of=as_of
+                )
+                rows = {
+                    (r["stage"], r["source"], r["target"]): r["n_children"]
+                    for r in got.iter_rows(named=True)
+                }
                 for link, n in want.items():
                     where = f"{moment} {org} {period} {link}"
                     if link not in rows:
                         tally.missing("care_pathway_flows", "CH_SIGNAL>CH_REF>CH_CARE", where, n)
                         continue
-                    tally.check("care_pathway_flows", "CH_SIGNAL>CH_REF>CH_CARE", where, n,
-                                rows.pop(link))  # fmt: skip
+                    tally.check(
+                        "care_pathway_flows", "CH_SIGNAL>CH_REF>CH_CARE", where, n, rows.pop(link)
+                    )
                 for link, n in rows.items():
-                    tally.extra("care_pathway_flows", "CH_SIGNAL>CH_REF>CH_CARE",
-                                f"{moment} {org} {period} {link}", n)  # fmt: skip
+                    tally.extra(
+                        "care_pathway_flows",
+                        "CH_SIGNAL>CH_REF>CH_CARE",
+                        f"{moment} {org} {period} {link}",
+                        n,
+                    )
     finish(tally, f"views.care_pathway_flows [{world.backend}]")
 
 
-OUTCOMES = [("CH_ABS", "half_year", ["programme"]), ("CH_ABS", "year", ["age_group"]),
-            ("CH_SEM", "year", ["programme", "sex"]), ("CH_COG", "half_year", ["programme"])]  # fmt: skip
+OUTCOMES = [
+    ("CH_ABS", "half_year", ["programme"]),
+    ("CH_ABS", "year", ["age_group"]),
+    ("CH_SEM", "year", ["programme", "sex"]),
+    ("CH_COG", "half_year", ["programme"]),
+]
 
 
-def test_outcome_rollup(world: World, session: Session, principal, raws: dict,
-                        cat: dict) -> None:  # fmt: skip
+def test_outcome_rollup(world: World, session: Session, principal, raws: dict, cat: dict) -> None:
     """views.outcome_rollup (the Uitkomsten page): children, rows and mean per period and
     group (in/outside the programme, age group, sex), now and as of T1."""
     from schema import PeriodType
@@ -346,9 +419,15 @@ def test_outcome_rollup(world: World, session: Session, principal, raws: dict,
                 if "programme" in by:
                     rows = oracle.programme_flag(raw, org, rows)
                 expected = keyed(oracle.rollup(rows, period_type, by), ["period", *by])
-                got = views.outcome_rollup(session, principal, indicator_code=code,
-                                           organisation_code=org, by=by,
-                                           period_type=PeriodType(period_type), as_of=as_of)  # fmt: skip
+                got = views.outcome_rollup(
+                    session,
+                    principal,
+                    indicator_code=code,
+                    organisation_code=org,
+                    by=by,
+                    period_type=PeriodType(period_type),
+                    as_of=as_of,
+                )
                 seen = keyed(got, ["period_code", *by])
                 for key, w in expected.items():
                     where = f"{moment} {org} {key}"
@@ -357,15 +436,17 @@ def test_outcome_rollup(world: World, session: Session, principal, raws: dict,
                         continue
                     r = seen.pop(key)
                     for column in ("n_children", "n_rows", "mean"):
-                        tally.check("outcome_rollup", code, f"{where} {column}", w[column],
-                                    r[column])  # fmt: skip
+                        tally.check(
+                            "outcome_rollup", code, f"{where} {column}", w[column], r[column]
+                        )
                 for key, r in seen.items():
                     tally.extra("outcome_rollup", code, f"{moment} {org} {key}", r["n_children"])
     finish(tally, f"views.outcome_rollup [{world.backend}]")
 
 
-def test_partner_completeness(world: World, session: Session, principal, raws: dict,
-                              cat: dict) -> None:  # fmt: skip
+def test_partner_completeness(
+    world: World, session: Session, principal, raws: dict, cat: dict
+) -> None:
     """views.partner_completeness per organisation for the half-years of 2024 (and 2023):
     expected / on time / late / missing / open per obligated organisation and indicator,
     each indicator judged on its own period type."""
@@ -379,8 +460,9 @@ def test_partner_completeness(world: World, session: Session, principal, raws: d
             scope = {org} | set(raw.memberships.filter(pl.col("network") == org)["member"])
             scope |= set(raw.organisations.filter(pl.col("municipality") == org)["code"])
             want = oracle.completeness(raw, scope, periods, cat, today)
-            got = views.partner_completeness(session, principal, organisation_code=org,
-                                             period_codes=periods)  # fmt: skip
+            got = views.partner_completeness(
+                session, principal, organisation_code=org, period_codes=periods
+            )
             rows = keyed(got, ["organisation", "indicator_code"])
             for key, w in want.items():
                 where = f"{org} {periods} {key[0]}"
@@ -389,21 +471,25 @@ def test_partner_completeness(world: World, session: Session, principal, raws: d
                     continue
                 r = rows.pop(key)
                 for column in ("expected", "on_time", "late", "missing", "open"):
-                    tally.check("partner_completeness", key[1], f"{where} {column}", w[column],
-                                r[column])  # fmt: skip
+                    tally.check(
+                        "partner_completeness", key[1], f"{where} {column}", w[column], r[column]
+                    )
             for key, r in rows.items():
                 tally.extra("partner_completeness", key[1], f"{org} {periods} {key[0]}", r)
     finish(tally, f"views.partner_completeness [{world.backend}]")
 
 
-def test_then_and_now_and_corrections(world: World, session: Session, principal, figs: dict,
-                                      raws: dict, cat: dict) -> None:  # fmt: skip
+def test_then_and_now_and_corrections(
+    world: World, session: Session, principal, figs: dict, raws: dict, cat: dict
+) -> None:
     """views.then_and_now (on T1) and views.corrections (since T1): the figures as known
     on the session date next to now, and every corrected stored figure, old and new."""
     tally = Tally()
     raw = raws["now"]
-    now = keyed(figs["now"].filter(pl.col("category") == ""),
-                ["organisation", "indicator", "source_kind", "period"])  # fmt: skip
+    now = keyed(
+        figs["now"].filter(pl.col("category") == ""),
+        ["organisation", "indicator", "source_kind", "period"],
+    )
     for org in organisations(raw):
         then = oracle.scorecard(figs["t1"], org, level(raw, org), None, cat)
         expected = {}
@@ -433,12 +519,22 @@ def test_then_and_now_and_corrections(world: World, session: Session, principal,
     old = keyed(first.aggregates, oracle.AGGREGATE_KEY)
     want = {}
     for key, row in keyed(raw.aggregates.filter(pl.col("wave") == 2), oracle.AGGREGATE_KEY).items():
-        if key in old and (old[key]["value"], old[key]["numerator"]) != (row["value"],
-                                                                         row["numerator"]):
+        if key in old and (old[key]["value"], old[key]["numerator"]) != (
+            row["value"],
+            row["numerator"],
+        ):
             want[key] = (old[key]["value"], row["value"])
     got = views.corrections(session, principal, organisation_codes=organisations(raw), since=T1)
-    rows = {(r["organisation_code"], r["indicator_code"], r["period_code"], r["category"],
-             r["source_kind"]): r for r in got.iter_rows(named=True)}  # fmt: skip
+    rows = {
+        (
+            r["organisation_code"],
+            r["indicator_code"],
+            r["period_code"],
+            r["category"],
+            r["source_kind"],
+        ): r
+        for r in got.iter_rows(named=True)
+    }
     for key, (old_value, new_value) in want.items():
         if key not in rows:
             tally.missing("corrections", key[1], str(key), (old_value, new_value))

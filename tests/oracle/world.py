@@ -63,8 +63,13 @@ def write_waves(base: Path) -> None:
 
     raw = base / "raw"
     generate("demo", SEED, raw)
-    for name in ("organisations.csv", "memberships.csv", "events.csv", "obligations.csv",
-                 "truth.json"):  # fmt: skip
+    for name in (
+        "organisations.csv",
+        "memberships.csv",
+        "events.csv",
+        "obligations.csv",
+        "truth.json",
+    ):
         shutil.copy(raw / name, base / name)
     for wave in WAVES:
         (base / wave / "aggregate").mkdir(parents=True)
@@ -97,9 +102,11 @@ def write_waves(base: Path) -> None:
         # corrections: a few absence and wellbeing values changed (same child, date, ...)
         fix = first.filter(pl.col("indicator").is_in(["CH_ABS", "CH_SEM"])).head(25)
         fix = fix.with_columns(
-            pl.when(pl.col("value") >= 50).then(pl.col("value") - 7.5)
-            .otherwise(pl.col("value") + 7.5).alias("value")
-        )  # fmt: skip
+            pl.when(pl.col("value") >= 50)
+            .then(pl.col("value") - 7.5)
+            .otherwise(pl.col("value") + 7.5)
+            .alias("value")
+        )
         first.write_parquet(base / "wave1" / "case" / path.name)
         pl.concat([second, fix]).write_parquet(base / "wave2" / "case" / path.name)
 
