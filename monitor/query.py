@@ -32,9 +32,10 @@ from sqlmodel import Session
 from monitor import audit
 from monitor.asof import known_at
 from monitor.catalogue import get_indicator
-from monitor.errors import AccessDeniedError, NotFoundError
+from monitor.errors import AccessDeniedError, NotFoundError, RowProblem, ValidationFailed
 from monitor.figures.aggregates import codes_needed, organisation_cells, publish
 from monitor.figures.cases import rollup
+from monitor.periods import period_containing
 from monitor.policy import Action, CaseScope, Principal
 from schema import (
     AggregateCell,
@@ -587,6 +588,7 @@ def case_rollup(
     Columns: period_code, period_start, [by...], n_children, n_rows, mean, median, p25, p75,
     suppressed. Cells with fewer children than the threshold are suppressed, with
     secondary suppression across the ``by`` groups of a period."""
+    _whole_periods(PeriodType(period_type), date_from, date_to)
     rows = case_rows_in_scope(
         session,
         principal,
@@ -598,6 +600,23 @@ def case_rollup(
         source_kind=source_kind,
     )
     return rollup_frame(rows, period_type=period_type, by=by)
+
+
+def _whole_periods(period_type: PeriodType, date_from: date | None, date_to: date | None) -> None:
+    """A rollup window is whole periods: a window of any days would give a new noisy view
+    of the same children with every shift (README, "Disclosure control")."""
+    problems = []
+    if date_from and period_containing(date_from, period_type).start != date_from:
+        start = period_containing(date_from, period_type).start
+        problems.append(("date_from", date_from, f"must be the first day of a period ({start})"))
+    if date_to and period_containing(date_to, period_type).end != date_to:
+        end = period_containing(date_to, period_type).end
+        problems.append(("date_to", date_to, f"must be the last day of a period ({end})"))
+    if problems:
+        raise ValidationFailed(
+            problems=[RowProblem("request", None, c, str(v), r) for c, v, r in problems],
+            summary="; ".join(f"{c} {r}" for c, _, r in problems),
+        )
 
 
 def rollup_frame(

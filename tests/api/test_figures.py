@@ -79,3 +79,20 @@ def test_extract_is_limited_to_the_researchers_scope_and_audited(client, api_wor
         "/api/audit", params={"action": "extract"}, headers=api_world.headers("admin")
     ).json()
     assert audit[0]["username"] == "researcher_ams" and '"rows": 60' in audit[0]["detail"]
+
+
+def test_rollup_windows_are_whole_periods(client, api_world):  # noqa: ANN001
+    """A window shifted by a day would be a new noisy view of nearly the same children."""
+    headers = api_world.headers("viewer_a")
+    params = {"organisation": "NW-A", "period_type": "half_year"}
+    whole = client.get(
+        "/api/rollups/CH_ABS",
+        params={**params, "date_from": "2023-01-01", "date_to": "2023-06-30"},
+        headers=headers,
+    )
+    assert whole.status_code == 200
+    shifted = client.get(
+        "/api/rollups/CH_ABS", params={**params, "date_from": "2023-01-02"}, headers=headers
+    )
+    assert shifted.status_code == 422
+    assert "date_from" in shifted.text and "2023-01-01" in shifted.text
