@@ -286,3 +286,20 @@ def test_available_periods_newest_first(catalogue, world):  # noqa: ANN001
     school = views.available_periods(catalogue, officer, organisation_code="11AA")
     assert school == ["2023-H1", "2022-H2", "2022-H1"]  # from its case rows
     assert views.previous_period("2024-H1") == "2023-H2"
+
+
+def test_scorecard_change_is_the_difference_of_the_values_shown(catalogue, world):  # noqa: ANN001
+    """Defect: 3,6 next to 4,0 was marked ▼ 0,5 (the change of the unrounded values)."""
+    for period, value in (("2023-H2", 4.04), ("2024-H1", 3.56)):
+        correct_value(
+            catalogue, org="NW-A", indicator="PR_CSAT", period=period, category="",
+            value=value, at=CORRECTED_AT + timedelta(days=2),
+        )  # fmt: skip
+    card = views.scorecard(
+        catalogue, _who(catalogue, world, "viewer_a"), organisation_code="NW-A",
+        period_code="2024-H1",
+    )  # fmt: skip
+    row = _cell(card, indicator_code="PR_CSAT")
+    assert f"{row['value']:.1f}" == "3.6" and f"{row['previous_value']:.1f}" == "4.0"
+    assert row["change"] == pytest.approx(-0.4)  # 3,6 - 4,0 as shown, not -0.48
+    assert row["judgement"] == "worse"
