@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import flask
 from dash.exceptions import PreventUpdate
@@ -59,10 +59,26 @@ def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
 
 
 def safe_target(target: str, prefix: str) -> str:
-    """``target`` if it is a page of this app (a path under ``prefix``), else ``prefix``:
-    a "next" link never leads off-site."""
-    off_site = target.startswith("//") or "\\" in target or ":" in target
-    return prefix if off_site or not target.startswith(prefix) else target
+    """``target`` if it is a page of this app (a same-site path under ``prefix``), else
+    ``prefix``: a "next" link never leads off-site.
+
+    Browsers drop tabs and newlines from a URL and read ``\\`` as ``/``, so
+    ``/<TAB>/evil.example`` becomes ``//evil.example``. Any control or white-space
+    character or backslash, a scheme, an authority, ``//`` or a dot segment in the path -
+    also once or twice percent-decoded - sends the browser to ``prefix`` instead."""
+    if not isinstance(target, str) or not target.startswith(prefix):
+        return prefix
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    for form in (target, path, unquote(path), unquote(unquote(path))):
+        if any(not ch.isprintable() or ch.isspace() for ch in form) or "\\" in form:
+            return prefix
+    for form in (path, unquote(path), unquote(unquote(path))):
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc or ":" in form or not form.startswith("/"):
+            return prefix
+        if "//" in form or "/../" in f"{form}/" or "/./" in f"{form}/":
+            return prefix  # a leading "//" is another site; dot segments can make one
+    return target
 
 
 def page_location() -> str:
