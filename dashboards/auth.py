@@ -22,7 +22,7 @@ from monitor import auth as core_auth
 from monitor.db import session_scope
 from monitor.errors import AccessDeniedError, AuthenticationError, NotFoundError
 from monitor.policy import Principal
-from monitor.settings import get_settings
+from monitor.settings import production_checked
 from monitor.views import principal_for_user_id
 
 log = logging.getLogger("dashboards.auth")
@@ -35,8 +35,7 @@ def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
 
     ``prefix`` is where the browser finds the app (Dash's requests prefix);
     ``routes_prefix`` is where Flask sees it (Dash's routes prefix)."""
-    settings = get_settings()
-    settings.check_production_secrets()
+    settings = production_checked()
     server.secret_key = settings.session_secret.get_secret_value()
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,

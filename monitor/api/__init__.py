@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from monitor.api import errors, limits
 from monitor.api.limits import BodyLimitMiddleware
 from monitor.api.routes import ROUTERS
+from monitor.settings import production_checked
 
 API_PREFIX = "/api"
 
@@ -25,7 +26,9 @@ def max_upload_bytes_from_env() -> int:
 
 def create_api(*, engine: Engine | None = None, max_upload_bytes: int | None = None) -> FastAPI:
     """The API app. ``engine`` defaults to the configured database (``DATABASE_URL``);
-    request bodies over ``max_upload_bytes`` (default ``MAX_UPLOAD_MB``) get 413."""
+    request bodies over ``max_upload_bytes`` (default ``MAX_UPLOAD_MB``) get 413. Raises
+    :class:`~monitor.errors.SettingsError` in production mode with demo or weak secrets."""
+    production_checked()
     app = FastAPI(
         title="Common Monitor API",
         summary="Shared indicators, submissions and figures of networks around children.",
