@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import case, or_, update
 from sqlmodel import Session, select
 
 from monitor import audit
@@ -82,33 +83,30 @@ def get_user(session: Session, username: str) -> User:
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
-    """Check a password. Failures count; after ``LOGIN_MAX_FAILURES`` the account is locked
-    for ``LOGIN_LOCKOUT_SECONDS``. Every attempt is audited. The caller commits."""
-    settings = get_settings()
-    user = session.exec(select(User).where(User.username == username)).first()
-    now = utcnow()
+    """Check a password, at most ``LOGIN_MAX_FAILURES`` times per ``LOGIN_LOCKOUT_SECONDS``.
+
+    The attempt is counted *before* the password is verified, in one atomic UPDATE that is
+    committed at once (:func:`_claim_attempt`), so parallel attempts cannot check more
+    passwords than the limit; the attempt that uses the last one locks the account unless
+    its password is right. Unknown users, locked and inactive accounts get the same answer
+    as a wrong password. Every attempt is audited; the caller commits the audit entry."""
     generic = AuthenticationError("unknown username or wrong password")
+    user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check: no username probing
         audit.record(session, "login_failed", username=username[:80], detail={"reason": "unknown"})
         raise generic
-    locked_until = _aware(user.locked_until)
-    if locked_until and locked_until > now:
+    if not _claim_attempt(session, user.id):
+        _hasher.hash(password)  # same time, same answer as a wrong password
         audit.record(session, "login_locked", user_id=user.id, username=user.username)
-        seconds = int((locked_until - now).total_seconds()) + 1
-        raise AuthenticationError(
-            f"account locked after repeated failures; try again in {seconds} s"
-        )
+        raise generic
+    session.refresh(user)
     try:
         _hasher.verify(user.password_hash, password)
         ok = user.is_active
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        user.failed_logins += 1
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + timedelta(seconds=settings.login_lockout_seconds)
-            user.failed_logins = 0
         audit.record(
             session,
             "login_failed",
@@ -119,9 +117,46 @@ def authenticate(session: Session, username: str, password: str) -> User:
         raise generic
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     audit.record(session, "login", user_id=user.id, username=user.username)
     return user
+
+
+def _claim_attempt(session: Session, user_id: int) -> bool:
+    """Count one login attempt against ``user_id`` unless the account is locked; True when
+    the password may be checked. One UPDATE ... WHERE, committed at once: on PostgreSQL
+    concurrent claims queue on the row lock and re-check the condition, on SQLite writes
+    are serialised. A lock that has run out starts a new window."""
+    settings = get_settings()
+    now = utcnow()
+    table = User.__table__
+    expired = table.c.locked_until.is_not(None) & (table.c.locked_until <= now)
+    count = case((expired, 1), else_=table.c.failed_logins + 1)
+    statement = (
+        update(table)
+        .where(
+            table.c.id == user_id,
+            or_(
+                expired,
+                table.c.locked_until.is_(None)
+                & (table.c.failed_logins < settings.login_max_failures),
+            ),
+        )
+        .values(
+            failed_logins=count,
+            locked_until=case(
+                (
+                    count >= settings.login_max_failures,
+                    now + timedelta(seconds=settings.login_lockout_seconds),
+                ),
+                else_=None,
+            ),
+        )
+        .returning(table.c.failed_logins)
+    )
+    claimed = session.execute(statement).first() is not None
+    session.commit()
+    return claimed
 
 
 def create_token(session: Session, user: User, *, name: str = "", days: int | None = 365) -> str:
