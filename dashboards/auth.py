@@ -19,15 +19,16 @@ from sqlmodel import Session
 
 from dashboards.i18n import LANGUAGES
 from monitor import auth as core_auth
+from monitor import sessions
 from monitor.db import session_scope
 from monitor.errors import AccessDeniedError, AuthenticationError, NotFoundError
-from monitor.policy import Principal
+from monitor.policy import Principal, principal_for
 from monitor.settings import production_checked
-from monitor.views import principal_for_user_id
 
 log = logging.getLogger("dashboards.auth")
 
-SESSION_KEY = "user_id"
+#: The cookie holds the session secret (``user_session``), looked up on every request.
+SESSION_KEY = "session"
 
 
 def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
@@ -45,6 +46,8 @@ def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
     )
 
     def logout() -> flask.Response:
+        with session_scope() as session:
+            sessions.end_session(session, flask.session.get(SESSION_KEY))
         flask.session.clear()
         return flask.redirect(prefix + "login")
 
@@ -104,21 +107,25 @@ def log_in(username: str, password: str) -> str | None:
             error = str(exc)
         else:
             flask.session.clear()
-            flask.session[SESSION_KEY] = user.id
+            flask.session[SESSION_KEY] = sessions.start_session(session, user)
             flask.session.permanent = True
             return None
     return error
 
 
 def current_principal(session: Session) -> Principal | None:
-    """The logged-in user's principal, or None when nobody (active) is logged in."""
-    user_id = flask.session.get(SESSION_KEY) if flask.has_request_context() else None
-    if user_id is None:
+    """The logged-in user's principal, or None when nobody (active) is logged in: the
+    session must be live in ``user_session`` (logout, revocation and deactivation end it,
+    wherever the cookie was copied to)."""
+    secret = flask.session.get(SESSION_KEY) if flask.has_request_context() else None
+    if secret is None:
         return None
-    principal = principal_for_user_id(session, user_id)
-    if principal is None:
+    try:
+        user = sessions.user_for_session(session, secret)
+    except AuthenticationError:
         flask.session.pop(SESSION_KEY, None)
-    return principal
+        return None
+    return principal_for(session, user)
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from monitor import audit
 from monitor.errors import (
+    AccessDeniedError,
     AuthenticationError,
     ConflictError,
     NotFoundError,
@@ -31,6 +32,8 @@ from schema import ApiToken, Organisation, Role, RoleAssignment, User, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
+#: A researcher role is granted for at most this long (then granted again, with its purpose).
+MAX_RESEARCH_DAYS = 366
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -217,9 +220,18 @@ def grant_role(
     organisation_code: str | None = None,
     *,
     granted_by: User | None = None,
+    purpose: str | None = None,
+    expires_on: date | None = None,
 ) -> RoleAssignment:
-    """Give ``user`` a role, scoped to an organisation (admin: no organisation)."""
+    """Give ``user`` a role, scoped to an organisation (admin: no organisation).
+
+    Nobody grants a role to themselves. A researcher role needs a recorded purpose (AVG
+    doelbinding) and an expiry date at most :data:`MAX_RESEARCH_DAYS` ahead; it gives no
+    extracts after that date. ``granted_by`` None is the platform's operator (CLI)."""
     role = Role(role)
+    if granted_by is not None and granted_by.id == user.id:
+        raise AccessDeniedError(f"{user.username} may not grant a role to themselves")
+    expires_at = _research_terms(role, purpose, expires_on)
     organisation_id = None
     if role is Role.ADMIN:
         if organisation_code:
@@ -256,26 +268,57 @@ def grant_role(
             else RoleAssignment.organisation_id.is_(None),
         )
     ).first()
-    if existing:
+    if existing and role is not Role.RESEARCHER:
         return existing
-    assignment = RoleAssignment(
-        user_id=user.id,
-        role=role.value,
-        organisation_id=organisation_id,
-        granted_by_id=granted_by.id if granted_by else None,
+    assignment = existing or RoleAssignment(
+        user_id=user.id, role=role.value, organisation_id=organisation_id
     )
+    assignment.granted_by_id = granted_by.id if granted_by else None
+    if role is Role.RESEARCHER:  # granting again renews the purpose and the expiry
+        assignment.granted_at = utcnow()
+        assignment.purpose = purpose.strip() if purpose else None
+        assignment.expires_at = expires_at
     session.add(assignment)
+    detail: dict[str, object] = {"role": role.value}
+    if role is Role.RESEARCHER:
+        detail |= {"purpose": assignment.purpose, "expires_on": expires_on.isoformat()}
     audit.record(
         session,
         "role_granted",
         user_id=granted_by.id if granted_by else None,
-        username=granted_by.username if granted_by else "",
+        username=granted_by.username if granted_by else "system",
         organisation_id=organisation_id,
         target=user.username,
-        detail={"role": role.value},
+        detail=detail,
     )
     session.flush()
     return assignment
+
+
+def _research_terms(role: Role, purpose: str | None, expires_on: date | None) -> datetime | None:
+    """The end of a researcher role (the end of ``expires_on``, UTC); refuses a missing
+    purpose or expiry, a past one or one too far ahead. None for other roles."""
+    if role is not Role.RESEARCHER:
+        if purpose or expires_on:
+            raise ValidationFailed(
+                problems=[RowProblem("role", None, "purpose", purpose, "researcher roles only")],
+                summary="only a researcher role takes a purpose and an expiry date",
+            )
+        return None
+    problems = []
+    if not purpose or len(purpose.strip()) < 10 or len(purpose) > 500:
+        problems.append(RowProblem("role", None, "purpose", purpose, "10-500 characters"))
+    today = utcnow().date()
+    if expires_on is None or not today <= expires_on <= today + timedelta(MAX_RESEARCH_DAYS):
+        reason = f"a date from today to at most {MAX_RESEARCH_DAYS} days ahead"
+        problems.append(RowProblem("role", None, "expires", expires_on, reason))
+    if problems:
+        raise ValidationFailed(
+            problems=problems,
+            summary="a researcher role needs its purpose (--purpose, AVG doelbinding) and an "
+            f"expiry date (--expires YYYY-MM-DD, at most {MAX_RESEARCH_DAYS} days ahead)",
+        )
+    return datetime.combine(expires_on + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
 
 
 def revoke_role(

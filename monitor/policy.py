@@ -13,7 +13,7 @@ Roles (each assignment scoped to one organisation; ``admin`` is global):
   reported while they were members. Never another partner's children one by one.
 * ``researcher`` scoped to R (a municipality or network) — takes pseudonymised extracts of
   case-level data in R's scope; the only role exempt from disclosure control, and only on
-  an extract.
+  an extract. The role has a recorded purpose and an expiry date; after it, it is void.
 
 Case-level rows are never shown one by one outside an extract; every view is an aggregate
 that the disclosure module checks.
@@ -22,7 +22,7 @@ that the disclosure module checks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlmodel import Session, select
@@ -121,12 +121,23 @@ class Principal:
 ANONYMOUS = Principal(user_id=None, username="anonymous", roles=frozenset())
 
 
+def _in_force(assignment: RoleAssignment, now: datetime) -> bool:
+    """A researcher role counts only with a recorded purpose and before its expiry."""
+    if assignment.role != Role.RESEARCHER:
+        return True
+    expires = assignment.expires_at
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)  # SQLite: naive UTC
+    return bool(assignment.purpose) and expires is not None and expires > now
+
+
 def principal_for(session: Session, user: User) -> Principal:
     """Resolve a user's role assignments into concrete organisation scopes."""
     assignments = session.exec(
         select(RoleAssignment).where(RoleAssignment.user_id == user.id)
     ).all()
-    roles = frozenset((a.role, a.organisation_id) for a in assignments)
+    now = datetime.now(UTC)
+    roles = frozenset((a.role, a.organisation_id) for a in assignments if _in_force(a, now))
     if not user.is_active:
         return Principal(user_id=user.id, username=user.username, roles=frozenset())
     orgs = list(session.exec(select(Organisation)).all())

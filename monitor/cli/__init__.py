@@ -29,7 +29,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _production_rules() -> None:
     """Every command refuses production mode with the demo key or a weak secret."""
