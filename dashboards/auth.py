@@ -20,6 +20,7 @@ from sqlmodel import Session
 from dashboards.i18n import LANGUAGES
 from monitor import auth as core_auth
 from monitor import sessions
+from monitor.api.headers import dashboard_csp, security_headers
 from monitor.db import session_scope
 from monitor.errors import AccessDeniedError, AuthenticationError, NotFoundError
 from monitor.policy import Principal, principal_for
@@ -58,6 +59,23 @@ def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
 
     server.add_url_rule(f"{routes_prefix}logout", "cm_logout", logout)
     server.add_url_rule(f"{routes_prefix}lang/<code>", "cm_language", switch_language)
+
+
+def add_security_headers(server: flask.Flask, app) -> None:  # noqa: ANN001 - dash.Dash
+    """CSP (Dash's inline scripts allowed by hash), frame and sniffing protection, HSTS in
+    production or over https, on every dashboard response (also when served alone)."""
+    hashes: list[str] = []
+
+    def headers(response: flask.Response) -> flask.Response:
+        if not hashes:
+            hashes.extend(app.csp_hashes())
+        https = flask.request.scheme == "https"
+        csp = dashboard_csp(hashes)
+        for name, value in security_headers("/", https=https, other_csp=csp).items():
+            response.headers.setdefault(name, value)
+        return response
+
+    server.after_request(headers)
 
 
 def safe_target(target: str, prefix: str) -> str:

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from monitor.api import errors, limits
+from monitor.api.headers import SecurityHeadersMiddleware
 from monitor.api.limits import BodyLimitMiddleware
 from monitor.api.routes import ROUTERS
 from monitor.settings import production_checked
@@ -44,4 +45,5 @@ def create_api(*, engine: Engine | None = None, max_upload_bytes: int | None = N
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=max_upload_bytes or max_upload_bytes_from_env()
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
