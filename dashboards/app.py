@@ -66,6 +66,7 @@ def create_dash_app(
         update_title=None,
     )
     auth.configure(server, requests_pathname_prefix, routes)
+    auth.add_security_headers(server, app)
     app.layout = shell
     app.callback(
         Output(ids.PERIOD, "options"),

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import flask
 from dash.exceptions import PreventUpdate
@@ -19,15 +19,17 @@ from sqlmodel import Session
 
 from dashboards.i18n import LANGUAGES
 from monitor import auth as core_auth
+from monitor import sessions
+from monitor.api.headers import dashboard_csp, security_headers
 from monitor.db import session_scope
 from monitor.errors import AccessDeniedError, AuthenticationError, NotFoundError
-from monitor.policy import Principal
-from monitor.settings import get_settings
-from monitor.views import principal_for_user_id
+from monitor.policy import Principal, principal_for
+from monitor.settings import production_checked
 
 log = logging.getLogger("dashboards.auth")
 
-SESSION_KEY = "user_id"
+#: The cookie holds the session secret (``user_session``), looked up on every request.
+SESSION_KEY = "session"
 
 
 def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
@@ -35,8 +37,7 @@ def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
 
     ``prefix`` is where the browser finds the app (Dash's requests prefix);
     ``routes_prefix`` is where Flask sees it (Dash's routes prefix)."""
-    settings = get_settings()
-    settings.check_production_secrets()
+    settings = production_checked()
     server.secret_key = settings.session_secret.get_secret_value()
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -46,6 +47,8 @@ def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
     )
 
     def logout() -> flask.Response:
+        with session_scope() as session:
+            sessions.end_session(session, flask.session.get(SESSION_KEY))
         flask.session.clear()
         return flask.redirect(prefix + "login")
 
@@ -58,11 +61,44 @@ def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
     server.add_url_rule(f"{routes_prefix}lang/<code>", "cm_language", switch_language)
 
 
+def add_security_headers(server: flask.Flask, app) -> None:  # noqa: ANN001 - dash.Dash
+    """CSP (Dash's inline scripts allowed by hash), frame and sniffing protection, HSTS in
+    production or over https, on every dashboard response (also when served alone)."""
+    hashes: list[str] = []
+
+    def headers(response: flask.Response) -> flask.Response:
+        if not hashes:
+            hashes.extend(app.csp_hashes())
+        https = flask.request.scheme == "https"
+        csp = dashboard_csp(hashes)
+        for name, value in security_headers("/", https=https, other_csp=csp).items():
+            response.headers.setdefault(name, value)
+        return response
+
+    server.after_request(headers)
+
+
 def safe_target(target: str, prefix: str) -> str:
-    """``target`` if it is a page of this app (a path under ``prefix``), else ``prefix``:
-    a "next" link never leads off-site."""
-    off_site = target.startswith("//") or "\\" in target or ":" in target
-    return prefix if off_site or not target.startswith(prefix) else target
+    """``target`` if it is a page of this app (a same-site path under ``prefix``), else
+    ``prefix``: a "next" link never leads off-site.
+
+    Browsers drop tabs and newlines from a URL and read ``\\`` as ``/``, so
+    ``/<TAB>/evil.example`` becomes ``//evil.example``. Any control or white-space
+    character or backslash, a scheme, an authority, ``//`` or a dot segment in the path -
+    also once or twice percent-decoded - sends the browser to ``prefix`` instead."""
+    if not isinstance(target, str) or not target.startswith(prefix):
+        return prefix
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    for form in (target, path, unquote(path), unquote(unquote(path))):
+        if any(not ch.isprintable() or ch.isspace() for ch in form) or "\\" in form:
+            return prefix
+    for form in (path, unquote(path), unquote(unquote(path))):
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc or ":" in form or not form.startswith("/"):
+            return prefix
+        if "//" in form or "/../" in f"{form}/" or "/./" in f"{form}/":
+            return prefix  # a leading "//" is another site; dot segments can make one
+    return target
 
 
 def page_location() -> str:
@@ -89,21 +125,25 @@ def log_in(username: str, password: str) -> str | None:
             error = str(exc)
         else:
             flask.session.clear()
-            flask.session[SESSION_KEY] = user.id
+            flask.session[SESSION_KEY] = sessions.start_session(session, user)
             flask.session.permanent = True
             return None
     return error
 
 
 def current_principal(session: Session) -> Principal | None:
-    """The logged-in user's principal, or None when nobody (active) is logged in."""
-    user_id = flask.session.get(SESSION_KEY) if flask.has_request_context() else None
-    if user_id is None:
+    """The logged-in user's principal, or None when nobody (active) is logged in: the
+    session must be live in ``user_session`` (logout, revocation and deactivation end it,
+    wherever the cookie was copied to)."""
+    secret = flask.session.get(SESSION_KEY) if flask.has_request_context() else None
+    if secret is None:
         return None
-    principal = principal_for_user_id(session, user_id)
-    if principal is None:
+    try:
+        user = sessions.user_for_session(session, secret)
+    except AuthenticationError:
         flask.session.pop(SESSION_KEY, None)
-    return principal
+        return None
+    return principal_for(session, user)
 
 
 @contextmanager

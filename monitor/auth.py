@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import case, or_, update
 from sqlmodel import Session, select
 
 from monitor import audit
 from monitor.errors import (
+    AccessDeniedError,
     AuthenticationError,
     ConflictError,
     NotFoundError,
@@ -30,6 +32,8 @@ from schema import ApiToken, Organisation, Role, RoleAssignment, User, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
+#: A researcher role is granted for at most this long (then granted again, with its purpose).
+MAX_RESEARCH_DAYS = 366
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -82,33 +86,30 @@ def get_user(session: Session, username: str) -> User:
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
-    """Check a password. Failures count; after ``LOGIN_MAX_FAILURES`` the account is locked
-    for ``LOGIN_LOCKOUT_SECONDS``. Every attempt is audited. The caller commits."""
-    settings = get_settings()
-    user = session.exec(select(User).where(User.username == username)).first()
-    now = utcnow()
+    """Check a password, at most ``LOGIN_MAX_FAILURES`` times per ``LOGIN_LOCKOUT_SECONDS``.
+
+    The attempt is counted *before* the password is verified, in one atomic UPDATE that is
+    committed at once (:func:`_claim_attempt`), so parallel attempts cannot check more
+    passwords than the limit; the attempt that uses the last one locks the account unless
+    its password is right. Unknown users, locked and inactive accounts get the same answer
+    as a wrong password. Every attempt is audited; the caller commits the audit entry."""
     generic = AuthenticationError("unknown username or wrong password")
+    user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check: no username probing
         audit.record(session, "login_failed", username=username[:80], detail={"reason": "unknown"})
         raise generic
-    locked_until = _aware(user.locked_until)
-    if locked_until and locked_until > now:
+    if not _claim_attempt(session, user.id):
+        _hasher.hash(password)  # same time, same answer as a wrong password
         audit.record(session, "login_locked", user_id=user.id, username=user.username)
-        seconds = int((locked_until - now).total_seconds()) + 1
-        raise AuthenticationError(
-            f"account locked after repeated failures; try again in {seconds} s"
-        )
+        raise generic
+    session.refresh(user)
     try:
         _hasher.verify(user.password_hash, password)
         ok = user.is_active
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        user.failed_logins += 1
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + timedelta(seconds=settings.login_lockout_seconds)
-            user.failed_logins = 0
         audit.record(
             session,
             "login_failed",
@@ -119,9 +120,46 @@ def authenticate(session: Session, username: str, password: str) -> User:
         raise generic
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     audit.record(session, "login", user_id=user.id, username=user.username)
     return user
+
+
+def _claim_attempt(session: Session, user_id: int) -> bool:
+    """Count one login attempt against ``user_id`` unless the account is locked; True when
+    the password may be checked. One UPDATE ... WHERE, committed at once: on PostgreSQL
+    concurrent claims queue on the row lock and re-check the condition, on SQLite writes
+    are serialised. A lock that has run out starts a new window."""
+    settings = get_settings()
+    now = utcnow()
+    table = User.__table__
+    expired = table.c.locked_until.is_not(None) & (table.c.locked_until <= now)
+    count = case((expired, 1), else_=table.c.failed_logins + 1)
+    statement = (
+        update(table)
+        .where(
+            table.c.id == user_id,
+            or_(
+                expired,
+                table.c.locked_until.is_(None)
+                & (table.c.failed_logins < settings.login_max_failures),
+            ),
+        )
+        .values(
+            failed_logins=count,
+            locked_until=case(
+                (
+                    count >= settings.login_max_failures,
+                    now + timedelta(seconds=settings.login_lockout_seconds),
+                ),
+                else_=None,
+            ),
+        )
+        .returning(table.c.failed_logins)
+    )
+    claimed = session.execute(statement).first() is not None
+    session.commit()
+    return claimed
 
 
 def create_token(session: Session, user: User, *, name: str = "", days: int | None = 365) -> str:
@@ -182,9 +220,18 @@ def grant_role(
     organisation_code: str | None = None,
     *,
     granted_by: User | None = None,
+    purpose: str | None = None,
+    expires_on: date | None = None,
 ) -> RoleAssignment:
-    """Give ``user`` a role, scoped to an organisation (admin: no organisation)."""
+    """Give ``user`` a role, scoped to an organisation (admin: no organisation).
+
+    Nobody grants a role to themselves. A researcher role needs a recorded purpose (AVG
+    doelbinding) and an expiry date at most :data:`MAX_RESEARCH_DAYS` ahead; it gives no
+    extracts after that date. ``granted_by`` None is the platform's operator (CLI)."""
     role = Role(role)
+    if granted_by is not None and granted_by.id == user.id:
+        raise AccessDeniedError(f"{user.username} may not grant a role to themselves")
+    expires_at = _research_terms(role, purpose, expires_on)
     organisation_id = None
     if role is Role.ADMIN:
         if organisation_code:
@@ -221,26 +268,57 @@ def grant_role(
             else RoleAssignment.organisation_id.is_(None),
         )
     ).first()
-    if existing:
+    if existing and role is not Role.RESEARCHER:
         return existing
-    assignment = RoleAssignment(
-        user_id=user.id,
-        role=role.value,
-        organisation_id=organisation_id,
-        granted_by_id=granted_by.id if granted_by else None,
+    assignment = existing or RoleAssignment(
+        user_id=user.id, role=role.value, organisation_id=organisation_id
     )
+    assignment.granted_by_id = granted_by.id if granted_by else None
+    if role is Role.RESEARCHER:  # granting again renews the purpose and the expiry
+        assignment.granted_at = utcnow()
+        assignment.purpose = purpose.strip() if purpose else None
+        assignment.expires_at = expires_at
     session.add(assignment)
+    detail: dict[str, object] = {"role": role.value}
+    if role is Role.RESEARCHER:
+        detail |= {"purpose": assignment.purpose, "expires_on": expires_on.isoformat()}
     audit.record(
         session,
         "role_granted",
         user_id=granted_by.id if granted_by else None,
-        username=granted_by.username if granted_by else "",
+        username=granted_by.username if granted_by else "system",
         organisation_id=organisation_id,
         target=user.username,
-        detail={"role": role.value},
+        detail=detail,
     )
     session.flush()
     return assignment
+
+
+def _research_terms(role: Role, purpose: str | None, expires_on: date | None) -> datetime | None:
+    """The end of a researcher role (the end of ``expires_on``, UTC); refuses a missing
+    purpose or expiry, a past one or one too far ahead. None for other roles."""
+    if role is not Role.RESEARCHER:
+        if purpose or expires_on:
+            raise ValidationFailed(
+                problems=[RowProblem("role", None, "purpose", purpose, "researcher roles only")],
+                summary="only a researcher role takes a purpose and an expiry date",
+            )
+        return None
+    problems = []
+    if not purpose or len(purpose.strip()) < 10 or len(purpose) > 500:
+        problems.append(RowProblem("role", None, "purpose", purpose, "10-500 characters"))
+    today = utcnow().date()
+    if expires_on is None or not today <= expires_on <= today + timedelta(MAX_RESEARCH_DAYS):
+        reason = f"a date from today to at most {MAX_RESEARCH_DAYS} days ahead"
+        problems.append(RowProblem("role", None, "expires", expires_on, reason))
+    if problems:
+        raise ValidationFailed(
+            problems=problems,
+            summary="a researcher role needs its purpose (--purpose, AVG doelbinding) and an "
+            f"expiry date (--expires YYYY-MM-DD, at most {MAX_RESEARCH_DAYS} days ahead)",
+        )
+    return datetime.combine(expires_on + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
 
 
 def revoke_role(

@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from monitor.errors import DatabaseUnavailableError
-from monitor.settings import get_settings
+from monitor.settings import production_checked
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -41,8 +41,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
 
 @lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    """Return a (cached) engine for ``url`` or the configured ``DATABASE_URL``."""
-    url = url or get_settings().database_url
+    """Return a (cached) engine for ``url`` or the configured ``DATABASE_URL``; refuses
+    production mode with the demo key or a weak secret (whatever the entry point)."""
+    settings = production_checked()
+    url = url or settings.database_url
     try:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

@@ -7,12 +7,13 @@ Roles (each assignment scoped to one organisation; ``admin`` is global):
 * ``municipality_officer`` of municipality M — sees and submits for M, every organisation
   located in M and the networks in M; case rollups over children living in M.
 * ``partner_entry`` of partner P — submits for P (case rows, and network figures about the
-  networks P is a member of on the date); sees P's own figures and those networks' figures.
+  networks P is a member of on the date) and, while a member, as those networks; sees P's
+  own figures and those networks' figures.
 * ``network_viewer`` of network N — sees N's figures; case rollups over what N's members
   reported while they were members. Never another partner's children one by one.
 * ``researcher`` scoped to R (a municipality or network) — takes pseudonymised extracts of
   case-level data in R's scope; the only role exempt from disclosure control, and only on
-  an extract.
+  an extract. The role has a recorded purpose and an expiry date; after it, it is void.
 
 Case-level rows are never shown one by one outside an extract; every view is an aggregate
 that the disclosure module checks.
@@ -21,7 +22,7 @@ that the disclosure module checks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlmodel import Session, select
@@ -120,8 +121,14 @@ class Principal:
 ANONYMOUS = Principal(user_id=None, username="anonymous", roles=frozenset())
 
 
-def _network_ids(orgs: list[Organisation]) -> set[int]:
-    return {o.id for o in orgs if OrgKind(o.kind).is_network}
+def _in_force(assignment: RoleAssignment, now: datetime) -> bool:
+    """A researcher role counts only with a recorded purpose and before its expiry."""
+    if assignment.role != Role.RESEARCHER:
+        return True
+    expires = assignment.expires_at
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)  # SQLite: naive UTC
+    return bool(assignment.purpose) and expires is not None and expires > now
 
 
 def principal_for(session: Session, user: User) -> Principal:
@@ -129,12 +136,14 @@ def principal_for(session: Session, user: User) -> Principal:
     assignments = session.exec(
         select(RoleAssignment).where(RoleAssignment.user_id == user.id)
     ).all()
-    roles = frozenset((a.role, a.organisation_id) for a in assignments)
+    now = datetime.now(UTC)
+    roles = frozenset((a.role, a.organisation_id) for a in assignments if _in_force(a, now))
     if not user.is_active:
         return Principal(user_id=user.id, username=user.username, roles=frozenset())
     orgs = list(session.exec(select(Organisation)).all())
     memberships = list(session.exec(select(NetworkMembership)).all())
     by_id = {o.id: o for o in orgs}
+    today = date.today()
 
     view: set[int] = set()
     submit: set[int] = set()
@@ -145,10 +154,20 @@ def principal_for(session: Session, user: User) -> Principal:
     research_windows: set[tuple[int, date | None, date | None]] = set()
 
     def in_municipality(municipality_id: int) -> set[int]:
-        local = {o.id for o in orgs if o.municipality_id == municipality_id} | {municipality_id}
-        networks = _network_ids([by_id[i] for i in local])
-        members = {m.member_id for m in memberships if m.network_id in networks}
-        return local | members
+        """The municipality, the organisations located in it and its own networks. Members
+        of those networks located elsewhere (a regional network's schools in another
+        municipality) are not in scope: they report about other municipalities' networks."""
+        return {o.id for o in orgs if o.municipality_id == municipality_id} | {municipality_id}
+
+    def current_networks(member_id: int) -> set[int]:
+        """Networks ``member_id`` belongs to today (it speaks for these)."""
+        return {
+            m.network_id
+            for m in memberships
+            if m.member_id == member_id
+            and (m.valid_from is None or m.valid_from <= today)
+            and (m.valid_to is None or m.valid_to > today)
+        }
 
     def network_windows(network_id: int) -> set[tuple[int, date | None, date | None]]:
         return {
@@ -177,7 +196,9 @@ def principal_for(session: Session, user: User) -> Principal:
         elif role == Role.PARTNER_ENTRY:
             networks = {m.network_id for m in memberships if m.member_id == org.id}
             view |= {org.id} | networks
-            submit |= {org.id} | networks
+            # about the periods it was a member the partner reports as itself (ingest checks
+            # membership during the period); it speaks *as* a network only while a member
+            submit |= {org.id} | current_networks(org.id)
             windows.add((org.id, None, None))
         elif role == Role.NETWORK_VIEWER:
             view.add(org.id)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from monitor.settings import get_settings
+from monitor.settings import production_checked
 
 _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 _NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
@@ -26,7 +26,7 @@ _NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 
 def _key(key: bytes | str | None) -> bytes:
     if key is None:
-        key = get_settings().pseudonym_key.get_secret_value()
+        key = production_checked().pseudonym_key.get_secret_value()
     return key.encode() if isinstance(key, str) else key
 
 

@@ -18,6 +18,8 @@ from monitor.errors import SettingsError
 #: The key shipped for the demo. The app refuses to start in production mode with it.
 DEMO_PSEUDONYM_KEY = "demo-key-not-for-production-use-0000000000"
 DEMO_SESSION_SECRET = "demo-session-secret-not-for-production"
+#: Shortest PSEUDONYM_KEY / SESSION_SECRET production mode accepts.
+MIN_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -80,18 +82,28 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
     def check_production_secrets(self) -> None:
-        """Refuse production mode with the demo key or demo session secret."""
+        """Refuse production mode with the demo key or secret, or with a key or secret
+        shorter than :data:`MIN_SECRET_LENGTH`. The one rule; every entry point (each CLI
+        command, the API and web app factories, the dashboards, every engine and the
+        pseudonymiser) calls it through :func:`production_checked`."""
         if self.environment != "production":
             return
-        if self.pseudonym_key.get_secret_value() == DEMO_PSEUDONYM_KEY:
-            raise SettingsError(
-                "PSEUDONYM_KEY is the demo key; production mode needs a secret key of its own "
-                "(set PSEUDONYM_KEY to at least 32 random characters)."
-            )
-        if self.session_secret.get_secret_value() == DEMO_SESSION_SECRET:
-            raise SettingsError(
-                "SESSION_SECRET is the demo secret; set SESSION_SECRET for production."
-            )
+        for name, value, demo in (
+            ("PSEUDONYM_KEY", self.pseudonym_key, DEMO_PSEUDONYM_KEY),
+            ("SESSION_SECRET", self.session_secret, DEMO_SESSION_SECRET),
+        ):
+            secret = value.get_secret_value()
+            if secret == demo:
+                what = "key" if name == "PSEUDONYM_KEY" else "secret"
+                raise SettingsError(
+                    f"{name} is the demo {what}; production mode needs a {what} of its own "
+                    f"(set {name} to at least {MIN_SECRET_LENGTH} random characters)."
+                )
+            if len(secret) < MIN_SECRET_LENGTH:
+                raise SettingsError(
+                    f"{name} is too weak for production mode: use at least "
+                    f"{MIN_SECRET_LENGTH} random characters."
+                )
 
 
 @lru_cache
@@ -104,3 +116,11 @@ def get_settings() -> Settings:
             f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
         )
         raise SettingsError(f"invalid setting(s): {problems}") from None
+
+
+def production_checked() -> Settings:
+    """The settings, after :meth:`Settings.check_production_secrets`: what every entry point
+    that touches data calls first (raises :class:`SettingsError`)."""
+    settings = get_settings()
+    settings.check_production_secrets()
+    return settings

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from monitor.api import API_PREFIX, create_api
-from monitor.settings import get_settings
+from monitor.settings import production_checked
 
 log = logging.getLogger("monitor.web")
 
@@ -23,7 +23,7 @@ log = logging.getLogger("monitor.web")
 def create_web_app(*, engine: Engine | None = None, dashboards: bool = True) -> FastAPI:
     """API plus dashboards; raises :class:`~monitor.errors.SettingsError` in production
     mode with the demo key or session secret, before anything is served."""
-    get_settings().check_production_secrets()
+    production_checked()
     app = create_api(engine=engine)
 
     @app.api_route(

@@ -5,7 +5,7 @@ Importing this package registers every table on :data:`metadata`.
 
 from sqlmodel import SQLModel
 
-from schema.access import ApiToken, AuditEntry, RoleAssignment, User
+from schema.access import ApiToken, AuditEntry, RoleAssignment, User, UserSession
 from schema.base import (
     Direction,
     Domain,
@@ -62,6 +62,7 @@ __all__ = [
     "SubmissionStatus",
     "Target",
     "User",
+    "UserSession",
     "ValueType",
     "metadata",
     "utcnow",

@@ -48,6 +48,9 @@ class RoleAssignment(SQLModel, table=True):
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     granted_at: datetime = Field(default_factory=utcnow)
     granted_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    #: Researcher roles: the recorded purpose (AVG doelbinding) and when the role lapses.
+    purpose: str | None = Field(default=None, max_length=500)
+    expires_at: datetime | None = None
 
 
 class ApiToken(SQLModel, table=True):
@@ -63,6 +66,20 @@ class ApiToken(SQLModel, table=True):
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+
+
+class UserSession(SQLModel, table=True):
+    """A dashboard login: the cookie carries the secret, only its SHA-256 is kept. Checked
+    on every request, so logout, revocation and deactivation end a copied cookie too."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    session_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
 
 
 class AuditEntry(SQLModel, table=True):

@@ -27,6 +27,8 @@ from schema import (
 )
 
 PASSWORD = "correct horse battery"
+#: The recorded purpose of the test world's researcher role.
+RESEARCH_PURPOSE = "test: growth of wellbeing after the programme"
 
 ORGS = [
     ("GM0363", "Amsterdam", "municipality", None, None),
@@ -107,7 +109,15 @@ def build_world(session: Session) -> World:
     users = {}
     for username, (role, org_code) in USERS.items():
         user = auth.create_user(session, username=username, password=PASSWORD)
-        auth.grant_role(session, user, role, org_code)
+        research = role == "researcher"
+        auth.grant_role(
+            session,
+            user,
+            role,
+            org_code,
+            purpose=RESEARCH_PURPOSE if research else None,
+            expires_on=date.today() + timedelta(days=90) if research else None,
+        )
         users[username] = user
     session.commit()
     return World(orgs=orgs, users=users, submission_id=submission.id, recorded_at=recorded)

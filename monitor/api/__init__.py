@@ -12,8 +12,10 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from monitor.api import errors, limits
+from monitor.api.headers import SecurityHeadersMiddleware
 from monitor.api.limits import BodyLimitMiddleware
 from monitor.api.routes import ROUTERS
+from monitor.settings import production_checked
 
 API_PREFIX = "/api"
 
@@ -25,7 +27,9 @@ def max_upload_bytes_from_env() -> int:
 
 def create_api(*, engine: Engine | None = None, max_upload_bytes: int | None = None) -> FastAPI:
     """The API app. ``engine`` defaults to the configured database (``DATABASE_URL``);
-    request bodies over ``max_upload_bytes`` (default ``MAX_UPLOAD_MB``) get 413."""
+    request bodies over ``max_upload_bytes`` (default ``MAX_UPLOAD_MB``) get 413. Raises
+    :class:`~monitor.errors.SettingsError` in production mode with demo or weak secrets."""
+    production_checked()
     app = FastAPI(
         title="Common Monitor API",
         summary="Shared indicators, submissions and figures of networks around children.",
@@ -41,4 +45,5 @@ def create_api(*, engine: Engine | None = None, max_upload_bytes: int | None = N
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=max_upload_bytes or max_upload_bytes_from_env()
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import polars as pl
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, Field
 
 from schema import Role
 
@@ -243,6 +243,12 @@ class RoleIn(BaseModel):
 
     role: Role
     organisation: str | None = None
+    purpose: str | None = Field(
+        default=None, max_length=500, description="Researcher roles: what the extracts are for."
+    )
+    expires_on: date | None = Field(
+        default=None, description="Researcher roles: the last day the role holds."
+    )
 
 
 class RoleChange(BaseModel):

@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from monitor.cli.common import console, print_error
 from monitor.errors import DatabaseUnavailableError, MonitorError
+from monitor.settings import production_checked
 
 app = typer.Typer(
     name="monitor",
@@ -26,6 +27,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _production_rules() -> None:
+    """Every command refuses production mode with the demo key or a weak secret."""
+    production_checked()
+
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
     if _module != "common":

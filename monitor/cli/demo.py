@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import typer
@@ -19,7 +20,7 @@ from monitor.catalogue import load_catalogue
 from monitor.cli.common import console
 from monitor.db import get_engine, safe_url, session_scope, upgrade
 from monitor.errors import MonitorError
-from schema import CaseMeasurement, User
+from schema import CaseMeasurement, Role, User
 
 DEMO_PASSWORD = "demo-wachtwoord"
 
@@ -148,7 +149,15 @@ def build_demo(engine, data_dir: Path, *, seed: int = 42) -> list[DemoLogin]:  #
                         password=DEMO_PASSWORD,
                         full_name=login.purpose,
                     )
-                auth.grant_role(session, user, login.role, login.organisation)
+                research = login.role == Role.RESEARCHER
+                auth.grant_role(
+                    session,
+                    user,
+                    login.role,
+                    login.organisation,
+                    purpose="demo: synthetic data, effect of the programme" if research else None,
+                    expires_on=date.today() + timedelta(days=365) if research else None,
+                )
                 steps.advance(task)
     return logins
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 import typer
 from rich.table import Table
 from sqlmodel import select
 
 from monitor import audit as audit_core
-from monitor import auth
+from monitor import auth, sessions
 from monitor.cli.common import console, open_session
 from monitor.errors import MonitorError
+from monitor.policy import Action
 from schema import Organisation, Role, RoleAssignment, User, utcnow
 
 user_app = typer.Typer(help="User accounts, roles and API tokens.", no_args_is_help=True)
@@ -52,36 +54,111 @@ def user_role(
     role: str = typer.Argument(..., help=f"One of: {ROLES}."),
     org: str = typer.Option(None, "--org", help="Organisation code (every role but admin)."),
     revoke: bool = typer.Option(False, "--revoke", help="Take the role away instead."),
+    purpose: str = typer.Option(
+        None, "--purpose", help="Researcher roles: what the extracts are for (AVG doelbinding)."
+    ),
+    expires: str = typer.Option(
+        None, "--expires", help="Researcher roles: last day the role holds (YYYY-MM-DD)."
+    ),
+    by: str = typer.Option(
+        None,
+        "--by",
+        help="The admin granting it (password prompted, or MONITOR_PASSWORD / --token); "
+        "required for researcher roles, never the user themselves.",
+    ),
+    token: str = typer.Option(None, "--token", help="The granting admin's API token."),
 ) -> None:
-    """Grant (or --revoke) a role scoped to an organisation."""
+    """Grant (or --revoke) a role scoped to an organisation. A researcher role needs
+    --purpose, --expires and a second admin (--by) who is not the user."""
     if role not in {r.value for r in Role}:
         raise typer.BadParameter(f"unknown role {role!r}; use one of: {ROLES}", param_hint="ROLE")
     with open_session() as session:
         user = auth.get_user(session, username)
+        granting = _granting_admin(session, by, token) if (by or token) else None
         if revoke:
-            removed = auth.revoke_role(session, user, role, org)
+            removed = auth.revoke_role(session, user, role, org, revoked_by=granting)
             where = f" for {org}" if org else ""
             if removed:
                 console.print(f"revoked {role}{where} from {username}")
             else:
                 console.print(f"{username} did not hold {role}{where}; nothing changed")
-        else:
-            auth.grant_role(session, user, role, org)
-            console.print(f"{username} is {role}" + (f" for {org}" if org else ""))
+            return
+        if role == Role.RESEARCHER and granting is None:
+            raise MonitorError(
+                "a researcher role is granted by an admin other than the researcher: "
+                "--by ADMIN (password prompted) or --token"
+            )
+        auth.grant_role(
+            session,
+            user,
+            role,
+            org,
+            granted_by=granting,
+            purpose=purpose,
+            expires_on=_day(expires),
+        )
+        until = f" until {expires}" if expires else ""
+        console.print(f"{username} is {role}" + (f" for {org}" if org else "") + until)
+
+
+def _granting_admin(session, by: str | None, token: str | None) -> User:  # noqa: ANN001
+    """The admin on whose authority a role is granted, logged in like any other."""
+    from monitor.cli.common import cli_principal
+
+    principal = cli_principal(session, username=by, token=token)
+    principal.require(Action.ADMIN, what="grant roles")
+    return session.get(User, principal.user_id)
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date; use YYYY-MM-DD", "--expires") from None
 
 
 @user_app.command("token")
 def user_token(
     username: str = typer.Argument(..., help="The user."),
-    name: str = typer.Option("", "--name", help="What the token is for."),
+    name: str = typer.Option(None, "--name", help="What the token is for."),
     days: int = typer.Option(365, "--days", min=1, max=3650, help="Days until it expires."),
+    revoke: bool = typer.Option(
+        False,
+        "--revoke",
+        help="Revoke instead: the tokens called --name, or without --name every token and "
+        "every dashboard session of the user.",
+    ),
 ) -> None:
-    """Create an API token; it is shown once, only its hash is stored."""
+    """Create an API token (shown once, only its hash is stored), or --revoke tokens."""
     with open_session() as session:
         user = auth.get_user(session, username)
-        secret = auth.create_token(session, user, name=name, days=days)
+        if revoke:
+            ended = sessions.revoke_access(session, user, token_name=name)
+            what = f"token(s) named {name!r}" if name is not None else "token(s) and session(s)"
+            console.print(f"revoked {ended} {what} of {username}")
+            return
+        secret = auth.create_token(session, user, name=name or "", days=days)
     console.print(f"API token for {username} (valid {days} days; shown once, store it safely):")
     print(secret)
+
+
+@user_app.command("deactivate")
+def user_deactivate(username: str = typer.Argument(..., help="The user.")) -> None:
+    """Deactivate an account: it can no longer log in, and every token and dashboard
+    session ends at once."""
+    with open_session() as session:
+        sessions.set_active(session, auth.get_user(session, username), False)
+    console.print(f"{username} is deactivated; every token and session has ended")
+
+
+@user_app.command("reactivate")
+def user_reactivate(username: str = typer.Argument(..., help="The user.")) -> None:
+    """Reactivate an account (it logs in again; old tokens stay revoked)."""
+    with open_session() as session:
+        sessions.set_active(session, auth.get_user(session, username), True)
+    console.print(f"{username} is active again")
 
 
 @user_app.command("list")

@@ -87,6 +87,9 @@ class Entry:
     #: Directory answers (organisations, members) may name the municipality a visible
     #: organisation lies in and a visible network's members; figures may name nothing else.
     directory: bool = False
+    #: Object routes answer 404 when the caller may not see the object, exactly as for one
+    #: that does not exist (ids and codes reveal nothing).
+    hides: bool = False
     #: Pages: the module in ``dashboards/pages`` and its data callbacks.
     module: str = ""
     calls: tuple[PageCall, ...] = ()
@@ -160,6 +163,7 @@ TABLE: tuple[Entry, ...] = (
         own_for(*VIEWERS),
         lambda c: Request(f"/api/organisations/{c.org}"),
         scoped=True,
+        hides=True,
         directory=True,
     ),
     Entry(
@@ -168,6 +172,7 @@ TABLE: tuple[Entry, ...] = (
         own_for(*VIEWERS),
         lambda c: Request(f"/api/organisations/{c.org}/members"),
         scoped=True,
+        hides=True,
         directory=True,
     ),
     Entry(
@@ -176,6 +181,7 @@ TABLE: tuple[Entry, ...] = (
         own_for(*VIEWERS),
         lambda c: Request(f"/api/organisations/{c.org}/events"),
         scoped=True,
+        hides=True,
     ),
     Entry("GET", "/api/indicators", everyone(), lambda c: Request("/api/indicators")),
     Entry("GET", "/api/indicators/{code}", everyone(), lambda c: Request("/api/indicators/NW_REF")),
@@ -210,6 +216,7 @@ TABLE: tuple[Entry, ...] = (
         own_for(*SUBMITTERS),
         lambda c: Request(f"/api/submissions/{c.submissions[c.org]}"),
         scoped=True,
+        hides=True,
     ),
     Entry(
         "GET",

@@ -103,11 +103,13 @@ def test_access_matrix(client, api_world, engine):
                 leaked = [c for c in invisible[role, entry.directory] if c in response.text]
                 if leaked:
                     failures.append(f"{label} LEAK of {leaked}")
-        elif response.status_code in (401, 403):
+        elif response.status_code in (401, 403) or (
+            entry.hides and response.status_code == 404 and role != "anonymous"
+        ):
             outcomes["denied"] += 1
             assert "Traceback" not in response.text
         else:
-            failures.append(f"{label} (expected 401/403) {response.text[:200]}")
+            failures.append(f"{label} (expected 401/403/hidden 404) {response.text[:200]}")
         if role == "anonymous" and not expect_allowed:
             assert response.status_code == 401, label
     total = len(cells())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from datetime import date, timedelta
 
 from monitor import audit
 from monitor.api import create_api
@@ -63,7 +64,12 @@ def test_audit_trail_covers_logins_submissions_corrections_extracts_and_roles(cl
     )
     client.post(
         "/api/users/viewer_b/roles",
-        json={"role": "researcher", "organisation": "NW-B"},
+        json={
+            "role": "researcher",
+            "organisation": "NW-B",
+            "purpose": "evaluation of the referral protocol",
+            "expires_on": (date.today() + timedelta(days=30)).isoformat(),
+        },
         headers=api_world.headers("admin"),
     )
     entries = client.get(

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from dashboards import auth
 from dashboards.app import create_dash_app
+from monitor import sessions
 from monitor.db import get_engine
 from schema import AuditEntry, User
 from tests.factories import PASSWORD
@@ -43,7 +44,10 @@ def _user_id(username: str) -> int:
 def _as(app, username: str | None, lang: str = "nl") -> Iterator[None]:  # noqa: ANN001
     with app.server.test_request_context("/"):
         if username:
-            flask.session[auth.SESSION_KEY] = _user_id(username)
+            with Session(get_engine()) as session:
+                user = session.get(User, _user_id(username))
+                flask.session[auth.SESSION_KEY] = sessions.start_session(session, user)
+                session.commit()
         flask.session["lang"] = lang
         yield
 
@@ -60,7 +64,8 @@ def test_login_checks_the_password_and_audits(app):  # noqa: ANN001
         assert auth.log_in("viewer_a", "wrong password!") is not None
         assert auth.SESSION_KEY not in flask.session
         assert auth.log_in("viewer_a", PASSWORD) is None
-        assert flask.session[auth.SESSION_KEY] == _user_id("viewer_a")
+        with Session(get_engine()) as session:
+            assert auth.current_principal(session).username == "viewer_a"
     with Session(get_engine()) as session:
         actions = [e.action for e in session.exec(select(AuditEntry)).all()]
         failed = session.exec(select(User).where(User.username == "viewer_a")).one()

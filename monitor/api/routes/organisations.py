@@ -12,6 +12,7 @@ from monitor import query
 from monitor.api.deps import AdminPrincipal, CurrentPrincipal, SessionDep
 from monitor.api.models import ERRORS, EventOut, OrganisationIn, OrganisationOut, frame_rows
 from monitor.audit import record
+from monitor.errors import NotFoundError
 from monitor.policy import Action, visible_organisations
 from schema import Organisation
 
@@ -33,9 +34,12 @@ def _out(session: Session, rows: list[Organisation]) -> list[OrganisationOut]:
     ]
 
 
-def _viewable(session: Session, principal, code: str, what: str) -> Organisation:  # noqa: ANN001
-    org = orgs.get_organisation(session, code)
-    principal.require(Action.VIEW, org.id, f"{what} of {code}")
+def _viewable(session: Session, principal, code: str) -> Organisation:  # noqa: ANN001
+    """The organisation, if the caller may see it; one the caller may not see answers 404
+    exactly like one that does not exist."""
+    org = session.exec(select(Organisation).where(Organisation.code == code)).first()
+    if org is None or not principal.allows(Action.VIEW, org.id):
+        raise NotFoundError(f"organisation {code!r} does not exist")
     return org
 
 
@@ -68,7 +72,7 @@ def get_organisation(
     code: str, session: SessionDep, principal: CurrentPrincipal
 ) -> OrganisationOut:
     """One organisation the caller may see."""
-    return _out(session, [_viewable(session, principal, code, "organisation")])[0]
+    return _out(session, [_viewable(session, principal, code)])[0]
 
 
 @router.get("/{code}/members", response_model=list[OrganisationOut])
@@ -76,12 +80,13 @@ def list_members(
     code: str, session: SessionDep, principal: CurrentPrincipal, on: date | None = None
 ) -> list[OrganisationOut]:
     """Members of a network the caller may see (on a date, or ever)."""
-    _viewable(session, principal, code, "members")
+    _viewable(session, principal, code)
     return _out(session, orgs.members_of(session, code, on))
 
 
 @router.get("/{code}/events", response_model=list[EventOut])
 def list_events(code: str, session: SessionDep, principal: CurrentPrincipal) -> list[EventOut]:
     """Events of an organisation the caller may see."""
+    _viewable(session, principal, code)
     frame = query.events(session, principal, organisation_codes=[code])
     return [EventOut(**row) for row in frame_rows(frame)]

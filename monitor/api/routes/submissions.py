@@ -217,10 +217,10 @@ def get_submission(
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> SubmissionOut:
-    """Status and counts of one submission."""
+    """Status and counts of one submission. Another organisation's submission answers 404
+    exactly like one that does not exist: ids reveal nothing."""
     row = session.get(Submission, submission_id)
-    if row is None:
+    if row is None or not principal.allows(Action.SUBMIT, row.organisation_id):
         raise NotFoundError(f"submission {submission_id} does not exist")
     org = session.get(Organisation, row.organisation_id)
-    principal.require(Action.SUBMIT, row.organisation_id, f"submissions of {org.code}")
     return _out(row, org.code)

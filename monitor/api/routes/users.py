@@ -50,11 +50,20 @@ def list_users(session: SessionDep, _admin: AdminPrincipal) -> list[UserOut]:
 def grant_role(
     username: str, body: RoleIn, session: SessionDep, admin: AdminPrincipal
 ) -> RoleChange:
-    """Grant a role, scoped to an organisation (admin: none) (admin)."""
+    """Grant a role, scoped to an organisation (admin: none) (admin). Never to oneself; a
+    researcher role needs ``purpose`` and ``expires_on`` and is granted by another admin."""
     role = Role(body.role)
     user = auth.get_user(session, username)
     before = session.exec(select(RoleAssignment.id).where(RoleAssignment.user_id == user.id)).all()
-    auth.grant_role(session, user, role, body.organisation, granted_by=_acting(session, admin))
+    auth.grant_role(
+        session,
+        user,
+        role,
+        body.organisation,
+        granted_by=_acting(session, admin),
+        purpose=body.purpose,
+        expires_on=body.expires_on,
+    )
     after = session.exec(select(RoleAssignment.id).where(RoleAssignment.user_id == user.id)).all()
     session.commit()
     return RoleChange(
