@@ -155,3 +155,12 @@ def test_data_entry_reports_as_the_users_own_organisation(app):  # noqa: ANN001
     with _as(app, "officer_ams"):
         assert entry.choose_reporter("NW-A")[1] == "GM0363"
         assert entry.land_on_own_organisation("/invoer", "") == "GM0363"
+
+
+def test_completeness_with_a_year_chosen_judges_half_yearly_figures_per_half(app):  # noqa: ANN001
+    """Issue #11 defect 4: with a year chosen every half-yearly figure showed "ontbreekt";
+    NW_CHILDREN (half-yearly) is now judged on the halves of 2024 and 2023."""
+    with _as(app, "viewer_a"):
+        text = _text(_page("overview").show_completeness("NW-A", "2024"))
+    assert "beoordeelde perioden" in text
+    assert '"2023-H1, 2023-H2, 2024-H1, 2024-H2"' in text
