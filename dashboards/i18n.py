@@ -98,10 +98,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "completeness_title": ("Volledigheid aanleveringen per partner", "Completeness per partner"),
     "completeness_help": (
         "Per partner en afgesproken indicator: hoeveel cijfers verwacht werden in de gekozen "
-        "en vorige periode, en hoeveel op tijd, te laat of nog niet binnen zijn.",
+        "en vorige periode, en hoeveel op tijd (uiterlijk op de afgesproken termijn na het "
+        "einde van de periode), te laat of nog niet binnen zijn. Elke indicator telt in zijn "
+        "eigen perioden: een jaarcijfer over het jaar waarin het gekozen halfjaar valt, een "
+        "halfjaarcijfer in een gekozen jaar over beide halfjaren.",
         "Per partner and agreed indicator: how many figures were expected in the chosen and "
-        "previous period, and how many arrived on time, late or not yet.",
+        "previous period, and how many arrived on time (by the agreed term after the period "
+        "ended), late or not yet. Each indicator counts in its own periods: a yearly figure "
+        "over the year containing the chosen half-year, a half-yearly figure in a chosen year "
+        "over both halves.",
     ),
+    "judged_periods": ("beoordeelde perioden", "periods judged"),
     "expected": ("verwacht", "expected"),
     "on_time": ("op tijd", "on time"),
     "late": ("te laat", "late"),

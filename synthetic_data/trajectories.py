@@ -30,7 +30,6 @@ def reporters(panel: Panel) -> list[str]:
     region, plan = panel.region, panel.plan
     return panel.school_codes + plan.childcare + [
         plan.wijkteam, region.jgz, region.gi, region.ambulant, region.residential,
-        region.swv_po, region.swv_vo,
     ]  # fmt: skip
 
 
@@ -233,13 +232,10 @@ def _event_rows(panel: Panel, ev: Events, rows: RowBuilder, rng) -> list[pl.Data
             category=ev.protection_type[k], end_date=p_end[k],
         )
     )  # fmt: skip
+    # the special school the child is placed at holds the record (the samenwerkingsverband
+    # that issued the admission is a network, and networks never report a child's record)
     c = ev.placement_child
-    swv = np.where(
-        panel.placement_month[c] + 1 < panel.secondary_start[c],
-        rows.org(region.swv_po),
-        rows.org(region.swv_vo),
-    )
-    frames.append(rows.build("CH_SPED", c, ev.placement_day, swv))
+    frames.append(rows.build("CH_SPED", c, ev.placement_day, rows.org(region.special_school)))
     programme = np.asarray(panel.network_codes + [""])[ev.part_network]
     frames.append(
         rows.build(

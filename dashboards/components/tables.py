@@ -41,13 +41,14 @@ def completeness_table(frame: pl.DataFrame) -> html.Div:
     if frame.is_empty():
         return message(i18n.t("no_obligations"))
     rows = [
-        [r["organisation"], r["indicator_code"], r["expected"], r["on_time"], r["late"],
-         r["missing"], r["open"]]
+        [r["organisation"], r["indicator_code"], r.get("periods") or "", r["expected"],
+         r["on_time"], r["late"], r["missing"], r["open"]]
         for r in frame.to_dicts()
     ]  # fmt: skip
     headers = [
         i18n.t("organisation"),
         i18n.t("indicator"),
+        i18n.t("judged_periods"),
         i18n.t("expected"),
         i18n.t("on_time"),
         i18n.t("late"),

@@ -124,14 +124,30 @@ def choose_reporter(organisation_code):  # noqa: ANN001, ANN201
     with auth.logged_in() as (session, principal):
         reporters = views.submitting_organisations(session, principal)
         indicators = [i for i in views.aggregate_indicators(session) if i.value_type != "rate"]
+        options = [{"label": f"{o.name} ({o.code})", "value": o.code} for o in reporters]
+        value = views.default_reporter(
+            session, principal, [o["value"] for o in options], organisation_code
+        )
     name = "name_nl" if i18n.language() == "nl" else "name_en"
-    options = [{"label": f"{o.name} ({o.code})", "value": o.code} for o in reporters]
-    codes = [o["value"] for o in options]
-    value = organisation_code if organisation_code in codes else (codes[0] if codes else None)
     indicator_options = [
         {"label": f"{i.code} – {getattr(i, name)}", "value": i.code} for i in indicators
     ]
     return options, value, indicator_options
+
+
+@callback(
+    Output(ids.ORG, "value"),
+    Input(ids.URL, "pathname"),
+    State(ids.URL, "search"),
+)
+def land_on_own_organisation(pathname, search):  # noqa: ANN001, ANN201
+    """Arriving on this page (without ``?org=`` in the address) shows the user's own
+    organisation, so that what they send is reported by it."""
+    if dash.strip_relative_path(pathname or "") != "invoer" or "org=" in (search or ""):
+        return no_update
+    with auth.logged_in() as (session, principal):
+        own = views.own_organisation_code(session, principal)
+    return own or no_update
 
 
 def report_rows(report) -> list[dict]:  # noqa: ANN001 - IngestReport

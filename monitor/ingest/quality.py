@@ -16,7 +16,7 @@ the people who know are asked to look, not blocked.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import polars as pl
@@ -26,12 +26,13 @@ from sqlmodel import Session
 
 from monitor.errors import RowProblem
 from monitor.ingest.read import ROW
-from monitor.periods import Period, parse_period
+from monitor.periods import Period, parse_period, periods_between
 from schema import (
     AggregateMeasurement,
     CaseMeasurement,
     Indicator,
     Organisation,
+    PeriodType,
     ReportingObligation,
     Submission,
     utcnow,
@@ -51,6 +52,7 @@ RULES: tuple[tuple[str, str], ...] = (
 MIN_HISTORY = 4
 Z_LIMIT = 3.5
 POISSON_TAIL = 0.0005  # each side: a 99.9 % interval
+CALENDAR_TYPES = ("year", "half_year", "quarter", "month")
 
 _VALUE_SCHEMA = {
     "organisation_id": pl.Int64,
@@ -229,6 +231,23 @@ def _period_list(periods: Iterable[str | Period]) -> list[Period]:
     return [p if isinstance(p, Period) else parse_period(p) for p in periods]
 
 
+def obligation_periods(asked: Iterable[str | Period], period_type: str | None) -> list[Period]:
+    """The indicator's own periods that the asked periods call for, once each, in order.
+
+    An obligation is judged on the indicator's period type: a yearly indicator asked in a
+    half-year on the year containing it, a half-yearly indicator asked in a year on both of
+    its halves. Indicators without a calendar period type (case level: events, episodes)
+    are judged on the asked periods themselves."""
+    own = PeriodType(period_type) if period_type in CALENDAR_TYPES else None
+    found: set[Period] = set()
+    for period in _period_list(asked):
+        if own is None or own is period.type:
+            found.add(period)
+        else:
+            found.update(periods_between(period.start, period.end, own))
+    return sorted(found)
+
+
 def completeness(
     session: Session,
     *,
@@ -236,14 +255,15 @@ def completeness(
     periods: Iterable[str | Period],
     organisation_codes: list[str] | None = None,
 ) -> pl.DataFrame:
-    """Per obligated organisation and period: expected, received when, and the status.
+    """Per obligated organisation and period: expected, due, received when, and the status.
 
-    ``status`` is ``on_time`` (received within ``due_days`` after the period ended),
+    Periods are the indicator's own (:func:`obligation_periods`). ``status`` is ``on_time``
+    (first received on or before the due date, ``due_days`` after the period ended),
     ``late``, ``missing`` (due date passed, nothing received), ``open`` (not yet due, not
     yet received) or ``not_expected`` (no obligation covered the period). A figure counts
     as received with the first accepted submission that stored a row for it (corrections
-    later do not make it late)."""
-    wanted = _period_list(periods)
+    later do not make it late); a network's figure sent by its municipality on its behalf
+    counts too (a network-level figure has one reporter)."""
     query = (
         select(ReportingObligation, Organisation.code)
         .join(Organisation, Organisation.id == ReportingObligation.organisation_id)
@@ -252,9 +272,13 @@ def completeness(
     if organisation_codes:
         query = query.where(Organisation.code.in_(organisation_codes))
     obligations = session.exec(query).all()
-    indicator_level = session.exec(
-        select(Indicator.level).where(Indicator.code == indicator_code)
+    indicator = session.execute(
+        select(Indicator.level, Indicator.period_type)
+        .where(Indicator.code == indicator_code)
+        .order_by(Indicator.version.desc())
     ).first()
+    level, period_type = indicator if indicator is not None else (None, None)
+    wanted = obligation_periods(periods, period_type)
     today = utcnow().date()
     records = []
     for obligation, code in obligations:
@@ -265,12 +289,12 @@ def completeness(
             )
             due = period.end + timedelta(days=obligation.due_days)
             received = _first_received(
-                session, indicator_code, indicator_level, obligation.organisation_id, about, period
+                session, indicator_code, level, obligation.organisation_id, about, period
             )
             if not expected:
                 status = "not_expected"
             elif received is not None:
-                status = "on_time" if received.date() <= due else "late"
+                status = "on_time" if _day(received) <= due else "late"
             else:
                 status = "missing" if today > due else "open"
             records.append((code, period.code, period.end, due, expected, received, status))
@@ -291,6 +315,12 @@ def completeness(
     ).sort("organisation", "period_end")
 
 
+def _day(moment: datetime) -> date:
+    """The calendar day of a receipt, in UTC (a naive value from SQLite is UTC)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).date()
+
+
 def _first_received(
     session: Session,
     code: str,
@@ -299,7 +329,9 @@ def _first_received(
     about_id: int,
     period: Period,
 ) -> datetime | None:
-    """Earliest received_at of a submission by ``reporter_id`` that stored a row for it."""
+    """Earliest received_at of an accepted submission that stored a row for the figure:
+    case rows by ``reporter_id`` observed in the period; an aggregate about ``about_id``
+    for exactly the period, by whichever organisation may report it."""
     if level == "case":
         table = CaseMeasurement.__table__  # type: ignore[attr-defined]
         where = [
@@ -310,7 +342,6 @@ def _first_received(
     else:
         table = AggregateMeasurement.__table__  # type: ignore[attr-defined]
         where = [
-            table.c.reporting_org_id == reporter_id,
             table.c.organisation_id == about_id,
             table.c.period_start == period.start,
             table.c.period_end == period.end,

@@ -216,15 +216,35 @@ def check_category(
 
 
 def check_source_kind(frame: pl.DataFrame, problems: Problems) -> pl.Expr:
-    """Rule for ``source_kind``; returns the expression of the kind to store."""
+    """Rules for ``source_kind``; returns the expression of the kind to store.
+
+    A row's source kind is the catalogue's kind of its indicator: an empty cell takes it,
+    any other known kind is refused (it would start a separate, phantom series; a
+    measurement from another source is a different indicator in the catalogue)."""
     kinds = [k.value for k in SourceKind]
+    given = pl.col("source_kind")
     problems.add(
         frame,
-        pl.col("source_kind").is_not_null() & ~pl.col("source_kind").is_in(kinds),
+        given.is_not_null() & ~given.is_in(kinds),
         "source_kind",
         f"unknown source kind; use one of: {', '.join(kinds)}",
     )
-    return pl.coalesce(pl.col("source_kind"), pl.col("i_source_kind"))
+    problems.add(
+        frame,
+        given.is_in(kinds)
+        & pl.col("i_source_kind").is_not_null()
+        & (given != pl.col("i_source_kind")),
+        "source_kind",
+        pl.format(
+            "the catalogue registers {} with source kind {}, not {}; "
+            "leave source_kind empty or use {}",
+            pl.col("indicator"),
+            pl.col("i_source_kind"),
+            given,
+            pl.col("i_source_kind"),
+        ),
+    )
+    return pl.coalesce(given, pl.col("i_source_kind"))
 
 
 def join_indicator_version(frame: pl.DataFrame, indicators: pl.DataFrame, on: str) -> pl.DataFrame:

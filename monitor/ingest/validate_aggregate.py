@@ -1,9 +1,10 @@
 """Checks of aggregate files (network and municipality figures per period), vectorised.
 
 Who may report what: a municipality reports municipality-level indicators about itself and
-network-level figures for networks in the municipality; a network (samenwerkingsverband)
-reports network-level figures about itself; a partner reports network-level figures about
-a network it is a member of during the period.
+network-level figures for networks in the municipality (on the network's behalf); a network
+(samenwerkingsverband) reports network-level figures about itself. A network-level figure
+has one reporter: a member partner (a school) does not send the network's figures, and a
+municipality's re-send supersedes the network's row (:mod:`monitor.ingest.store`).
 """
 
 from __future__ import annotations
@@ -91,43 +92,24 @@ def _organisation(frame: pl.DataFrame, problems: Problems, ctx: Context) -> pl.D
         "organisation",
         pl.format("is a {}; a municipality-level indicator is about a municipality", kind),
     )
-    member = (
-        frame.filter(pl.col("_about_id").is_not_null() & pl.col("_period_start").is_not_null())
-        .select(ROW, "_about_id", "_period_start", "_period_end")
-        .join(
-            ctx.memberships.filter(pl.col("m_member_id") == ctx.org_id),
-            left_on="_about_id",
-            right_on="m_network_id",
-        )
-        .filter(
-            (pl.col("m_from") <= pl.col("_period_end"))
-            & (pl.col("m_to").is_null() | (pl.col("m_to") > pl.col("_period_start")))
-        )
-        .select(ROW)
-        .unique()
-        .with_columns(_member=pl.lit(True))
+    own_municipality = (
+        (level == "network")
+        & pl.lit(ctx.org_kind == "municipality")
+        & (pl.col("_about_municipality_id") == ctx.org_id)
     )
-    frame = frame.join(member, on=ROW, how="left")
-    allowed = (
-        (pl.col("_about_id") == ctx.org_id)
-        | ((level == "network") & pl.col("_member").fill_null(False))
-        | (
-            (level == "network")
-            & pl.lit(ctx.org_kind == "municipality")
-            & (pl.col("_about_municipality_id") == ctx.org_id)
-        )
-    )
+    allowed = (pl.col("_about_id") == ctx.org_id) | own_municipality
     problems.add(
         frame,
         pl.col("_about_id").is_not_null() & level.is_in(["network", "municipality"]) & ~allowed,
         "organisation",
         pl.format(
-            "{} ({}) may not report {}-level figures about this organisation: municipalities "
-            "report about themselves and their networks, networks about themselves, partners "
-            "about networks they are a member of during the period",
+            "{} ({}) may not report {}-level figures about {}: a network's figure is reported "
+            "by the network itself or by its municipality on its behalf, a municipality's by "
+            "the municipality; member partners give their figures to the network",
             pl.lit(ctx.org_code),
             pl.lit(ctx.org_kind),
             level,
+            pl.col("organisation"),
         ),
     )
     return frame

@@ -204,6 +204,21 @@ def _programme(frame: pl.DataFrame, problems: Problems, ctx: Context) -> pl.Data
     return frame
 
 
+def case_reporter_problem(file_name: str, org_code: str, org_kind: str) -> RowProblem:
+    """A network or municipality never reports a child's record (Dutch, then English)."""
+    return RowProblem(
+        file_name,
+        None,
+        None,
+        org_code,
+        f"{org_code} is een {org_kind}: gegevens per kind levert de partner die het kind "
+        "bedient (school, kinderopvang, jeugdhulp, JGZ), nooit een netwerk of gemeente; lever "
+        f"aan namens die partner. / {org_code} is a {org_kind}: case-level rows are sent by "
+        "the partner that serves the child, never by a network or municipality (use --org "
+        "with the partner's code, or choose the partner as reporter)",
+    )
+
+
 def new_child_problems(frame: pl.DataFrame, file_name: str) -> Problems:
     """A child not yet known needs birth_month, sex and municipality on its first row."""
     problems = Problems(file_name)
@@ -234,17 +249,8 @@ def validate_case(
 ) -> Validated:
     """Check a case-level frame; every problem is collected, nothing is stored."""
     problems = Problems(file_name)
-    if ctx.org_kind == OrgKind.MUNICIPALITY.value:
-        problems.add_file_level(
-            RowProblem(
-                file_name,
-                None,
-                None,
-                ctx.org_code,
-                "a municipality reports aggregate figures; case-level rows are sent by the "
-                "partner that serves the child (use --org with the partner's code)",
-            )
-        )
+    if ctx.org_kind == OrgKind.MUNICIPALITY.value or ctx.org_kind in NETWORK_KINDS:
+        problems.add_file_level(case_reporter_problem(file_name, ctx.org_code, ctx.org_kind))
     frame = add_missing_columns(frame, [c.name for c in CASE_COLUMNS])
     frame = _identity(frame, problems, ctx)
     frame = _dates(frame, problems, ctx)

@@ -27,6 +27,8 @@ from monitor.views.comparison import (
     comparison_series,
 )
 from monitor.views.entry import (
+    default_reporter,
+    own_organisation_code,
     quality_warnings,
     submit_aggregate,
     submit_file,
@@ -104,5 +106,7 @@ __all__ = [
     "submit_aggregate",
     "submit_file",
     "submitting_organisations",
+    "default_reporter",
+    "own_organisation_code",
     "then_and_now",
 ]

@@ -27,6 +27,30 @@ def submitting_organisations(session: Session, principal: Principal) -> list[Org
     return sorted(allowed, key=lambda o: (o.id not in own, o.name))
 
 
+def own_organisation_code(session: Session, principal: Principal) -> str | None:
+    """The user's own organisation: the one named in their role (one they may submit for
+    first, then by name); None for a user whose roles name none (the admin)."""
+    own = {org_id for _, org_id in principal.roles if org_id is not None}
+    if not own:
+        return None
+    orgs = session.execute(select(Organisation).where(Organisation.id.in_(own))).scalars()
+    chosen = sorted(orgs, key=lambda o: (not principal.allows(Action.SUBMIT, o.id), o.name))
+    return chosen[0].code if chosen else None
+
+
+def default_reporter(
+    session: Session, principal: Principal, reporters: list[str], header_code: str | None
+) -> str | None:
+    """Whom the data-entry page submits for unless the user picks another: their own
+    organisation (case rows are reported by the partner that holds them), else the
+    organisation in the header, else the first they may submit for."""
+    own = own_organisation_code(session, principal)
+    for candidate in (own, header_code):
+        if candidate in reporters:
+            return candidate
+    return reporters[0] if reporters else None
+
+
 def submit_file(
     session: Session,
     principal: Principal,

@@ -118,7 +118,9 @@ def partner_completeness(
     session: Session, principal: Principal, *, organisation_code: str, period_codes: Sequence[str]
 ) -> pl.DataFrame:
     """Per partner (the organisation, a network's members, a municipality's organisations)
-    and obligation: expected figures, received on time, late, missing, open."""
+    and obligation: expected figures, received on time, late, missing, open, and the
+    indicator's own periods they were judged on (``periods``: a yearly indicator asked in
+    a half-year is judged on the year containing it, once however many halves are asked)."""
     from monitor.ingest import completeness
 
     organisation = get_organisation(session, organisation_code)
@@ -153,6 +155,7 @@ def partner_completeness(
         "late": pl.UInt32,
         "missing": pl.UInt32,
         "open": pl.UInt32,
+        "periods": pl.String,
     }
     if not obligations:
         return pl.DataFrame(schema=schema)
@@ -172,6 +175,7 @@ def partner_completeness(
                 (pl.col("status") == "late").sum().alias("late"),
                 (pl.col("status") == "missing").sum().alias("missing"),
                 (pl.col("status") == "open").sum().alias("open"),
+                pl.col("period").filter(pl.col("expected")).str.join(", ").alias("periods"),
             )
             .with_columns(pl.lit(indicator_code).alias("indicator_code"))
         )

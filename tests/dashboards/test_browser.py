@@ -297,6 +297,9 @@ def test_data_entry_upload_report_and_form(dash_duo, app, artifacts, tmp_path): 
     dash_duo.start_server(app)
     log_in(dash_duo, "officer_ams")
     go_to(dash_duo, "/invoer", f"#{ids.ENTRY_UPLOAD}")
+    # the officer lands on their own municipality, which reports what they send
+    dash_duo.wait_for_contains_text(f"#{ids.ORG}", "Amsterdam (GM0363)", timeout=20)
+    dash_duo.wait_for_contains_text(f"#{ids.ENTRY_REPORTER}", "Amsterdam (GM0363)", timeout=20)
     upload = tmp_path / "nw-a-2024.csv"
     upload.write_text(
         "organisation,indicator,period,value,category\n"
@@ -311,6 +314,8 @@ def test_data_entry_upload_report_and_form(dash_duo, app, artifacts, tmp_path): 
     assert "period" in grid and "3" in grid  # file row 3, column period
     screenshot(dash_duo, artifacts, "data-entry-rejected")
 
+    choose(dash_duo, ids.ORG, "Netwerk Amsterdam-Oost (NW-A)")  # the figure is the network's
+    dash_duo.wait_for_contains_text(f"#{ids.ENTRY_REPORTER}", "Amsterdam (GM0363)", timeout=20)
     choose(dash_duo, ids.ENTRY_INDICATOR, "NW_CONSULT – Gezamenlijke casusoverleggen")
     dash_duo.find_element(f"#{ids.ENTRY_FORM_PERIOD}").send_keys("2024-H1")
     dash_duo.find_element(f"#{ids.ENTRY_VALUE}").send_keys("14")

@@ -142,3 +142,30 @@ def test_outcome_and_reflection_callbacks(app):  # noqa: ANN001
         compare, corrections, notes = _page("reflection").show_session(value, 0, "NW-A")
     assert "1.100" in _text(compare) and "1 maart 2024" in _text(corrections)
     assert [o["value"] for o in owners] == ["NW-A"]  # only what this viewer may see
+
+
+def test_data_entry_reports_as_the_users_own_organisation(app):  # noqa: ANN001
+    """Issue #11 defect 6: with a network in the header, a school's upload was reported by
+    the network. The picker now defaults to the user's own organisation, and arriving on
+    the page selects it in the header."""
+    from dash import no_update
+
+    entry = _page("data_entry")
+    with _as(app, "school_a"):
+        options, value, _ = entry.choose_reporter("NW-A")
+        assert value == "11AA"
+        assert entry.land_on_own_organisation("/invoer", "") == "11AA"
+        assert entry.land_on_own_organisation("/invoer", "?org=NW-A") is no_update
+        assert entry.land_on_own_organisation("/", "") is no_update
+    with _as(app, "officer_ams"):
+        assert entry.choose_reporter("NW-A")[1] == "GM0363"
+        assert entry.land_on_own_organisation("/invoer", "") == "GM0363"
+
+
+def test_completeness_with_a_year_chosen_judges_half_yearly_figures_per_half(app):  # noqa: ANN001
+    """Issue #11 defect 4: with a year chosen every half-yearly figure showed "ontbreekt";
+    NW_CHILDREN (half-yearly) is now judged on the halves of 2024 and 2023."""
+    with _as(app, "viewer_a"):
+        text = _text(_page("overview").show_completeness("NW-A", "2024"))
+    assert "beoordeelde perioden" in text
+    assert '"2023-H1, 2023-H2, 2024-H1, 2024-H2"' in text

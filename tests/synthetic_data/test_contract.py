@@ -84,12 +84,11 @@ def test_reporters_report_what_they_should(demo, demo_case):
     kinds = dict(zip(orgs["code"], orgs["kind"], strict=True))
     by_kind = demo_case.with_columns(kind=pl.col("org").replace_strict(kinds))
     allowed = {
-        "school": {"CH_ABS", "CH_HOME", "CH_COG", "CH_SEM", "CH_SIGNAL"},
+        "school": {"CH_ABS", "CH_HOME", "CH_COG", "CH_SEM", "CH_SIGNAL", "CH_SPED"},
         "youth_care_provider": {"CH_REF", "CH_CARE", "CH_WAIT", "CH_PROT", "CH_PART"},
         "jgz": {"CH_SIGNAL"},
         "childcare": {"CH_SIGNAL"},
-        "samenwerkingsverband": {"CH_SPED"},
-    }
+    }  # never a network, samenwerkingsverband or municipality
     for kind, indicator in by_kind.select("kind", "indicator").unique().iter_rows():
         assert indicator in allowed[kind], (kind, indicator)
 

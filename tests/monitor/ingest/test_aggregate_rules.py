@@ -58,8 +58,8 @@ def test_bad_row_is_reported_and_nothing_stored(orgs, tmp_path, change, column, 
 
 PERMISSIONS = [
     ("NW-OOST", {"organisation": "NW-OOST"}, True),  # a network about itself
-    ("SCH-01", {"organisation": "NW-OOST"}, True),  # a partner about its network
-    ("SCH-01", {"organisation": "NW-WEST", "period": "2021-H1"}, True),  # member then
+    ("SCH-01", {"organisation": "NW-OOST"}, False),  # a member partner: one reporter
+    ("SCH-01", {"organisation": "NW-WEST", "period": "2021-H1"}, False),  # member then
     ("SCH-01", {"organisation": "NW-WEST"}, False),  # membership ended 2022
     ("JH-01", {"organisation": "NW-OOST"}, False),  # not a member
     ("GM0363", {"organisation": "NW-OOST"}, True),  # network in the municipality

@@ -144,7 +144,7 @@ def test_accepted_values_are_parsed(orgs, tmp_path):
         case_row(indicator="CH_SIGNAL", value=""),
         case_row(indicator="CH_CARE", value="", category="ambulant", end_date="2024-06-01",
                  end_reason="volgens_plan"),
-        case_row(indicator="CH_COG", value="101", source_kind="registered"),
+        case_row(indicator="CH_COG", value="101", source_kind="observed"),
     ]  # fmt: skip
     report = ingest_file(orgs, write_case(tmp_path / "in.csv", rows), organisation_code="SCH-01")
     assert report.status == "accepted", [p.as_text() for p in report.problems]
@@ -152,7 +152,7 @@ def test_accepted_values_are_parsed(orgs, tmp_path):
     assert [m.value for m in stored] == [4.5, 1.0, 0.0, 1.0, None, None, None, 101.0]
     assert stored[4].category == "huisarts" and stored[0].category == ""
     assert stored[6].end_reason == "volgens_plan" and str(stored[6].end_date) == "2024-06-01"
-    assert stored[7].source_kind == "registered"  # the indicator's default is observed
+    assert stored[7].source_kind == "observed"  # the catalogue's kind, spelled out
     assert orgs.exec(select(Child)).one().sex == "f"
 
 
