@@ -398,7 +398,8 @@ def scorecard(
             prev = series[-2] if len(series) > 1 else None
             change = None
             if prev and last[2] is not None and prev[2] is not None:
-                change = last[2] - prev[2]
+                # published rule: the change between the values as shown (one decimal)
+                change = round(last[2], 1) - round(prev[2], 1)
             out.append(
                 {
                     "indicator": code,
@@ -452,7 +453,8 @@ def age_group(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def rollup(rows: pl.DataFrame, period_type: str, by: list[str]) -> pl.DataFrame:
-    """Per period (of the observation date) and ``by``: distinct children, rows, mean."""
+    """Per period (of the observation date) and ``by``: distinct children, rows, mean
+    (to one decimal, as published)."""
     rows = rows.with_columns(period_expr("date", period_type).alias("period"))
     if "age_group" in by:
         rows = age_group(rows)
@@ -461,7 +463,8 @@ def rollup(rows: pl.DataFrame, period_type: str, by: list[str]) -> pl.DataFrame:
     return rows.group_by(["period", *by]).agg(
         pl.col("child").n_unique().alias("n_children"),
         pl.len().alias("n_rows"),
-        pl.col("value").mean().alias("mean"),
+        # published rule: means to one decimal (a finer mean would give back sums)
+        pl.col("value").mean().round(1).alias("mean"),
     )
 
 
