@@ -130,9 +130,10 @@ def _corrections(attack: Attack, session, principal, world, organisation: str) -
     )
     for row in found.to_dicts():
         attack.tried += 1
-        if row["old_suppressed"] is False and row["old_value"] is not None:
-            if 0 < row["old_value"] < get_settings().disclosure_threshold:
-                attack.reconstructed.append(f"correction {row['indicator_code']} old value")
+        old = row["old_value"]
+        small = old is not None and 0 < old < get_settings().disclosure_threshold
+        if row["old_suppressed"] is False and small:
+            attack.reconstructed.append(f"correction {row['indicator_code']} old value")
 
 
 def _everything(session, world) -> Attack:  # noqa: ANN001
