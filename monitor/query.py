@@ -519,12 +519,15 @@ def case_rows_in_scope(
     date_to: date | None = None,
     started_from: date | None = None,
     source_kind: str | None = None,
+    children: Select | None = None,
 ) -> pl.DataFrame:
     """Case rows behind an organisation's figures, restricted to the principal's scope.
 
     ``date_from``: rows observed or (episodes) still running on or after it;
     ``started_from``: rows observed on or after it (narrower, and answered from the
-    organisation/indicator/date index alone).
+    organisation/indicator/date index alone); ``children``: a select of child ids whose
+    rows count, whoever reported them (instead of the organisation's own subject rule,
+    e.g. :func:`network_pupils`).
 
     For use inside this package's rollups only: the result holds internal child ids and
     must be aggregated and passed through disclosure control before anyone sees it."""
@@ -552,7 +555,9 @@ def case_rows_in_scope(
         .where(
             c.indicator_id.in_(indicator_ids) if indicator_ids else false(),
             _current(c, as_of),
-            _subject_condition(session, organisation),
+            c.child_id.in_(children)
+            if children is not None
+            else _subject_condition(session, organisation),
         )
     )
     scope = _scope_condition(principal.case_scope)
@@ -567,6 +572,50 @@ def case_rows_in_scope(
     if source_kind:
         statement = statement.where(c.source_kind == source_kind)
     return _frame(session, statement, _CASE_SCHEMA)
+
+
+def _pupil_rows(session: Session, network: Organisation, start: date, end: date):  # noqa: ANN202
+    """Conditions on case rows reported by the network's member schools while members,
+    observed in [start, end]."""
+    c, m, o = CaseMeasurement, NetworkMembership, Organisation
+    schools = select(m.member_id, m.valid_from, m.valid_to).join(o, o.id == m.member_id)
+    schools = schools.where(m.network_id == network.id, o.kind == OrgKind.SCHOOL.value)
+    windows = [
+        _window(member, valid_from, valid_to, c.observed_on)
+        for member, valid_from, valid_to in session.execute(schools).all()
+    ]
+    return [or_(*windows) if windows else false(), c.observed_on >= start, c.observed_on <= end]
+
+
+def network_pupils(
+    session: Session, network: Organisation, start: date, end: date, as_of: datetime | None
+) -> Select:
+    """Ids of children who attended one of ``network``'s member schools (the school
+    reported about them while a member) between ``start`` and ``end``: the network's
+    children, as NW_SIGNAL and NW_REF count them."""
+    c = CaseMeasurement
+    return (
+        select(c.child_id)
+        .where(*_pupil_rows(session, network, start, end), _current(c, as_of))
+        .distinct()
+    )
+
+
+def network_pupil_months(
+    session: Session, network: Organisation, start: date, end: date, as_of: datetime | None
+) -> pl.DataFrame:
+    """(child_id, month) of the months each child attended a member school of
+    ``network`` between ``start`` and ``end`` (month = its first day)."""
+    c = CaseMeasurement
+    statement = (
+        select(c.child_id, c.observed_on)
+        .where(*_pupil_rows(session, network, start, end), _current(c, as_of))
+        .distinct()
+    )
+    frame = _frame(session, statement, {"child_id": pl.Int64, "observed_on": pl.Date})
+    return frame.select(
+        "child_id", pl.col("observed_on").dt.truncate("1mo").alias("month")
+    ).unique()
 
 
 def case_rollup(

@@ -8,11 +8,11 @@ import polars as pl
 from sqlmodel import Session
 
 from monitor.figures.cases import NO_CARE, NO_REFERRAL, RUNNING, pathway_links
+from monitor.organisations import get_organisation
 from monitor.periods import parse_period
 from monitor.policy import Principal
-from monitor.query import (
-    case_rows_in_scope,
-)
+from monitor.query import case_rows_in_scope, network_pupil_months, network_pupils
+from schema import OrgKind
 
 __all__ = ["NO_CARE", "NO_REFERRAL", "RUNNING", "care_pathway_flows", "pathway_links"]
 
@@ -26,16 +26,31 @@ def care_pathway_flows(
     as_of: datetime | None = None,
 ) -> pl.DataFrame:
     """Children with a concern signalled in the period, followed to their first referral
-    after the signal (by referrer), the first youth-care episode after the referral (by
-    form of care) and how it ended. One row per link: stage, source, target, n_children,
-    suppressed (links out of one node are checked together, as they add up)."""
+    on or after the signal (by referrer), the first youth-care episode on or after the
+    referral (by form of care) and how it ended. One row per link: stage, source, target,
+    n_children, suppressed, reason.
+
+    Whose children: a municipality's residents; a network's pupils — children signalled
+    while attending one of its member schools in the signal's month, whoever reported the
+    signal (so the flows out of "Signaal" add up to NW_SIGNAL, the network's own count);
+    a partner's own reports. Referrals and care are followed wherever they were reported,
+    within what the principal may see."""
     period = parse_period(period_code)
+    organisation = get_organisation(session, organisation_code)
     # a referral follows the signal and care follows the referral, so rows that started
     # before the period can never be part of a path: only later ones are read
     common = dict(organisation_code=organisation_code, as_of=as_of, started_from=period.start)
+    if OrgKind(organisation.kind).is_network:
+        pupils = network_pupils(session, organisation, period.start, period.end, as_of)
+        common["children"] = pupils
     signals = case_rows_in_scope(
         session, principal, indicator_code="CH_SIGNAL", date_to=period.end, **common
     )
+    if OrgKind(organisation.kind).is_network:
+        months = network_pupil_months(session, organisation, period.start, period.end, as_of)
+        signals = signals.with_columns(
+            pl.col("observed_on").dt.truncate("1mo").alias("month")
+        ).join(months, on=["child_id", "month"], how="semi")
     referrals = case_rows_in_scope(session, principal, indicator_code="CH_REF", **common)
     care = case_rows_in_scope(session, principal, indicator_code="CH_CARE", **common)
     return pathway_links(signals, referrals, care)

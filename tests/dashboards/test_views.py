@@ -11,8 +11,9 @@ import pytest
 from sqlmodel import select
 
 from monitor import views
+from monitor.catalogue import get_indicator
 from monitor.errors import AccessDeniedError, ValidationFailed
-from monitor.policy import principal_for
+from monitor.policy import principal_for, system_principal
 from monitor.views.scorecard import _judge
 from schema import Indicator, ReflectionNote
 from tests.dashboards.world import CHILDREN, CORRECTED_AT, HUISARTS, SESSION_DAY
@@ -303,3 +304,43 @@ def test_scorecard_change_is_the_difference_of_the_values_shown(catalogue, world
     assert f"{row['value']:.1f}" == "3.6" and f"{row['previous_value']:.1f}" == "4.0"
     assert row["change"] == pytest.approx(-0.4)  # 3,6 - 4,0 as shown, not -0.48
     assert row["judgement"] == "worse"
+
+
+def test_pathway_counts_the_networks_pupils_whoever_signalled(catalogue, world, exact_figures):  # noqa: ANN001,E501
+    """Defect: a member that serves several networks (a regional JGZ) had its signals about
+    every child counted in each network. A network's signals are those of children
+    attending a member school that month, whoever reported them — as NW_SIGNAL counts."""
+    from schema import CaseMeasurement, Child, Organisation
+
+    orgs = {o.code: o for o in catalogue.exec(select(Organisation)).all()}
+    signal = get_indicator(catalogue, "CH_SIGNAL")
+    absence = get_indicator(catalogue, "CH_ABS")
+    template = catalogue.exec(select(CaseMeasurement)).first()
+
+    def row(child: Child, indicator, reporter: str, on: date, **extra) -> CaseMeasurement:  # noqa: ANN001, ANN003
+        return CaseMeasurement(
+            child_id=child.id, indicator_id=indicator.id, reporting_org_id=orgs[reporter].id,
+            submission_id=template.submission_id, observed_on=on,
+            source_kind=indicator.source_kind, recorded_at=template.recorded_at, **extra,
+        )  # fmt: skip
+
+    new = [
+        Child(pseudonym=name, birth_month=date(2012, 1, 1), sex="f",
+              municipality_id=orgs["GM0363"].id)
+        for name in ("elsewhere-1", "elsewhere-2", "pupil")
+    ]  # fmt: skip
+    catalogue.add_all(new)
+    catalogue.flush()
+    *elsewhere, pupil = new
+    for child in elsewhere:  # at NW-B's school, signalled by NW-A's member JH-A
+        catalogue.add(row(child, absence, "22BB", date(2023, 2, 28), value=0.0))
+        catalogue.add(row(child, signal, "JH-A", date(2023, 2, 10)))
+    # at NW-A's school, signalled by a non-member
+    catalogue.add(row(pupil, absence, "11AA", date(2023, 3, 31), value=0.0))
+    catalogue.add(row(pupil, signal, "22BB", date(2023, 3, 5)))
+    catalogue.commit()
+    flows = views.care_pathway_flows(
+        catalogue, system_principal(), organisation_code="NW-A", period_code="2023-H1"
+    )
+    inflow = flows.filter(pl.col("stage") == 0)["n_children"].sum()
+    assert inflow == 70 + 1  # PATHWAY's 70 and the pupil; not the two at NW-B's school

@@ -168,9 +168,11 @@ def build_dashboard_world(session: Session) -> DashboardWorld:
 
 
 def _pathway_and_outcomes(session: Session, orgs: dict, sub: int, at: datetime) -> None:
-    """70 Amsterdam children signalled by JH-A in 2023-H1 (see PATHWAY) and a yearly
-    CH_SEM score at school 11AA; 20 take part in NW-A's programme (see IN_PROGRAMME)."""
-    ind = {c: get_indicator(session, c) for c in ("CH_SIGNAL", "CH_REF", "CH_CARE", "CH_SEM")}
+    """70 Amsterdam children at NW-A's member school 11AA (an absence row in February
+    2023), signalled by JH-A then (see PATHWAY), and a yearly CH_SEM score at 11AA; 20
+    take part in NW-A's programme (see IN_PROGRAMME)."""
+    codes = ("CH_SIGNAL", "CH_REF", "CH_CARE", "CH_SEM", "CH_ABS")
+    ind = {c: get_indicator(session, c) for c in codes}
     children = list(session.exec(select(Child).where(Child.municipality_id == orgs["GM0363"].id)))
     for index in range(len(children), 70):
         child = Child(
@@ -193,6 +195,7 @@ def _pathway_and_outcomes(session: Session, orgs: dict, sub: int, at: datetime) 
     position = 0
     for referrer, care_type, ending, n in PATHWAY:
         for child in children[position : position + n]:
+            case(child, "CH_ABS", "11AA", date(2023, 2, 28), value=1.0)  # attends 11AA
             case(child, "CH_SIGNAL", "JH-A", date(2023, 2, 1))
             if referrer:
                 case(child, "CH_REF", "JH-A", date(2023, 3, 1), category=referrer)
