@@ -132,7 +132,10 @@ def quality_warnings(
 
     organisation = get_organisation(session, organisation_code)
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
-    own = sorted(principal.submit_org_ids) if not principal.is_admin else None
+    # the principal's own organisations (named in its roles), not all it may submit for
+    own = (
+        sorted({o for _, o in principal.roles if o is not None}) if not principal.is_admin else None
+    )
     level = level_of(organisation) if principal.allows(Action.SUBMIT, organisation.id) else None
     schema = {
         "indicator_code": pl.String,

@@ -172,3 +172,35 @@ def test_the_attack_rebuilds_cells_when_counts_are_exact(catalogue, world, exact
     withheld cells back — e.g. NW-A's 4 referrals by the jeugdarts in 2023-H1."""
     attack = _everything(catalogue, world)
     assert any("jeugdarts" in cell for cell in attack.reconstructed), attack.reconstructed
+
+
+def _dry_run_reasons(session, tmp_path, value: str) -> list[str]:  # noqa: ANN001
+    """A municipal officer dry-runs NW-A's reach (NW_CHILDREN) with ``value``."""
+    from monitor.ingest import ingest_file
+    from tests.monitor.ingest.helpers import write_aggregate
+
+    rows = [{"organisation": "NW-A", "period": "2023-H1", "indicator": "NW_CHILDREN",
+             "value": value}]  # fmt: skip
+    path = write_aggregate(tmp_path / f"reach-{value}.csv", rows)
+    report = ingest_file(session, path, organisation_code="GM0363", dry_run=True)
+    return [f"{p.value} {p.reason}" for p in [*report.warnings, *report.problems]]
+
+
+def test_dry_runs_reveal_nothing_stored(catalogue, world, tmp_path):  # noqa: ANN001
+    """Attack (#12.1): dry-running NW_CHILDREN = 0 against NW-A's stored referrals gave
+    "NW_REF (46) exceeds NW_CHILDREN (0)"; with 1, 2, ... every total by bisection. The
+    answers to 0 and to a million must be the same and quote no stored figure."""
+    low, high = _dry_run_reasons(catalogue, tmp_path, "0"), _dry_run_reasons(
+        catalogue, tmp_path, "1000000"
+    )
+    assert [r.split(" ", 1)[1] for r in low] == [r.split(" ", 1)[1] for r in high]
+    assert not any("46" in r or "30" in r for r in low + high)
+
+
+def test_stored_warnings_only_for_the_reporters_own_figures(catalogue, world):  # noqa: ANN001
+    """Attack (#11.7): the data-entry page's warnings quoted a median of cells withheld
+    elsewhere. A viewer sees none; a submitter only about figures its own organisation sent."""
+    viewer = principal_for(catalogue, world.users["viewer_a"])
+    assert views.quality_warnings(catalogue, viewer, organisation_code="NW-A").is_empty()
+    officer = principal_for(catalogue, world.users["officer_ams"])  # NW-A sent its figures
+    assert views.quality_warnings(catalogue, officer, organisation_code="NW-A").is_empty()
