@@ -13,7 +13,7 @@ from tests.api.helpers import sample_file
 def test_grant_and_revoke_take_effect_at_once_and_are_audited(client, api_world):
     admin = api_world.headers("admin")
     viewer = api_world.headers("viewer_b")
-    assert client.get("/api/organisations/NW-A", headers=viewer).status_code == 403
+    assert client.get("/api/organisations/NW-A", headers=viewer).status_code == 404  # hidden
     granted = client.post(
         "/api/users/viewer_b/roles",
         json={"role": "network_viewer", "organisation": "NW-A"},
@@ -30,7 +30,7 @@ def test_grant_and_revoke_take_effect_at_once_and_are_audited(client, api_world)
         headers=admin,
     )
     assert revoked.status_code == 200 and revoked.json()["changed"] == 1
-    assert client.get("/api/organisations/NW-A", headers=viewer).status_code == 403
+    assert client.get("/api/organisations/NW-A", headers=viewer).status_code == 404
     actions = [e["action"] for e in client.get("/api/audit", headers=admin).json()]
     assert actions[:2] == ["role_revoked", "role_granted"]
 
