@@ -574,6 +574,9 @@ def period_counts(
         if counts.height == 0:
             raise ModelFitError(f"{what}: no {indicator} rows in category {wanted}")
     keys = ["organisation_code", "period_code"] + (["category"] if by_category else [])
+    if by_category and (counts["category"] != "").any():
+        # per category: the total (sent, or published by the query layer) is not one
+        counts = counts.filter(pl.col("category") != "")
     if not by_category and (counts["category"] != "").any():
         # a reported total (category "") wins over the sum of its categories
         has_total = counts.filter(pl.col("category") == "").select(

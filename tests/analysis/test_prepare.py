@@ -327,7 +327,7 @@ def test_prepare_dispatch_errors(sem):
         prepare({"prepare": "growth", "colour": "red"})
 
 
-def test_period_counts_from_the_query_layer(catalogue):
+def test_period_counts_from_the_query_layer(catalogue, exact_figures):
     from monitor.policy import system_principal
     from monitor.query import aggregate_series
     from tests.factories import build_world
@@ -341,8 +341,9 @@ def test_period_counts_from_the_query_layer(catalogue):
     ]
     counts = period_counts(pl.concat(frames, how="diagonal_relaxed"))
     cells = {(r["network_id"], r["period"]): r for r in counts.to_dicts()}
-    # NW-A 2023-H1 has suppressed referrer cells: its sum is unknown, not an undercount
-    assert cells[("NW-A", "2023-H1")]["count"] is None
+    # NW-A 2023-H1 has a withheld referrer cell (4): the published total counts, not the
+    # sum of the shown parts (30 + 12, an undercount)
+    assert cells[("NW-A", "2023-H1")]["count"] == 46.0
     assert cells[("NW-A", "2023-H1")]["children"] == 1000.0
     assert cells[("NW-A", "2023-H2")]["count"] == 20.0
     assert cells[("NW-B", "2023-H1")]["rate"] == pytest.approx(40 / 800 * 1000)

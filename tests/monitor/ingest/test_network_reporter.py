@@ -40,7 +40,7 @@ def test_member_school_may_not_send_the_networks_figure(orgs, tmp_path):
     assert (stored.value, stored.superseded_at) == (800.0, None)
 
 
-def test_municipalitys_resend_supersedes_the_networks_row(orgs, tmp_path):
+def test_municipalitys_resend_supersedes_the_networks_row(orgs, tmp_path, exact_figures):
     network, municipality = get_organisation(orgs, "NW-OOST"), get_organisation(orgs, "GM0363")
     before = datetime.now(UTC)
     first = write_aggregate(tmp_path / "netwerk.csv", [{**ROW, "value": "800"}])
