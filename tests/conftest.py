@@ -36,6 +36,46 @@ _counter = itertools.count()
 def pytest_configure(config: pytest.Config) -> None:
     """Keep test runs from touching a developer's real database or .env."""
     os.environ.setdefault("ENVIRONMENT", "test")
+    config.addinivalue_line("markers", "browser_missing: CI run without Chromium (fails)")
+
+
+#: Fixtures of dash[testing] that drive a browser.
+BROWSER_FIXTURES = {"dash_duo", "dash_duo_mp", "dash_br", "dashr", "dashjl"}
+BROWSER_HINT = (
+    "browser tests need Chromium and its driver: apt-get install chromium chromium-driver"
+)
+
+
+def missing_browser_tools() -> list[str]:
+    """Which of chromium and chromedriver are not on the PATH (nothing is downloaded)."""
+    return [name for name in ("chromium", "chromedriver") if shutil.which(name) is None]
+
+
+def _drives_a_browser(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("browser") is not None or bool(names & BROWSER_FIXTURES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without Chromium outside CI the browser tests skip with one line saying how to
+    install it; in CI (``CI`` set) they run, and fail at setup when it is missing."""
+    missing = missing_browser_tools()
+    if not missing:
+        return
+    reason = f"{BROWSER_HINT} (not found: {', '.join(missing)})"
+    for item in items:
+        if _drives_a_browser(item):
+            if IN_CI:
+                item.add_marker(pytest.mark.browser_missing(reason))
+            else:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """In CI a missing browser fails the browser tests instead of skipping them."""
+    marker = item.get_closest_marker("browser_missing")
+    if marker is not None:
+        pytest.fail(f"CI: {marker.args[0]}", pytrace=False)
 
 
 def _postgres_reachable() -> str | None:

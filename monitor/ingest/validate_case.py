@@ -169,7 +169,8 @@ def _programme(frame: pl.DataFrame, problems: Problems, ctx: Context) -> pl.Data
         "programme",
         pl.format("is a {}, not a network", pl.col("_programme_kind")),
     )
-    # The reporting partner must be the network itself or a member on the start date.
+    # The reporting partner must be a member of the network on the start date (a network
+    # itself never reports case rows: see case_reporter_problem).
     member = (
         frame.filter(is_part & pl.col("_network_id").is_not_null() & pl.col("_date").is_not_null())
         .select(ROW, "_network_id", "_date")

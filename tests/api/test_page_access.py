@@ -43,7 +43,8 @@ NOT_CALLED = {
     "log_in": "the login itself: every cell logs in through it",
     "choose_category": "the catalogue's category list of an indicator, no organisation",
     "choose_reporter": "the on-behalf-of picker: checked by _check_pickers",
-    "land_on_own_organisation": "answers only the caller's own organisation code, no figures",
+    "land_on_own_organisation": "the header picker set to the user's own organisation (from "
+    "their roles; no figures): test_data_entry_reports_as_the_users_own_organisation",
     "export": "kaleido rendering of show_session's view (same read model, same check)",
     "delete_note": "pattern-matching ids: test_deleting_a_note_needs_view_rights_on_it",
 }

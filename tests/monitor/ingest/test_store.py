@@ -101,11 +101,11 @@ def test_aggregate_correction_and_unchanged(orgs, tmp_path):
     report = ingest_file(orgs, same, organisation_code="NW-OOST")
     assert (report.status, report.rows_unchanged, report.rows_superseded) == ("accepted", 1, 0)
     assert _count(orgs, AggregateMeasurement) == 2
-    # the municipality's figure about its network is a correction of the network's own
-    # (one reporter per network figure, see test_network_reporter)
+    # a network's figure has one reporter: its municipality's re-send supersedes it
     report = ingest_file(orgs, write_aggregate(tmp_path / "d.csv", [{**row, "value": "805"}]),
                          organisation_code="GM0363")  # fmt: skip
     assert (report.rows_superseded, _count(orgs, AggregateMeasurement)) == (1, 3)
+    assert _as_of(orgs, "aggregate_measurement", datetime.now(UTC)) == [805.0]
 
 
 def test_participation_correction(orgs, tmp_path):
