@@ -175,7 +175,7 @@ def test_referrals_rates_suppression_and_sankey(dash_duo, app, artifacts):  # no
         lambda f: any(t.get("name") == "Huisarts" for t in f["data"]),
     )
     withheld = next(t for t in rates["data"] if str(t.get("name", "")).startswith("onderdrukt"))
-    assert set(withheld["text"]) == {"< 10"} and len(withheld["x"]) == 2  # jeugdarts + secondary
+    assert set(withheld["text"]) == {"< 10"} and len(withheld["x"]) == 1  # the jeugdarts' 4
     assert rates["layout"]["separators"] == ",."
     dash_duo.wait_for_contains_text(f"#{ids.REFERRAL_RATE_NOTE}", "Onderdrukt (< 10)", timeout=10)
     care = figure(dash_duo, ids.REFERRAL_CARE_GRAPH)
@@ -186,11 +186,11 @@ def test_referrals_rates_suppression_and_sankey(dash_duo, app, artifacts):  # no
     )
     nodes = sankey["data"][0]["node"]["label"]
     assert {"Signaal", "Huisarts", "Geen verwijzing", "Volgens plan", "Loopt nog"} <= set(nodes)
-    # 4 children without care: withheld with their 11 siblings in foster care, and so is
-    # what became of those 11 (it would add up to the withheld link)
-    assert "(Nog) geen jeugdhulp" not in nodes and "Pleegzorg" not in nodes
-    assert sorted(sankey["data"][0]["link"]["value"])[:1] == [10]
-    dash_duo.wait_for_contains_text(f"#{ids.REFERRAL_SANKEY_NOTE}", "3 stroom", timeout=10)
+    # 4 children without care: withheld; the 11 in foster care are shown (no secondary
+    # suppression: the cell-key noise keeps 15 - 11 from giving back the 4)
+    assert "(Nog) geen jeugdhulp" not in nodes and "Pleegzorg" in nodes
+    assert min(sankey["data"][0]["link"]["value"]) >= 10
+    dash_duo.wait_for_contains_text(f"#{ids.REFERRAL_SANKEY_NOTE}", "1 stroom", timeout=10)
     screenshot(dash_duo, artifacts, "referrals-nw-a-2023-h1")
 
     choose(dash_duo, ids.PERIOD, "2e halfjaar 2023")  # no signals in that half-year
@@ -323,9 +323,9 @@ def test_data_entry_upload_report_and_form(dash_duo, app, artifacts, tmp_path): 
     dash_duo.find_element(f"#{ids.ENTRY_VALUE}").send_keys("14")
     dash_duo.find_element(f"#{ids.ENTRY_SUBMIT}").click()
     dash_duo.wait_for_contains_text("#entry-report-status", "geaccepteerd", timeout=30)
-    dash_duo.wait_for_element("#quality-warnings", timeout=20)
-    warnings = dash_duo.find_element("#quality-warnings").text
-    assert "uitschieter" in warnings and "NW_REF" in warnings  # huisarts 20 vs median 42
+    # NW-A sent its own referral figures: the officer gets no warning about them (a warning
+    # would tell the median of figures that are withheld elsewhere), only about its own
+    dash_duo.wait_for_contains_text(f"#{ids.ENTRY_WARNINGS}", "Geen waarschuwingen", timeout=20)
     screenshot(dash_duo, artifacts, "data-entry-accepted")
 
     # the stored figure is now on the overview
