@@ -190,8 +190,9 @@ def test_dry_runs_reveal_nothing_stored(catalogue, world, tmp_path):  # noqa: AN
     """Attack (#12.1): dry-running NW_CHILDREN = 0 against NW-A's stored referrals gave
     "NW_REF (46) exceeds NW_CHILDREN (0)"; with 1, 2, ... every total by bisection. The
     answers to 0 and to a million must be the same and quote no stored figure."""
-    low, high = _dry_run_reasons(catalogue, tmp_path, "0"), _dry_run_reasons(
-        catalogue, tmp_path, "1000000"
+    low, high = (
+        _dry_run_reasons(catalogue, tmp_path, "0"),
+        _dry_run_reasons(catalogue, tmp_path, "1000000"),
     )
     assert [r.split(" ", 1)[1] for r in low] == [r.split(" ", 1)[1] for r in high]
     assert not any("46" in r or "30" in r for r in low + high)
