@@ -346,3 +346,26 @@ def test_pathway_counts_the_networks_pupils_whoever_signalled(catalogue, world, 
     )
     inflow = flows.filter(pl.col("stage") == 0)["n_children"].sum()
     assert inflow == 70 + 1  # PATHWAY's 70 and the pupil; not the two at NW-B's school
+
+
+def test_dashboards_honour_the_rounding_setting(catalogue, world, monkeypatch):  # noqa: ANN001
+    """Defect (#12.5): the dashboards forced rounding=1 and computed rates from unrounded
+    parts, so a rate gave back its exact numerator and denominator."""
+    from monitor.settings import get_settings
+
+    monkeypatch.setenv("DISCLOSURE_ROUNDING", "5")
+    get_settings.cache_clear()
+    viewer = _who(catalogue, world, "viewer_a")
+    figures = views.indicator_figures(
+        catalogue, viewer, indicator_code="NW_REF_RATE", organisation_codes=["NW-A"]
+    ).filter(~pl.col("suppressed"))
+    assert figures.height > 10
+    for row in figures.to_dicts():
+        assert row["numerator"] % 5 == 0 and row["denominator"] % 5 == 0
+        assert row["value"] == pytest.approx(row["numerator"] / row["denominator"] * 1000)
+    groups = views.comparison_series(
+        catalogue, viewer, organisation_code="NW-A", indicator_code="NW_REF", groups=("all",)
+    ).filter(pl.col("value").is_not_null())
+    for row in groups.to_dicts():  # a group's mean per organisation of a rounded total
+        assert round(row["value"] * row["n_organisations"]) % 5 == 0
+    get_settings.cache_clear()
