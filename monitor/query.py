@@ -526,8 +526,9 @@ def case_rows_in_scope(
     ``date_from``: rows observed or (episodes) still running on or after it;
     ``started_from``: rows observed on or after it (narrower, and answered from the
     organisation/indicator/date index alone); ``children``: a select of child ids whose
-    rows count, whoever reported them (instead of the organisation's own subject rule,
-    e.g. :func:`network_pupils`).
+    rows count, whoever reported them, instead of the organisation's own subject rule and
+    the principal's case scope (:func:`network_pupils`: a network's pupils are the
+    network's own figures, as NW_SIGNAL and NW_REF publish them to whoever may view it).
 
     For use inside this package's rollups only: the result holds internal child ids and
     must be aggregated and passed through disclosure control before anyone sees it."""
@@ -560,7 +561,9 @@ def case_rows_in_scope(
             else _subject_condition(session, organisation),
         )
     )
-    scope = _scope_condition(principal.case_scope)
+    # the organisation's own subject rule keeps to the principal's case scope; a network's
+    # pupils (``children``) are the network's figures, which whoever may view it sees
+    scope = _scope_condition(principal.case_scope) if children is None else None
     if scope is not None:
         statement = statement.where(scope)
     if date_from:

@@ -33,8 +33,8 @@ def care_pathway_flows(
     Whose children: a municipality's residents; a network's pupils — children signalled
     while attending one of its member schools in the signal's month, whoever reported the
     signal (so the flows out of "Signaal" add up to NW_SIGNAL, the network's own count);
-    a partner's own reports. Referrals and care are followed wherever they were reported,
-    within what the principal may see."""
+    a partner's own reports. Referrals and care are followed wherever they were reported
+    (for a municipality or partner within the principal's case scope)."""
     period = parse_period(period_code)
     organisation = get_organisation(session, organisation_code)
     # a referral follows the signal and care follows the referral, so rows that started
