@@ -330,6 +330,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Warnings block nothing: a surprising figure may be right. Please check them.",
     ),
     "no_warnings": ("Geen waarschuwingen.", "No warnings."),
+    "sent_by": ("door {who}, ontvangen {when}", "sent by {who}, received {when}"),
+    "known_on": (
+        "Cijfers zoals bekend op {date}; de bron staat bij elk cijfer.",
+        "Figures as known on {date}; each figure names its source.",
+    ),
     "rule": ("controleregel", "rule"),
     "outlier": ("uitschieter", "outlier"),
     "row": ("Rij", "Row"),

@@ -108,6 +108,7 @@ _AGGREGATE_SCHEMA = {
     "denominator": pl.Float64,
     "source_kind": pl.String,
     "recorded_at": pl.Datetime("us"),
+    "reported_by": pl.String,
 }
 
 
@@ -127,6 +128,7 @@ def stored_aggregates(
 
     ``reported_by``: only rows sent by these organisations (what they already know)."""
     a, i, o = AggregateMeasurement, Indicator, Organisation
+    reporter = Organisation.__table__.alias("reporter")
     statement = (
         select(
             o.code,
@@ -143,9 +145,11 @@ def stored_aggregates(
             a.denominator,
             a.source_kind,
             a.recorded_at,
+            reporter.c.code,
         )
         .join(i, i.id == a.indicator_id)
         .join(o, o.id == a.organisation_id)
+        .join(reporter, reporter.c.id == a.reporting_org_id)
         .where(i.code.in_(list(indicator_codes)), _current(a, as_of))
         .where(a.organisation_id.in_(list(organisation_ids)) if organisation_ids else false())
     )
@@ -435,6 +439,7 @@ def aggregate_series(
             pl.col("organisation_name").first(),
             pl.col("organisation_kind").first(),
             pl.col("recorded_at").max(),
+            pl.col("reported_by").unique().sort().str.join(", "),
         )
     )
     return (

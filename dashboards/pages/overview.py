@@ -3,6 +3,8 @@ completeness of the partners' reporting."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import dash
 import dash_bootstrap_components as dbc
 import polars as pl
@@ -78,7 +80,7 @@ def scorecard_table(frame: pl.DataFrame) -> html.Div:
         rows.append(
             [
                 html.Span([r[name], html.Br(), html.Small(r["unit"], className="text-muted")]),
-                i18n.t(r["source_kind"]),
+                _source(r),
                 i18n.period_label(r["period_code"]),
                 _cell(r["value"], r["suppressed"], decimals),
                 _cell(r["previous_value"], r["previous_suppressed"], decimals)
@@ -97,7 +99,20 @@ def scorecard_table(frame: pl.DataFrame) -> html.Div:
         i18n.t("change"),
         i18n.t("judgement"),
     ]
-    return html.Div([table(headers, rows, table_id="scorecard-table"), suppression_note()])
+    known = html.P(
+        i18n.t("known_on", date=i18n.long_date(datetime.now(UTC))), className="text-muted"
+    )
+    return html.Div([table(headers, rows, table_id="scorecard-table"), known, suppression_note()])
+
+
+def _source(row: dict) -> html.Span:
+    """The source of a figure: its kind (registered/survey/observed), who sent it, when."""
+    parts: list = [i18n.t(row["source_kind"])]
+    if row.get("reported_by"):
+        when = i18n.long_date(row["recorded_at"]) if row.get("recorded_at") else "–"
+        parts += [html.Br(), html.Small(i18n.t("sent_by", who=row["reported_by"], when=when),
+                                        className="text-muted")]  # fmt: skip
+    return html.Span(parts)
 
 
 @callback(

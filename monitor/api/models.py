@@ -140,7 +140,9 @@ class SeriesRow(BaseModel):
     denominator: float | None = None
     source_kind: str
     recorded_at: UtcDateTime | None = None
+    reported_by: str | None = Field(default=None, description="Who sent the figure (codes).")
     suppressed: bool
+    reason: str | None = Field(default=None, description="Why withheld: 'small' (< threshold).")
 
 
 class Series(BaseModel):
@@ -167,6 +169,7 @@ class RollupRow(BaseModel):
     p25: float | None = None
     p75: float | None = None
     suppressed: bool
+    reason: str | None = Field(default=None, description="Why withheld: 'small' (< threshold).")
 
 
 class Rollup(BaseModel):

@@ -85,6 +85,8 @@ def scorecard(
         "judgement": pl.String,
         "alert_low": pl.Float64,
         "alert_high": pl.Float64,
+        "reported_by": pl.String,
+        "recorded_at": pl.Datetime("us"),
     }
     level = level_of(organisation)
     if level is None:
@@ -133,9 +135,23 @@ def scorecard(
                     "judgement": _judge(indicator, last["value"], change),
                     "alert_low": indicator.alert_low,
                     "alert_high": indicator.alert_high,
+                    **_source(mine, last["period_code"], source_kind),
                 }
             )
     return pl.DataFrame(rows, schema=schema, orient="row").sort(["domain", "indicator_code"])
+
+
+def _source(parts: pl.DataFrame, period_code: str, source_kind: str) -> dict:
+    """Who sent the stored rows behind a period's figure, and when the latest arrived."""
+    rows = parts.filter(
+        (pl.col("period_code") == period_code) & (pl.col("source_kind") == source_kind)
+    )
+    if rows.is_empty():
+        return {"reported_by": None, "recorded_at": None}
+    return {
+        "reported_by": ", ".join(sorted(set(rows["reported_by"].drop_nulls()))),
+        "recorded_at": rows["recorded_at"].max(),
+    }
 
 
 def then_and_now(

@@ -56,6 +56,7 @@ def test_scorecard_judges_by_direction_and_band(catalogue, world, exact_figures)
     assert rate["value"] == pytest.approx(44 / 1060 * 1000)
     assert rate["previous_value"] == pytest.approx(45 / 1100 * 1000)  # corrected reach
     assert rate["judgement"] == "in_band"  # two-sided: [15, 60], not "better"/"worse"
+    assert rate["reported_by"] == "NW-A" and rate["recorded_at"] is not None  # its source
     assert _cell(card, indicator_code="PR_CSAT")["judgement"] == "better"  # 3.7 -> 3.8, up
     signals = _cell(card, indicator_code="NW_SIGNAL")
     assert signals["period_code"] == "2023-H2" and signals["suppressed"]
