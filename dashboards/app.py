@@ -67,6 +67,7 @@ def create_dash_app(
     )
     auth.configure(server, requests_pathname_prefix, routes)
     auth.add_security_headers(server, app)
+    server.before_request(lambda: refuse_malformed_callback(app))
     app.layout = shell
     app.callback(
         Output(ids.PERIOD, "options"),
@@ -207,3 +208,25 @@ def choose_periods(organisation_code: str | None, current: str | None, asked: st
     options = [{"label": i18n.period_label(c), "value": c} for c in codes]
     chosen = next((c for c in (current, asked) if c in codes), codes[0])
     return options, chosen
+
+
+def refuse_malformed_callback(app: dash.Dash) -> flask.Response | None:
+    """A callback request whose inputs or state do not match the callback's declaration
+    (a forged or truncated body) is a 400 with a plain message, not a 500 from inside
+    Dash's dispatch; the callbacks check the values themselves."""
+    if flask.request.method != "POST" or not flask.request.path.endswith("/_dash-update-component"):
+        return None
+    body = flask.request.get_json(silent=True)
+    spec = app.callback_map.get(body.get("output")) if isinstance(body, dict) else None
+    if spec is not None:
+        inputs, state = body.get("inputs"), body.get("state", [])
+        if (
+            isinstance(inputs, list)
+            and isinstance(state, list)
+            and len(inputs) == len(spec["inputs"])
+            and len(state) == len(spec.get("state", []))
+        ):
+            return None
+    answer = flask.jsonify({"detail": "Ongeldig verzoek: de invoer past niet bij dit scherm."})
+    answer.status_code = 400
+    return answer

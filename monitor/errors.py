@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from monitor.redact import redact, redact_value
+
 
 class MonitorError(Exception):
-    """Base class for errors a user can act on. ``exit_code`` is what the CLI returns."""
+    """Base class for errors a user can act on. ``exit_code`` is what the CLI returns.
+
+    The message is redacted (:func:`monitor.redact.redact`): it never holds a BSN."""
 
     exit_code = 1
 
     def __init__(self, message: str) -> None:
+        message = redact(str(message))
         super().__init__(message)
         self.message = message
 
@@ -71,7 +76,9 @@ class RowProblem:
     """One problem in one input row: where (file, row, column), the value and the reason.
 
     ``row`` is the 1-based data row number as a user sees it in a spreadsheet, counting the
-    header as row 1 (so the first data row is row 2). ``value`` never holds a raw BSN.
+    header as row 1 (so the first data row is row 2). No field ever holds a BSN: file,
+    column and reason are redacted and the value masked (:mod:`monitor.redact`) when the
+    problem is made, whoever makes it.
     """
 
     file: str
@@ -80,6 +87,14 @@ class RowProblem:
     value: str | None
     reason: str
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        value = self.value if self.value is None else str(self.value)
+        object.__setattr__(self, "value", redact_value(self.column, value))
+        object.__setattr__(self, "file", redact(str(self.file)))
+        if self.column is not None:
+            object.__setattr__(self, "column", redact(str(self.column)))
+        object.__setattr__(self, "reason", redact(str(self.reason)))
 
     def as_text(self) -> str:
         """Format as one line: ``file:row column 'value': reason``."""
@@ -103,6 +118,7 @@ class ValidationFailed(MonitorError):
 
     def __post_init__(self) -> None:
         super().__init__(self.summary)
+        self.summary = self.message
 
     exit_code = 9
 

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from collections.abc import Iterable
 
 import polars as pl
 
+from monitor.redact import mask, redact
 from monitor.settings import production_checked
 
 _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 
 
 def _key(key: bytes | str | None) -> bytes:
@@ -53,15 +52,13 @@ def bsn_valid_expr(column: str) -> pl.Expr:
 
 def mask_bsn(bsn: str | None) -> str:
     """Show at most the last two characters: ``*******82``."""
-    if not bsn:
-        return ""
-    text = str(bsn)
-    return "*" * max(len(text) - 2, 1) + text[-2:] if len(text) > 2 else "*" * len(text)
+    return mask(str(bsn)) if bsn else ""
 
 
 def scrub(text: str) -> str:
-    """Mask every stand-alone 9-digit number in a message (a parser may quote a line)."""
-    return _NINE_DIGITS.sub(lambda match: mask_bsn(match.group(0)), text)
+    """Mask every BSN-shaped number in a message (a parser may quote a line); the rule is
+    :func:`monitor.redact.redact`."""
+    return redact(text)
 
 
 def mask_expr(column: str) -> pl.Expr:

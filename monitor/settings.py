@@ -55,6 +55,18 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest file (MB) accepted by every ingest channel: API, CLI, dashboard.",
     )
+    max_upload_cells: int = Field(
+        default=10_000_000,
+        ge=1,
+        description="Most cells (rows x columns) a submitted file may hold, counted before "
+        "it is parsed; an XLSX's used range counts whole.",
+    )
+    max_unzipped_mb: int = Field(
+        default=500,
+        ge=1,
+        description="Most MB an XLSX may unpack to (all its members) or a Parquet file's "
+        "data may decode to; compression bombs are refused unread.",
+    )
 
     @field_validator("database_url")
     @classmethod

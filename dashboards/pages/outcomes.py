@@ -27,6 +27,19 @@ OUTCOMES = ("CH_ABS", "CH_SEM")
 #: Rollup period per outcome: absence by half-year, the yearly score by year.
 ROLLUP = {"CH_ABS": PeriodType.HALF_YEAR, "CH_SEM": PeriodType.YEAR}
 BREAKDOWNS = ("age_group", "reporting_org_code")
+#: The answer to a request with a choice the page does not offer (a forged callback).
+INVALID_CHOICE = "Deze keuze bestaat niet op deze pagina; kies een waarde uit de lijst."
+
+
+def _valid_choice(period_code: object, indicator_code: object, breakdown: object) -> bool:
+    """Only the indicators, breakdowns and periods the page offers reach the query layer."""
+    if indicator_code not in ROLLUP or breakdown not in BREAKDOWNS:
+        return False
+    try:
+        parse_period(str(period_code))
+    except (MonitorError, ValueError):
+        return False
+    return True
 
 
 def layout(**_query: str) -> html.Div:
@@ -150,6 +163,8 @@ def show_outcomes(organisation_code, period_code, indicator_code, breakdown):  #
     """Rollups for the chosen organisation; the distribution for the chosen period."""
     if not organisation_code or not period_code:
         raise dash.exceptions.PreventUpdate
+    if not _valid_choice(period_code, indicator_code, breakdown):  # a forged request
+        return go.Figure(), go.Figure(), message(INVALID_CHOICE, "warning")
     rollup_type = ROLLUP[indicator_code]
     with auth.logged_in() as (session, principal):
         try:

@@ -206,13 +206,16 @@ def notes_list(frame: pl.DataFrame) -> html.Ul:
     State(ids.REFLECTION_REFRESH, "data"),
     prevent_initial_call=True,
 )
-def delete_note(confirmed, refresh):  # noqa: ANN001, ANN201
+def delete_note(confirmed=None, refresh=None):  # noqa: ANN001, ANN201 - forged: fewer args
     """Delete the note whose deletion was confirmed (audited); the list refreshes."""
-    if not ctx.triggered_id or not any(confirmed):
+    triggered = ctx.triggered_id
+    if not triggered or not isinstance(confirmed, list) or not any(confirmed):
         raise dash.exceptions.PreventUpdate  # the list was drawn, nothing was clicked
+    if not isinstance(triggered, dict) or type(triggered.get("index")) is not int:
+        return no_update, message("Deze notitie bestaat niet.", "danger")  # forged
     with auth.logged_in() as (session, principal):
         try:
-            views.delete_reflection_note(session, principal, note_id=ctx.triggered_id["index"])
+            views.delete_reflection_note(session, principal, note_id=triggered["index"])
         except MonitorError as exc:
             session.rollback()
             return no_update, message(str(exc), "danger")

@@ -124,6 +124,18 @@ def choose_category(indicator_code):  # noqa: ANN001, ANN201
     return options, ""
 
 
+#: The answer to a request with a choice the page does not offer (a forged callback).
+INVALID_CHOICE = "Deze keuze bestaat niet op deze pagina; kies een waarde uit de lijst."
+
+
+def _valid_choice(indicator_code: object, category: object, groups: object, event: object) -> bool:
+    """Only text choices, and only the comparison groups the page offers, go further."""
+    texts = all(v is None or isinstance(v, str) for v in (indicator_code, category, event))
+    if not texts or not (groups is None or isinstance(groups, list)):
+        return False
+    return all(isinstance(g, str) and g in views.GROUPS and g != "own" for g in groups or [])
+
+
 @callback(
     Output(ids.TREND_GRAPH, "figure"),
     Output(ids.TREND_TABLE, "children"),
@@ -139,6 +151,8 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
     """The series, comparison groups, events and the baseline forecast."""
     if not organisation_code or not indicator_code:
         raise dash.exceptions.PreventUpdate
+    if not _valid_choice(indicator_code, category, groups, event):  # a forged request
+        return go.Figure(), "", message(INVALID_CHOICE, "warning")
     with auth.logged_in() as (session, principal):
         try:
             indicator = get_indicator(session, indicator_code)

@@ -29,6 +29,7 @@ from monitor.errors import (
     RowProblem,
     ValidationFailed,
 )
+from monitor.redact import redact, redact_value
 
 log = logging.getLogger("monitor.api")
 
@@ -45,12 +46,11 @@ STATUS = {
 #: Fields of a request that must never be echoed back or logged.
 SECRET_FIELDS = {"password", "token", "access_token", "secret", "bsn", "authorization"}
 
-_NINE_DIGITS = re.compile(r"(?<!\d)\d{8,9}(?!\d)")
 _TOKEN = re.compile(r"cm_[A-Za-z0-9_\-]{20,}")
 
 
-def scrub(text: str) -> str:
-    """Mask anything that looks like a BSN (8-9 digits) or an API token in ``text``."""
+def _secrets(text: str) -> str:
+    """``text`` without the pseudonym key, the session secret or an API token."""
     from monitor.settings import get_settings
 
     settings = get_settings()
@@ -59,17 +59,25 @@ def scrub(text: str) -> str:
         settings.session_secret.get_secret_value(),
     ):
         text = text.replace(secret, "***")
-    text = _TOKEN.sub("cm_***", text)
-    return _NINE_DIGITS.sub(lambda m: "*" * (len(m.group()) - 2) + m.group()[-2:], text)
+    return _TOKEN.sub("cm_***", text)
+
+
+def scrub(text: str) -> str:
+    """Mask secrets, API tokens and anything BSN-shaped (:func:`monitor.redact.redact`)."""
+    return redact(_secrets(text))
 
 
 def problem_dict(problem: RowProblem) -> dict:
-    """A row problem as JSON (``value`` is scrubbed once more, to be safe)."""
+    """A row problem as JSON. Its fields were redacted when it was made
+    (:class:`~monitor.errors.RowProblem`); every text field is scrubbed once more here, the
+    value by the value rule (masked whole only in an identifier column or where BSN-shaped,
+    so ``0`` or ``100`` stay readable)."""
+    value = None if problem.value is None else _secrets(str(problem.value))
     return {
-        "file": problem.file,
+        "file": scrub(str(problem.file)),
         "row": problem.row,
-        "column": problem.column,
-        "value": None if problem.value is None else scrub(str(problem.value)),
+        "column": None if problem.column is None else scrub(str(problem.column)),
+        "value": redact_value(problem.column, value),
         "reason": scrub(problem.reason),
         "severity": problem.severity,
     }

@@ -15,13 +15,20 @@ from monitor.ingest.templates import write_template
 from schema import User
 from schema.base import SubmissionStatus
 
+#: Exit code when the valid rows were stored (or, with --dry-run, would be) but some rows
+#: were rejected (--accept-valid): distinct from 0 (all stored) and 9 (nothing stored).
+PARTIAL_EXIT_CODE = 10
+
 
 def ingest(
     path: Path = typer.Argument(..., help="CSV, XLSX, Parquet or DHIS2 JSON file."),
     org: str = typer.Option(..., "--org", help="Code of the organisation sending the file."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate only; store nothing."),
     accept_valid: bool = typer.Option(
-        False, "--accept-valid", help="Store the valid rows even when some rows are rejected."
+        False,
+        "--accept-valid",
+        help="Store the valid rows even when some rows are rejected; the exit code is then "
+        f"{PARTIAL_EXIT_CODE} (not 0) when any row was rejected.",
     ),
     shape: str = typer.Option(
         None, "--shape", help="case, aggregate or dhis2 (default: detected from the header)."
@@ -35,7 +42,11 @@ def ingest(
     ),
 ) -> None:
     """Validate and store a file; all or nothing unless --accept-valid. Every bad row is
-    reported (row, column, value, reason) on screen and in a rejects CSV."""
+    reported (row, column, value, reason) on screen and in a rejects CSV.
+
+    Exit codes: 0 every row stored (or valid, with --dry-run); 9 nothing stored (rejected);
+    10 the valid rows stored but some rejected (--accept-valid); 4 unknown organisation or
+    user."""
     require_file(path)
     with open_session() as session:
         user_id = None
@@ -91,6 +102,11 @@ def ingest(
         console.print(f"problems and warnings written to {target}")
     if report.status == SubmissionStatus.REJECTED.value:
         raise typer.Exit(ValidationFailed.exit_code)
+    if report.rows_rejected or report.problems:
+        err_console.print(
+            f"[bold yellow]{report.rows_rejected} row(s) rejected[/]; exit code {PARTIAL_EXIT_CODE}"
+        )
+        raise typer.Exit(PARTIAL_EXIT_CODE)
 
 
 def template(

@@ -32,9 +32,9 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("end_reason", False, "reason an episode ended (category list end_reason)", ""),
     Column("programme", False, "network code; required for CH_PART participation rows", ""),
     Column("source_kind", False, "registered, survey or observed (default: indicator's)", ""),
-    Column("birth_month", False, "YYYY-MM; required the first time a child is sent", "2014-05"),
-    Column("sex", False, "m, f or x; required the first time a child is sent", "f"),
-    Column("municipality", False, "CBS code GMxxxx; required the first time", "GM0363"),
+    Column("birth_month", False, "YYYY-MM; required on each child's first row", "2014-05"),
+    Column("sex", False, "m, f or x; required on each child's first row", "f"),
+    Column("municipality", False, "CBS code GMxxxx; required on each child's first row", "GM0363"),
 )
 
 AGGREGATE_COLUMNS: tuple[Column, ...] = (

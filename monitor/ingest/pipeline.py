@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from monitor.errors import ConflictError, RowProblem, ValidationFailed
@@ -227,6 +227,10 @@ def _from_dhis2(
     )
 
 
+#: A batch colliding with a concurrent one (a unique key both inserted) is tried this often.
+STORE_ATTEMPTS = 3
+
+
 def _store(
     session: Session,
     batch: Batch,
@@ -234,39 +238,81 @@ def _store(
     valid: pl.DataFrame,
     progress: ProgressCallback | None,
 ) -> IngestReport:
-    """Rows, Submission and AuditEntry in one transaction; on any error nothing is kept."""
-    try:
-        submission = new_submission(batch, report)
-        session.add(submission)
-        session.flush()
-        assert submission.id is not None
-        report.submission_id = submission.id
-        counts = write_batch(
-            session,
-            valid,
-            shape=batch.shape,
-            org_id=batch.ctx.org_id,
-            submission_id=submission.id,
-            now=utcnow(),
-            progress=progress,
-        )
-        report.rows_superseded = counts.superseded
-        report.rows_unchanged = counts.unchanged
-        report.seconds = time.perf_counter() - batch.started
-        fill(submission, report)
-        session.add(submission)
-        audit(session, batch, report)
-        session.commit()
-    except SQLAlchemyError as exc:
-        session.rollback()
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        problem = RowProblem(
-            batch.file_name, None, None, None, f"the database refused the batch: {reason}"
-        )
-        reject(session, batch, report.rows_read, [problem])
-        raise ConflictError(f"{batch.file_name}: nothing stored; {problem.reason}") from None
-    except BaseException:
-        session.rollback()
-        raise
-    log.info("ingest %s", report.summary())
+    """Rows, Submission and AuditEntry in one transaction; on any error nothing is kept.
+
+    A unique-key collision with a concurrent batch (both stored the same row key; new
+    children are inserted ``ON CONFLICT DO NOTHING`` and never collide) rolls back and
+    tries the whole batch again, at most :data:`STORE_ATTEMPTS` times; the report's message
+    says so. Any other refusal of the database is a ConflictError (409), recorded."""
+    message = report.message
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        if attempt > 1:
+            note = f"stored at attempt {attempt}: a concurrent batch held the same keys"
+            report.message = f"{message}; {note}" if message else note
+        try:
+            stored = _store_once(session, batch, report, valid, progress)
+        except IntegrityError as exc:
+            session.rollback()
+            if attempt == STORE_ATTEMPTS:
+                _refused(session, batch, report, exc, retry=True)
+            log.info("ingest %s: collided with a concurrent batch (attempt %d of %d)",
+                     batch.file_name, attempt, STORE_ATTEMPTS)  # fmt: skip
+            time.sleep(0.05 * attempt)
+        except SQLAlchemyError as exc:
+            session.rollback()
+            _refused(session, batch, report, exc, retry=False)
+        except BaseException:
+            session.rollback()
+            raise
+        else:
+            log.info("ingest %s", stored.summary())
+            return stored
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _store_once(
+    session: Session,
+    batch: Batch,
+    report: IngestReport,
+    valid: pl.DataFrame,
+    progress: ProgressCallback | None,
+) -> IngestReport:
+    submission = new_submission(batch, report)
+    session.add(submission)
+    session.flush()
+    assert submission.id is not None
+    report.submission_id = submission.id
+    counts = write_batch(
+        session,
+        valid,
+        shape=batch.shape,
+        org_id=batch.ctx.org_id,
+        submission_id=submission.id,
+        now=utcnow(),
+        progress=progress,
+    )
+    report.rows_superseded = counts.superseded
+    report.rows_unchanged = counts.unchanged
+    report.seconds = time.perf_counter() - batch.started
+    fill(submission, report)
+    session.add(submission)
+    audit(session, batch, report)
+    session.commit()
     return report
+
+
+def _refused(
+    session: Session, batch: Batch, report: IngestReport, exc: SQLAlchemyError, *, retry: bool
+) -> None:
+    """Record the refused batch and raise ConflictError (409) naming the reason."""
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    if retry:
+        reason = (
+            f"a concurrent submission stored the same rows first ({STORE_ATTEMPTS} attempts); "
+            f"send the file again in a moment ({reason})"
+        )
+    problem = RowProblem(
+        batch.file_name, None, None, None, f"the database refused the batch: {reason}"
+    )
+    reject(session, batch, report.rows_read, [problem])
+    raise ConflictError(f"{batch.file_name}: nothing stored; {problem.reason}") from None

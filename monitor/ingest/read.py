@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
+from monitor.ingest import bounds
 from monitor.ingest.sheets import refuse_formulas
 from monitor.pseudonym import scrub
 
@@ -105,6 +106,7 @@ def _read_csv(data: bytes, name: str) -> pl.DataFrame:
             raise _unreadable(name, f"not UTF-8 or Windows-1252 text: {exc}") from None
     first_line = data.split(b"\n", 1)[0]
     separator = ";" if first_line.count(b";") > first_line.count(b",") else ","
+    bounds.check_text_cells(data, name, separator.encode())
     try:
         return pl.read_csv(
             io.BytesIO(data),
@@ -116,7 +118,8 @@ def _read_csv(data: bytes, name: str) -> pl.DataFrame:
 
 
 def _read_xlsx(data: bytes, name: str) -> pl.DataFrame:
-    refuse_formulas(data, name)
+    if bounds.check_xlsx(data, name):
+        refuse_formulas(data, name)
     try:
         frame = pl.read_excel(io.BytesIO(data), sheet_id=1, infer_schema_length=0)
     except Exception as exc:  # noqa: BLE001 - fastexcel raises its own types
@@ -129,29 +132,43 @@ def _read_xlsx(data: bytes, name: str) -> pl.DataFrame:
 
 
 def _read_parquet(data: bytes, name: str) -> pl.DataFrame:
+    bounds.check_parquet(data, name)
     try:
         frame = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - arrow and polars raise several types
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise _unreadable(name, f"not a readable Parquet file: {reason}") from None
+    nested = [str(c) for c, dtype in frame.schema.items() if dtype.is_nested()]
+    if nested:
+        raise _unreadable(
+            name,
+            f"column(s) {', '.join(nested)[:200]} hold lists or records, not single values; "
+            "write one plain value (text, number or date) per cell",
+        )
     casts = []
     for column, dtype in frame.schema.items():
         if column == "bsn" and dtype.is_integer():
             casts.append(pl.col(column).cast(pl.String).str.zfill(9))
-        elif dtype.is_float():
-            # 3.0 -> "3.0"; text parsing downstream accepts it.
+        else:  # 3.0 -> "3.0": text parsing downstream accepts it
             casts.append(pl.col(column).cast(pl.String))
-        else:
-            casts.append(pl.col(column).cast(pl.String))
-    return frame.select(casts)
+    try:
+        return frame.select(casts)
+    except pl.exceptions.PolarsError as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise _unreadable(name, f"a column cannot be read as text: {reason}") from None
 
 
 def _read_json(data: bytes, name: str) -> pl.DataFrame:
     _check_text(data, name, "UTF-8 JSON")
+    bounds.check_text_cells(data, name, None)
     try:
         payload = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _unreadable(name, f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise _unreadable(
+            name, "not usable JSON: it is nested too deeply; send a flat list of rows"
+        ) from None
     if isinstance(payload, dict) and isinstance(payload.get("dataValues"), list):
         records = payload["dataValues"]
     elif isinstance(payload, list):
@@ -161,8 +178,17 @@ def _read_json(data: bytes, name: str) -> pl.DataFrame:
     if not all(isinstance(r, dict) for r in records):
         raise _unreadable(name, "every row in the JSON must be an object")
     columns: list[str] = []
-    for record in records:
+    for index, record in enumerate(records):
         columns.extend(k for k in record if k not in columns)
+        for key, value in record.items():
+            if isinstance(value, dict | list):
+                raise ValidationFailed(
+                    problems=[
+                        RowProblem(name, index + 2, str(key), None,
+                                   "holds a list or an object; give one plain value")
+                    ],
+                    summary=f"{name} could not be read",
+                )  # fmt: skip
     return pl.DataFrame(
         {c: [None if r.get(c) is None else str(r.get(c)) for r in records] for c in columns},
         schema={c: pl.String for c in columns},

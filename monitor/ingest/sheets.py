@@ -28,7 +28,7 @@ MAX_REPORTED = 200
 _SHOWN = 60
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+def first_sheet(archive: zipfile.ZipFile) -> str | None:
     """Path inside the archive of the workbook's first sheet."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     sheet = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
@@ -69,7 +69,7 @@ def formula_cells(source: bytes | Path | str) -> tuple[list[tuple[int, str, str,
     handle = io.BytesIO(source) if isinstance(source, bytes) else Path(source)
     try:
         with zipfile.ZipFile(handle) as archive:
-            sheet = _first_sheet(archive)
+            sheet = first_sheet(archive)
             if sheet is None or sheet not in archive.namelist():
                 return [], 0
             found: list[tuple[int, str, str]] = []

@@ -42,7 +42,9 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from monitor.asof import known_at
@@ -163,20 +165,27 @@ def copy_frame(
     Uses the psycopg connection under the session, so it is part of the open transaction,
     and the table's statement triggers run once for the whole frame. Empty strings are
     written quoted (stored as ''), nulls unquoted (stored as NULL)."""
+    import psycopg
+
     raw = connection.connection.driver_connection
     columns = ", ".join(f'"{c}"' for c in frame.columns)
-    with (
-        raw.cursor() as cursor,
-        cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN (FORMAT csv)') as copy,
-    ):
-        for start in range(0, frame.height, CHUNK):
-            buffer = io.BytesIO()
-            frame.slice(start, CHUNK).write_csv(
-                buffer, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%:z"
-            )
-            copy.write(buffer.getvalue())
-            if progress:
-                progress(min(start + CHUNK, frame.height))
+    statement = f'COPY "{table}" ({columns}) FROM STDIN (FORMAT csv)'
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for start in range(0, frame.height, CHUNK):
+                buffer = io.BytesIO()
+                frame.slice(start, CHUNK).write_csv(
+                    buffer, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%:z"
+                )
+                copy.write(buffer.getvalue())
+                if progress:
+                    progress(min(start + CHUNK, frame.height))
+    except psycopg.errors.IntegrityError as exc:
+        # the driver's own error, raised past SQLAlchemy: give it SQLAlchemy's type, so the
+        # caller's handling (retry, 409) is the same as for every other statement
+        raise IntegrityError(statement, None, exc) from exc
+    except psycopg.Error as exc:
+        raise DBAPIError(statement, None, exc) from exc
 
 
 def write_rows(
@@ -220,10 +229,13 @@ def lookup_children(session: Session, pseudonyms: list[str]) -> dict[str, int]:
 
 
 def insert_children(session: Session, children: pl.DataFrame, now: datetime) -> dict[str, int]:
-    """Insert new children (pseudonym, birth_month, sex, municipality_id); returns their ids.
+    """Insert new children (pseudonym, birth_month, sex, municipality_id); returns the ids of
+    all of them.
 
-    On PostgreSQL the ids are drawn from the table's sequence first and written with the
-    rows, so no second query has to find them again."""
+    ``INSERT ... ON CONFLICT (pseudonym) DO NOTHING``: a child that a concurrent batch
+    stored first (it committed while this one was validating) is not a conflict; its id is
+    looked up like any other. On PostgreSQL the rows travel by COPY into a temporary table
+    first, so the insert itself is one statement."""
     if children.height == 0:
         return {}
     connection = session.connection()
@@ -235,15 +247,28 @@ def insert_children(session: Session, children: pl.DataFrame, now: datetime) -> 
         .sort("pseudonym")
     )
     if not is_postgres(connection):
-        write_rows(connection, table, frame)
+        statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=["pseudonym"])
+        for start in range(0, frame.height, CHUNK):
+            connection.execute(statement, frame.slice(start, CHUNK).to_dicts())
         return lookup_children(session, frame["pseudonym"].to_list())
-    ids = connection.execute(
-        text("SELECT nextval(pg_get_serial_sequence('child', 'id')) FROM generate_series(1, :n)"),
-        {"n": frame.height},
-    ).scalars()
-    frame = frame.with_columns(id=pl.Series(list(ids), dtype=pl.Int64))
-    write_rows(connection, table, frame)
-    return dict(zip(frame["pseudonym"].to_list(), frame["id"].to_list(), strict=True))
+    name = f"_ingest_children_{next(_temp_names)}"
+    connection.execute(
+        text(
+            f'CREATE TEMPORARY TABLE "{name}" (pseudonym varchar(64), birth_month date, '
+            "sex varchar(1), municipality_id integer, first_seen_at timestamptz) "
+            "ON COMMIT DROP"
+        )
+    )
+    copy_frame(connection, name, frame)
+    connection.execute(
+        text(
+            "INSERT INTO child (pseudonym, birth_month, sex, municipality_id, first_seen_at) "
+            f'SELECT pseudonym, birth_month, sex, municipality_id, first_seen_at FROM "{name}" '
+            "ORDER BY pseudonym ON CONFLICT (pseudonym) DO NOTHING"
+        )
+    )
+    connection.execute(text(f'DROP TABLE "{name}"'))
+    return lookup_children(session, frame["pseudonym"].to_list())
 
 
 _TEMP_TYPES = {pl.Int64: Integer, pl.Date: Date, pl.String: String, pl.Float64: Float}

@@ -17,12 +17,11 @@ from sqlmodel import Session
 from monitor.errors import RowProblem
 from monitor.ingest.context import Context
 from monitor.ingest.report import IngestReport
-from monitor.pseudonym import mask_bsn, scrub
+from monitor.redact import redact
 from schema import AuditEntry, Submission, User, utcnow
 from schema.base import SubmissionStatus
 
 log = logging.getLogger("monitor.ingest")
-_MASK_COLUMNS = {"bsn", "child_ref"}
 
 
 @dataclass
@@ -38,6 +37,10 @@ class Batch:
     received_at: datetime = field(default_factory=utcnow)
     started: float = field(default_factory=time.perf_counter)
 
+    def __post_init__(self) -> None:
+        # a file named after a child ("594479824.csv") is stored and echoed redacted
+        self.file_name = redact(self.file_name)
+
     def report(self, status: SubmissionStatus, **counts: object) -> IngestReport:
         """An empty report for this batch."""
         return IngestReport(
@@ -47,15 +50,9 @@ class Batch:
 
 
 def safe(problem: RowProblem) -> RowProblem:
-    """Never let an identifier through: mask bsn/child_ref values and any 9-digit number,
-    also inside a reason (a reader's error message may quote a line of the file)."""
-    value = problem.value
-    if value and problem.column in _MASK_COLUMNS and not value.startswith("*"):
-        value = mask_bsn(value)
-    value = scrub(value) if value else value
-    return RowProblem(
-        problem.file, problem.row, problem.column, value, scrub(problem.reason), problem.severity
-    )
+    """The problem as it may be shown and stored: as it is, since every :class:`RowProblem`
+    redacts its file, column, value and reason when it is made (:mod:`monitor.redact`)."""
+    return problem
 
 
 def new_submission(batch: Batch, report: IngestReport) -> Submission:

@@ -221,7 +221,9 @@ def case_reporter_problem(file_name: str, org_code: str, org_kind: str) -> RowPr
 
 
 def new_child_problems(frame: pl.DataFrame, file_name: str) -> Problems:
-    """A child not yet known needs birth_month, sex and municipality on its first row."""
+    """Every child's first row in a batch needs birth_month, sex and municipality — known
+    child or not, so that neither the outcome nor the message tells a partner whether the
+    monitor already knows a child (#12 item 6). A known child's stored attributes stay."""
     problems = Problems(file_name)
     complete = (
         pl.col("_birth_month").is_not_null()
@@ -230,17 +232,15 @@ def new_child_problems(frame: pl.DataFrame, file_name: str) -> Problems:
     )
     first_complete = pl.when(complete).then(pl.col(ROW)).otherwise(None).min().over("_pseudonym")
     checked = frame.with_columns(_first_complete=first_complete)
-    lacking = (
-        pl.col("_pseudonym").is_not_null()
-        & pl.col("_child_id").is_null()
-        & (pl.col("_first_complete").is_null() | (pl.col("_first_complete") > pl.col(ROW)))
+    lacking = pl.col("_pseudonym").is_not_null() & (
+        pl.col("_first_complete").is_null() | (pl.col("_first_complete") > pl.col(ROW))
     )
     for column in ("birth_month", "sex", "municipality"):
         problems.add(
             checked,
             lacking & pl.col(column).is_null(),
             column,
-            "required the first time a child is sent (this child is not known yet)",
+            "required on each child's first row in a file (birth_month, sex, municipality)",
         )
     return problems
 

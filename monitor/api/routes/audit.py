@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Query
 from monitor import audit
 from monitor.api.deps import AdminPrincipal, SessionDep
 from monitor.api.models import ERRORS, AuditOut
+from monitor.api.params import Moment
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=ERRORS)
 
@@ -19,7 +19,7 @@ def list_entries(
     session: SessionDep,
     _admin: AdminPrincipal,
     action: str | None = None,
-    since: datetime | None = None,
+    since: Moment = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[AuditOut]:
     """Newest-first audit entries (admin)."""

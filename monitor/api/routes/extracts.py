@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from monitor import query
 from monitor.api.deps import CurrentPrincipal, SessionDep
 from monitor.api.models import ERRORS, ExtractOut, frame_rows
+from monitor.api.params import AsOf
 
 router = APIRouter(prefix="/extracts", tags=["extracts"], responses=ERRORS)
 
@@ -21,7 +22,7 @@ def case_extract(
     indicator: Annotated[list[str], Query(description="Indicator codes", min_length=1)],
     date_from: date | None = None,
     date_to: date | None = None,
-    as_of: datetime | None = None,
+    as_of: AsOf = None,
 ) -> ExtractOut:
     """Case rows in the researcher's scope, by pseudonym (researchers only)."""
     frame = query.case_extract(
@@ -38,7 +39,7 @@ def case_extract(
 
 @router.get("/participation", response_model=ExtractOut)
 def participation_extract(
-    session: SessionDep, principal: CurrentPrincipal, as_of: datetime | None = None
+    session: SessionDep, principal: CurrentPrincipal, as_of: AsOf = None
 ) -> ExtractOut:
     """Programme participation of the children in the researcher's scope (researchers only)."""
     frame = query.participation_extract(session, principal, as_of=as_of)

@@ -3,7 +3,7 @@ disclosure control applied there; ``as_of`` reproduces what was known at a momen
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from monitor import query
 from monitor.api.deps import CurrentPrincipal, SessionDep
 from monitor.api.models import ERRORS, Rollup, RollupRow, Series, SeriesRow, frame_rows
+from monitor.api.params import AsOf
 from schema import PeriodType, SourceKind
 
 router = APIRouter(tags=["figures"], responses=ERRORS)
@@ -33,11 +34,6 @@ class RollupBy(StrEnum):
     REPORTING_ORG = "reporting_org_code"
     SEX = "sex"
     AGE_GROUP = "age_group"
-
-
-AsOf = Annotated[
-    datetime | None, Query(description="Show figures as known at this moment (ISO 8601).")
-]
 
 
 @router.get("/series/{indicator_code}", response_model=Series)

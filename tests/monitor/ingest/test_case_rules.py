@@ -48,9 +48,9 @@ BAD_ROWS = [
     ({"indicator": "CH_PART", "value": "3", "programme": "NW-XX"}, "programme",
      "unknown organisation"),
     ({"indicator": "CH_PART", "value": "3", "programme": "NW-WEST"}, "programme", "not a member"),
-    ({"sex": ""}, "sex", "required the first time a child is sent"),
-    ({"birth_month": ""}, "birth_month", "required the first time"),
-    ({"municipality": ""}, "municipality", "required the first time"),
+    ({"sex": ""}, "sex", "required on each child's first row in a file"),
+    ({"birth_month": ""}, "birth_month", "required on each child's first row"),
+    ({"municipality": ""}, "municipality", "required on each child's first row"),
     ({"sex": "q"}, "sex", "use m, f or x"),
     ({"birth_month": "2014-13"}, "birth_month", "not a month"),
     ({"birth_month": "2099-01"}, "birth_month", "future"),
@@ -167,10 +167,10 @@ def test_child_attributes_rule(orgs, tmp_path):
     rows = [case_row(), case_row(date="2024-04-30", **bare)]  # same child, earlier row has them
     report = ingest_file(orgs, write_case(tmp_path / "a.csv", rows), organisation_code="SCH-01")
     assert report.status == "accepted"
-    later = [case_row(date="2024-05-31", **bare)]  # now known in the database
+    later = [case_row(date="2024-05-31", **bare)]  # known in the database: the same rule
     report = ingest_file(orgs, write_case(tmp_path / "b.csv", later), organisation_code="SCH-01")
-    assert report.status == "accepted"
-    assert _counts(orgs) == (3, 1, 0)
+    assert report.status == "rejected"  # else the answer would tell who is known (#12.6)
+    assert _counts(orgs) == (2, 1, 0)
     wrong_order = [case_row(child_ref="K-9", **bare), case_row(child_ref="K-9", date="2024-04-30")]
     report = ingest_file(
         orgs, write_case(tmp_path / "c.csv", wrong_order), organisation_code="SCH-01"
