@@ -6,7 +6,7 @@ callbacks read it with :func:`language` without passing it around.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import flask
 
@@ -330,6 +330,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Warnings block nothing: a surprising figure may be right. Please check them.",
     ),
     "no_warnings": ("Geen waarschuwingen.", "No warnings."),
+    "source_line": (
+        "Bron ({kinds}): aangeleverd door {who}, laatst ontvangen {when}; cijfers zoals "
+        "bekend op {known}.",
+        "Source ({kinds}): sent by {who}, last received {when}; figures as known on {known}.",
+    ),
+    "source_cases": (
+        "Bron: gegevens per kind (gepseudonimiseerd) van de partners; cijfers zoals bekend op "
+        "{known}.",
+        "Source: per-child (pseudonymised) records of the partners; figures as known on {known}.",
+    ),
     "sent_by": ("door {who}, ontvangen {when}", "sent by {who}, received {when}"),
     "known_on": (
         "Cijfers zoals bekend op {date}; de bron staat bij elk cijfer.",
@@ -358,6 +368,18 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     nl, en = TEXTS[key]
     text = nl if (lang or language()) == "nl" else en
     return text.format(**values) if values else text
+
+
+def source_line(source: dict) -> str:
+    """One sentence naming a figure's source kinds, senders, latest receipt and moment."""
+    now = datetime.now(UTC)
+    known = long_date(source.get("as_of") or now)
+    if not source.get("reported_by"):
+        return t("source_cases", known=known)
+    kinds = ", ".join(t(k) for k in source["source_kinds"])
+    when = long_date(source["recorded_at"]) if source.get("recorded_at") else "–"
+    return t("source_line", kinds=kinds, who=", ".join(source["reported_by"]), when=when,
+             known=known)  # fmt: skip
 
 
 def number(value: float | None, *, suppressed: bool = False, decimals: int = 1) -> str:

@@ -198,6 +198,10 @@ def show_referrals(organisation_code, period_code):  # noqa: ANN001, ANN201
                 session, principal, indicator_code=code, organisation_codes=[organisation_code]
             )
             care = views.care_by_residence(session, principal, organisation_code=organisation_code)
+            source = views.figure_source(
+                session, principal, organisation_code=organisation_code,
+                indicator_codes=[code, "NW_CARE_RATE" if code == "NW_REF_RATE" else "MU_CARE_RATE"],
+            )  # fmt: skip
             flows = views.care_pathway_flows(
                 session, principal, organisation_code=organisation_code, period_code=period_code
             )
@@ -222,11 +226,13 @@ def show_referrals(organisation_code, period_code):  # noqa: ANN001, ANN201
             return go.Figure(), warning, go.Figure(), "", go.Figure(), ""
     n_withheld = flows.filter(pl.col("suppressed")).height
     sankey_note = i18n.t("sankey_withheld", n=n_withheld, t=i18n.threshold()) if n_withheld else ""
+    named = html.P(i18n.source_line(source), className="chart-note figure-source")
+    cases = html.P(i18n.source_line({}), className="chart-note figure-source")
     return (
         rate_figure(rates, referrers, (indicator.alert_low, indicator.alert_high), indicator.unit),
-        _withheld_note(rates, referrers),
+        [_withheld_note(rates, referrers), named],
         care_figure(care),
-        _withheld_note(care, {g: i18n.t(g) for g in ("met_verblijf", "zonder_verblijf")}),
+        [_withheld_note(care, {g: i18n.t(g) for g in ("met_verblijf", "zonder_verblijf")}), named],
         sankey_figure(flows, labels, period_code),
-        sankey_note,
+        [sankey_note, cases],
     )

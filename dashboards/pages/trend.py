@@ -165,6 +165,10 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
                 category=category or "",
             )
             found = query_events(session, principal, organisation_codes=[organisation_code])
+            source = views.figure_source(
+                session, principal, organisation_code=organisation_code,
+                indicator_codes=[indicator_code],
+            )  # fmt: skip
         except MonitorError as exc:
             return go.Figure(), "", message(str(exc), "warning")
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
@@ -180,7 +184,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
         except (ModelFitError, ValueError) as exc:
             reason = str(exc)
     figure = trend_figure(series, found.to_dicts(), forecast, period_code, name, indicator.unit)
-    notes = []
+    notes = [html.P(i18n.source_line(source), className="chart-note figure-source")]
     withheld = series.filter(pl.col("withheld").is_not_null() & (pl.col("group") != "own"))
     if withheld.height:
         names = ", ".join(i18n.t(g) for g in withheld["group"].unique(maintain_order=True))

@@ -191,3 +191,28 @@ def care_by_residence(
     groups = category_groups(session, indicator.category_set or "care_type")
     figures = organisation_figures(parts, indicator, category_groups=groups)
     return figures.filter(pl.col("category") != "").sort("category", "period_start")
+
+
+def figure_source(
+    session: Session,
+    principal: Principal,
+    *,
+    organisation_code: str,
+    indicator_codes: Sequence[str],
+    as_of: datetime | None = None,
+) -> dict:
+    """Where an organisation's figures of these indicators come from: their source kinds,
+    who sent them and when the latest arrived (as known at ``as_of``, or now)."""
+    org_ids = visible_organisation_ids(session, principal, [organisation_code])
+    codes = sorted(
+        {c for code in indicator_codes for c in codes_needed(get_indicator(session, code))}
+    )
+    stored = stored_aggregates(
+        session, indicator_codes=codes, organisation_ids=org_ids, as_of=as_of
+    )
+    return {
+        "source_kinds": sorted(set(stored["source_kind"])),
+        "reported_by": sorted(set(stored["reported_by"].drop_nulls())),
+        "recorded_at": stored["recorded_at"].max() if stored.height else None,
+        "as_of": as_of,
+    }
