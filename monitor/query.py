@@ -663,12 +663,17 @@ def _whole_periods(period_type: PeriodType, date_from: date | None, date_to: dat
     """A rollup window is whole periods: a window of any days would give a new noisy view
     of the same children with every shift (README, "Disclosure control")."""
     problems = []
-    if date_from and period_containing(date_from, period_type).start != date_from:
-        start = period_containing(date_from, period_type).start
-        problems.append(("date_from", date_from, f"must be the first day of a period ({start})"))
-    if date_to and period_containing(date_to, period_type).end != date_to:
-        end = period_containing(date_to, period_type).end
-        problems.append(("date_to", date_to, f"must be the last day of a period ({end})"))
+    for column, day, edge in (("date_from", date_from, "start"), ("date_to", date_to, "end")):
+        if day is None:
+            continue
+        try:
+            bound = getattr(period_containing(day, period_type), edge)
+        except (OverflowError, ValueError):
+            problems.append((column, day, "outside the supported range of dates"))
+            continue
+        if bound != day:
+            which = "first" if edge == "start" else "last"
+            problems.append((column, day, f"must be the {which} day of a period ({bound})"))
     if problems:
         raise ValidationFailed(
             problems=[RowProblem("request", None, c, str(v), r) for c, v, r in problems],

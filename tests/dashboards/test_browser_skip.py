@@ -23,7 +23,8 @@ def _run_without_chromium(tmp_path: Path, ci: bool) -> subprocess.CompletedProce
         env["CI"] = "1"
     command = [
         str(bin_dir / "python"), "-m", "pytest", "tests/dashboards/test_browser.py",
-        "-q", "-rs", "-p", "no:xdist", "-p", "no:randomly", "-p", "no:cacheprovider",
+        "-q", "-rs", "-o", "addopts=", "-p", "no:xdist", "-p", "no:randomly",
+        "-p", "no:cacheprovider",
     ]  # fmt: skip
     return subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
