@@ -340,6 +340,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{known}.",
         "Source: per-child (pseudonymised) records of the partners; figures as known on {known}.",
     ),
+    "corrected_by": ("gecorrigeerd door", "corrected by"),
     "sent_by": ("door {who}, ontvangen {when}", "sent by {who}, received {when}"),
     "known_on": (
         "Cijfers zoals bekend op {date}; de bron staat bij elk cijfer.",

@@ -185,5 +185,10 @@ def show_outcomes(organisation_code, period_code, indicator_code, breakdown):  #
     return (
         distribution_figure(in_period, breakdown, title, indicator.unit),
         trend_figure(trend, i18n.t("outcome_trend_title", name=name), indicator.unit),
-        counts_table(in_period if in_period.height else cells, breakdown),
+        html.Div(
+            [
+                counts_table(in_period if in_period.height else cells, breakdown),
+                html.P(i18n.source_line({}), className="chart-note figure-source"),
+            ]
+        ),
     )

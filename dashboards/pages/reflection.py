@@ -169,13 +169,13 @@ def corrections_table(frame: pl.DataFrame, held_on: date) -> html.Div:
             r["category"],
             i18n.number(r["old_value"], suppressed=r["old_suppressed"], decimals=_decimals(r)),
             i18n.number(r["new_value"], suppressed=r["new_suppressed"], decimals=_decimals(r)),
-            i18n.long_date(r["corrected_at"]),
+            i18n.long_date(r["corrected_at"]), r["corrected_by"] or "–",
         ]
         for r in frame.to_dicts()
     ]  # fmt: skip
     headers = [
         i18n.t("organisation"), i18n.t("indicator"), i18n.t("period"), i18n.t("category"),
-        i18n.t("old_value"), i18n.t("new_value"), i18n.t("corrected_on"),
+        i18n.t("old_value"), i18n.t("new_value"), i18n.t("corrected_on"), i18n.t("corrected_by"),
     ]  # fmt: skip
     return html.Div([title, table(headers, rows, table_id="corrections")])
 

@@ -220,10 +220,12 @@ def corrections(
     until: datetime | None = None,
 ) -> pl.DataFrame:
     """Figures corrected after ``since`` (and up to ``until``): what was stored, what
-    replaced it and when. Small counts of children are withheld on both sides."""
+    replaced it, when and by whom (the organisation that sent the new figure). Both values
+    are published as the series publishes them (:func:`_publish_corrections`)."""
     org_ids = visible_organisation_ids(session, principal, organisation_codes)
     old, i, o = AggregateMeasurement, Indicator, Organisation
     new = AggregateMeasurement.__table__.alias("replacement")
+    corrector = Organisation.__table__.alias("corrector")
     since = since if since.tzinfo else since.replace(tzinfo=UTC)
     condition = [old.superseded_at > since, old.organisation_id.in_(org_ids)]
     if until is not None:
@@ -244,10 +246,12 @@ def corrections(
             new.c.value,
             old.recorded_at,
             old.superseded_at,
+            corrector.c.code,
         )
         .join(i, i.id == old.indicator_id)
         .join(o, o.id == old.organisation_id)
         .outerjoin(new, new.c.id == old.superseded_by_id)
+        .outerjoin(corrector, corrector.c.id == new.c.reporting_org_id)
         .where(and_(*condition))
         .order_by(old.superseded_at, o.code, i.code, old.period_start)
     )
@@ -264,6 +268,7 @@ def corrections(
         "new_value": pl.Float64,
         "recorded_at": pl.Datetime("us"),
         "corrected_at": pl.Datetime("us"),
+        "corrected_by": pl.String,
     }
     rows = [tuple(r) for r in session.execute(statement).all()]
     frame = pl.DataFrame(rows, schema=schema, orient="row")

@@ -53,8 +53,9 @@ def test_municipalitys_resend_supersedes_the_networks_row(orgs, tmp_path, exact_
     assert old.superseded_at is not None and old.superseded_by_id == new.id
     assert (new.value, new.reporting_org_id, new.superseded_at) == (812.0, municipality.id, None)
     corrections = views.corrections(orgs, ADMIN, organisation_codes=["NW-OOST"], since=before)
-    assert corrections.select("indicator_code", "period_code", "old_value", "new_value").rows() == [
-        ("NW_CHILDREN", "2024-H1", 800.0, 812.0)
+    columns = ("indicator_code", "period_code", "old_value", "new_value", "corrected_by")
+    assert corrections.select(columns).rows() == [
+        ("NW_CHILDREN", "2024-H1", 800.0, 812.0, "GM0363")  # who: the municipality
     ]
     # the same figure sent again by the network: unchanged, nothing stored
     again = write_aggregate(tmp_path / "netwerk2.csv", [{**ROW, "value": "812"}])
