@@ -38,10 +38,22 @@ def _texts(dash_duo, selector: str) -> list[str]:  # noqa: ANN001
 
 
 def _row(dash_duo, table_id: str, first_cell: str) -> list[str]:  # noqa: ANN001
-    for row in dash_duo.find_elements(f"#{table_id} tbody tr"):
-        cells = [c.text for c in row.find_elements("css selector", "td")]
-        if cells and cells[0].startswith(first_cell):
-            return cells
+    """The cells of the table's row starting with ``first_cell`` (read again when Dash
+    re-renders the table while it is being read)."""
+    import time
+
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    for _ in range(20):
+        try:
+            for row in dash_duo.find_elements(f"#{table_id} tbody tr"):
+                cells = [c.text for c in row.find_elements("css selector", "td")]
+                if cells and cells[0].startswith(first_cell):
+                    return cells
+        except StaleElementReferenceException:
+            time.sleep(0.25)
+            continue
+        break
     raise AssertionError(f"no row starting with {first_cell!r} in #{table_id}")
 
 
