@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from monitor import auth, db, views  # noqa: E402
 from monitor.catalogue import categories, get_indicator, load_catalogue  # noqa: E402
+from monitor.figures.aggregates import PERIOD_KEYS as _PERIOD_KEYS  # noqa: E402
 from monitor.periods import (
     make_period,  # noqa: E402
     parse_period,  # noqa: E402
@@ -54,7 +55,6 @@ from monitor.periods import (
 from monitor.policy import Action, principal_for  # noqa: E402
 from monitor.query import stored_aggregates  # noqa: E402
 from monitor.views.comparison import _group_members  # noqa: E402
-from monitor.views.figures import _PERIOD_KEYS  # noqa: E402
 from schema import Organisation, PeriodType, Submission  # noqa: E402
 
 DEFAULT_URL = os.environ.get(

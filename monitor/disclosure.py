@@ -117,11 +117,6 @@ def publish_count(counts: pl.Series, keys: pl.Series) -> tuple[pl.Series, pl.Ser
     return values, pl.Series("suppressed", withheld & ~np.isnan(n))
 
 
-def small(counts: pl.Expr) -> pl.Expr:
-    """True where a true count of children is small enough to identify someone."""
-    return (counts > 0) & (counts < get_settings().disclosure_threshold)
-
-
 def display_value(
     value: float | None,
     suppressed: bool,

@@ -13,8 +13,6 @@ from sqlmodel import Session
 
 from monitor.catalogue import categories, get_indicator
 from monitor.figures.aggregates import (
-    ORG_KEYS,
-    PERIOD_KEYS,
     codes_needed,
     members_text,
     organisation_cells,
@@ -38,9 +36,6 @@ from schema import (
     ValueType,
     utcnow,
 )
-
-_PERIOD_KEYS = PERIOD_KEYS
-_ORG_KEYS = ORG_KEYS
 
 
 def end_of_day(day: date) -> datetime:
