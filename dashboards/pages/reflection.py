@@ -1,6 +1,6 @@
 """Page 5 — Reflection session ("dialooggesprek"): every figure as known on the session
 date next to the same figure now, the corrections in between, notes and agreed actions,
-and an export of the view for the minutes (PDF/PNG through kaleido)."""
+and the printable report of the session for the minutes (:mod:`dashboards.report`)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 import polars as pl
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
-from plotly.subplots import make_subplots
 
-from dashboards import auth, i18n, ids
+from dashboards import auth, i18n, ids, report
 from dashboards.components.frame import page
 from dashboards.components.tables import message, suppression_note, table
 from monitor import views
@@ -263,88 +261,26 @@ def record(_new, _note, org, held_on, title, session_id, kind, text, owner, due,
 
 @callback(
     Output(ids.REFLECTION_DOWNLOAD, "data"),
+    Output(ids.REFLECTION_MESSAGE, "children", allow_duplicate=True),
     Input(ids.REFLECTION_EXPORT_PDF, "n_clicks"),
     Input(ids.REFLECTION_EXPORT_PNG, "n_clicks"),
     State(ids.REFLECTION_SESSION, "value"),
     prevent_initial_call=True,
 )
 def export(_pdf, _png, session_id):  # noqa: ANN001, ANN201
-    """The then/now table, corrections and notes as one PDF or PNG page (kaleido)."""
-    if not session_id:
+    """The session's printable report (:mod:`dashboards.report`): the A4 PDF, or its pages
+    as PNGs in one ZIP. Refused, like the page, for sessions the user may not see."""
+    if type(session_id) is not int:
         raise dash.exceptions.PreventUpdate
-    fmt = "pdf" if ctx.triggered_id == ids.REFLECTION_EXPORT_PDF else "png"
+    as_png = ctx.triggered_id == ids.REFLECTION_EXPORT_PNG
     with auth.logged_in() as (session, principal):
-        view = views.reflection_view(session, principal, session_id=session_id)
-    content = export_figure(view).to_image(format=fmt, width=1100, height=1400)
-    name = f"dialooggesprek-{view.organisation_code}-{view.held_on.isoformat()}.{fmt}"
-    return dcc.send_bytes(content, name)
-
-
-def export_figure(view: views.ReflectionView) -> go.Figure:
-    """Three tables on one page: then/now, corrections, notes and actions."""
-    then_now, fixes, notes = view.then_now, view.corrections, view.notes
-    day = i18n.long_date(view.held_on)
-    figure = make_subplots(
-        rows=3, cols=1, specs=[[{"type": "table"}]] * 3, row_heights=[0.5, 0.25, 0.25],
-        subplot_titles=[
-            i18n.t("then_now_title", date=day), i18n.t("corrections_title", date=day),
-            i18n.t("notes_title"),
-        ],
-        vertical_spacing=0.06,
-    )  # fmt: skip
-    name = "name_nl" if i18n.language() == "nl" else "name_en"
-    rows = then_now.to_dicts()
-    figure.add_trace(
-        go.Table(
-            header={"values": [i18n.t("indicator"), i18n.t("period"),
-                               i18n.t("then", date=day), i18n.t("now"), i18n.t("changed")]},
-            cells={"values": [
-                [r[name] for r in rows], [i18n.period_label(r["period_code"]) for r in rows],
-                [i18n.number(r["value_then"], suppressed=r["suppressed_then"],
-                             decimals=_decimals(r)) for r in rows],
-                [i18n.number(r["value_now"], suppressed=bool(r["suppressed_now"]),
-                             decimals=_decimals(r)) for r in rows],
-                [i18n.t("yes") if r["changed"] else "" for r in rows],
-            ]},
-        ),
-        row=1, col=1,
-    )  # fmt: skip
-    fixed = fixes.to_dicts()
-    figure.add_trace(
-        go.Table(
-            header={"values": [i18n.t("indicator"), i18n.t("period"), i18n.t("old_value"),
-                               i18n.t("new_value"), i18n.t("corrected_on")]},
-            cells={"values": [
-                [r["indicator_code"] for r in fixed],
-                [i18n.period_label(r["period_code"]) for r in fixed],
-                [i18n.number(r["old_value"], suppressed=r["old_suppressed"],
-                             decimals=_decimals(r)) for r in fixed],
-                [i18n.number(r["new_value"], suppressed=r["new_suppressed"],
-                             decimals=_decimals(r)) for r in fixed],
-                [i18n.long_date(r["corrected_at"]) for r in fixed],
-            ]},
-        ),
-        row=2, col=1,
-    )  # fmt: skip
-    listed = notes.to_dicts()
-    figure.add_trace(
-        go.Table(
-            header={"values": ["", i18n.t("text"), i18n.t("owner"), i18n.t("due")]},
-            cells={"values": [
-                [i18n.t(r["kind"]) for r in listed], [r["text"] for r in listed],
-                [r["owner_name"] or "" for r in listed],
-                [i18n.long_date(r["due_on"]) if r["due_on"] else "" for r in listed],
-            ]},
-        ),
-        row=3, col=1,
-    )  # fmt: skip
-    figure.update_layout(
-        title=f"{i18n.t('reflection_title')}: {view.organisation_name}, {day} – {view.title}",
-        margin={"l": 30, "r": 30, "t": 80, "b": 30},
-        annotations=[*figure.layout.annotations, {
-            "text": i18n.t("suppressed_note", t=i18n.threshold()), "showarrow": False,
-            "xref": "paper", "yref": "paper", "x": 0, "y": -0.02, "font": {"size": 9},
-            "xanchor": "left",
-        }],
-    )  # fmt: skip
-    return figure
+        try:
+            printed = report.make_report(
+                session, principal, session_id=session_id, with_pngs=as_png, for_web=True
+            )
+        except report.ReportUnavailableError as exc:
+            return no_update, message(str(exc), "danger")
+    stem = report.file_stem(printed.content)
+    if as_png:
+        return dcc.send_bytes(report.pngs_as_zip(printed), f"{stem}-png.zip"), ""
+    return dcc.send_bytes(printed.pdf, f"{stem}.pdf"), ""

@@ -27,9 +27,12 @@ from dashboards.report.printing import (
     ReportUnavailableError,
     browser_path,
     draw_charts,
+    page_count,
     page_images,
     print_pdf,
 )
+from monitor import audit
+from monitor.organisations import get_organisation
 from monitor.policy import Principal
 
 __all__ = [
@@ -52,6 +55,11 @@ class PrintedReport:
     pdf: bytes
     pngs: list[bytes]
 
+    @property
+    def page_count(self) -> int:
+        """Number of A4 pages of the PDF."""
+        return page_count(self.pdf)
+
 
 def make_report(
     session: Session,
@@ -67,7 +75,8 @@ def make_report(
     """Gather, draw and print the report of a reflection session the principal may see.
 
     Access is checked first (before Chromium is looked for): a session of an organisation
-    the principal may not view is refused whatever else is the matter."""
+    the principal may not view is refused whatever else is the matter. The export is
+    written to the audit trail."""
     content = gather(
         session, principal, session_id=session_id, period_code=period_code,
         indicator_code=indicator_code, now=now,
@@ -76,7 +85,13 @@ def make_report(
     draw_charts(content.charts, browser)
     html = render_html(content)
     pdf = print_pdf(html, browser)
-    return PrintedReport(content, html, pdf, page_images(pdf) if with_pngs else [])
+    printed = PrintedReport(content, html, pdf, page_images(pdf) if with_pngs else [])
+    audit.record(
+        session, "reflection_report", user_id=principal.user_id, username=principal.username,
+        organisation_id=get_organisation(session, content.organisation_code).id,
+        target=str(content.session_id), detail={"png": with_pngs, "language": content.language},
+    )  # fmt: skip
+    return printed
 
 
 def file_stem(content: ReportContent) -> str:

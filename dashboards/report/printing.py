@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import os
 import shutil
 import subprocess
@@ -23,6 +24,8 @@ import plotly.graph_objects as go
 from dashboards.report.content import Chart
 from dashboards.report.texts import t
 from monitor.errors import MonitorError
+
+log = logging.getLogger(__name__)
 
 #: Names under which Chromium is looked up on the PATH (Debian first).
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
@@ -79,7 +82,9 @@ def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
 
 def chart_height(figure: go.Figure) -> int:
     """Room for the plot plus one line per three legend entries."""
-    entries = sum(1 for trace in figure.data if trace.showlegend is not False and trace.name)
+    entries = sum(
+        1 for trace in figure.data if getattr(trace, "showlegend", None) is not False and trace.name
+    )
     return CHART_HEIGHT + 24 * -(-entries // 3)
 
 
@@ -101,19 +106,22 @@ def draw_charts(charts: list[Chart], browser: str) -> None:
     MathJax off and plotly.js from the installed plotly package, so nothing is fetched)."""
     import kaleido
 
+    printed = [for_print(chart.figure) for chart in charts]
+
     async def draw() -> list[bytes]:
         async with kaleido.Kaleido(mathjax=False, path=browser, timeout=90) as painter:
             return [
                 await painter.calc_fig(
-                    for_print(chart.figure),
-                    opts={"format": "svg", "width": CHART_WIDTH, "height": chart_height(chart.figure)},
+                    figure,
+                    opts={"format": "svg", "width": CHART_WIDTH, "height": figure.layout.height},
                 )
-                for chart in charts
+                for figure in printed
             ]
 
     try:
         images = _run(draw())
     except Exception as exc:  # the browser died or refused: say so, in the user's words
+        log.exception("kaleido could not draw the report's charts")
         raise ReportUnavailableError(t("chromium_failed", detail=type(exc).__name__)) from exc
     for chart, image in zip(charts, images, strict=True):
         chart.svg = image.decode("utf-8")
@@ -142,6 +150,17 @@ def print_pdf(html: str, browser: str) -> bytes:
         if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
             raise ReportUnavailableError(t("chromium_failed", detail=f"exit {done.returncode}"))
         return pdf.read_bytes()
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages the PDF has."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 def page_images(pdf: bytes, *, dpi: int = 150) -> list[bytes]:

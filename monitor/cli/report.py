@@ -42,7 +42,7 @@ def report(
             )  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(printed.pdf)
-    console.print(f"report written to {out} ({len(printed.pngs) or 'PDF'} page(s) printed)")
+    console.print(f"report written to {out} ({printed.page_count} pages)")
     if png_dir is not None:
         png_dir.mkdir(parents=True, exist_ok=True)
         word = "pagina" if lang == "nl" else "page"

@@ -45,7 +45,7 @@ NOT_CALLED = {
     "choose_reporter": "the on-behalf-of picker: checked by _check_pickers",
     "land_on_own_organisation": "the header picker set to the user's own organisation (from "
     "their roles; no figures): test_data_entry_reports_as_the_users_own_organisation",
-    "export": "kaleido rendering of show_session's view (same read model, same check)",
+    "export": "the printed report (Chromium): tests/dashboards/test_report.py attacks it",
     "delete_note": "pattern-matching ids: test_deleting_a_note_needs_view_rights_on_it",
 }
 DENIED_STATUS = (204, 401, 403)
