@@ -195,6 +195,30 @@ def test_no_count_under_the_threshold_appears(printed):  # noqa: ANN001
     assert t("suppressed_note", "nl", t=10)[:40] in whole.replace("\n", " ")
 
 
+def test_the_html_escapes_what_people_typed_and_holds_four_charts(catalogue, world):  # noqa: ANN001
+    from dashboards.report.content import gather
+    from dashboards.report.html import render_html
+    from monitor import views
+
+    viewer = principal_for(catalogue, _user(catalogue, "viewer_a"))
+    views.add_reflection_note(
+        catalogue, viewer, session_id=world.reflection_session_id, kind="action",
+        text='<script>alert(1)</script> & "ja"', owner_organisation_code="NW-A",
+    )  # fmt: skip
+    with in_language("nl"):
+        content = gather(catalogue, viewer, session_id=world.reflection_session_id)
+        for chart in content.charts:
+            chart.svg = f"<svg><text>{chart.key}</text></svg>"
+        html = render_html(content)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in html
+    assert [svg for svg in _svgs(html)] == [f"<svg><text>{k}</text></svg>" for k in
+                                            ("trend", "referrals", "care", "pathway")]  # fmt: skip
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html  # nothing to fetch: the page is printed offline
+    assert content.known_on == views.end_of_day(content.held_on)
+    assert content.period_code == "2024-H1"  # the newest referral rate known on the day
+
+
 # ------------------------------------------------------------ the CLI, in English
 @pytest.mark.browser
 def test_cli_writes_the_pdf_and_a_png_per_page_in_english(  # noqa: ANN001
