@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import ModuleType
 
 import plotly.graph_objects as go
@@ -53,7 +53,7 @@ class ReportContent:
     language: str
     session_id: int
     title: str
-    held_on: object
+    held_on: date
     organisation_code: str
     organisation_name: str
     known_on: datetime
@@ -104,13 +104,11 @@ def gather(
     code = view.organisation_code
     organisation = get_organisation(session, code)
     level = views.level_of(organisation) or "network"
-    card = views.scorecard(session, principal, organisation_code=code, as_of=known_on)
+    card = views.scorecard(
+        session, principal, organisation_code=code, period_code=period_code, as_of=known_on
+    )
     trend_code = indicator_code or page_module("trend").DEFAULT_INDICATOR.get(level, "NW_REF_RATE")
     period = period_code or _report_period(session, principal, code, card, trend_code)
-    if period_code:
-        card = views.scorecard(
-            session, principal, organisation_code=code, period_code=period, as_of=known_on
-        )
     charts = [
         _trend_chart(session, principal, code, trend_code, period, known_on),
         *_referral_charts(session, principal, code, level, period, known_on),

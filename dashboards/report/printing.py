@@ -48,6 +48,8 @@ OFFLINE_SWITCHES = (
     "--host-resolver-rules=MAP * ~NOTFOUND",
     "--no-pdf-header-footer",
 )
+#: Kaleido's browser takes no switches of ours; a proxy that leads nowhere keeps it offline.
+NO_NETWORK_PROXY = "127.0.0.1:9"
 PRINT_TIMEOUT_SECONDS = 120
 
 
@@ -103,13 +105,17 @@ def for_print(figure: go.Figure) -> go.Figure:
 
 def draw_charts(charts: list[Chart], browser: str) -> None:
     """Fill each chart's ``svg`` with its figure drawn by kaleido (one browser for all;
-    MathJax off and plotly.js from the installed plotly package, so nothing is fetched)."""
+    MathJax off, plotly.js from the installed plotly package and every request sent to a
+    proxy that leads nowhere, so nothing is fetched)."""
     import kaleido
 
     printed = [for_print(chart.figure) for chart in charts]
 
     async def draw() -> list[bytes]:
-        async with kaleido.Kaleido(mathjax=False, path=browser, timeout=90) as painter:
+        async with kaleido.Kaleido(
+            mathjax=False, path=browser, timeout=90, enable_extensions=False,
+            proxy_server=NO_NETWORK_PROXY,
+        ) as painter:  # fmt: skip
             return [
                 await painter.calc_fig(
                     figure,

@@ -9,6 +9,7 @@ import typer
 
 from monitor.cli.common import cli_principal, console, open_session
 from monitor.errors import MonitorError
+from monitor.periods import parse_period
 
 
 def report(
@@ -26,7 +27,12 @@ def report(
     """Write the report of one reflection session: header, scorecard, charts, then/now
     with corrections, notes and actions, sources; figures as known on the session day."""
     if lang not in ("nl", "en"):
-        raise typer.BadParameter("use nl or en", param_hint="--lang")
+        raise MonitorError(f"--lang {lang}: use nl or en")
+    if period:
+        try:
+            parse_period(period)
+        except ValueError as exc:
+            raise MonitorError(f"--period {period}: {exc}") from None
     if out.suffix.lower() != ".pdf":
         raise MonitorError(f"{out}: the report is a PDF; name the file …/name.pdf")
     if png_dir is not None and png_dir.exists() and not png_dir.is_dir():
