@@ -58,8 +58,9 @@ def layout(**_query: str) -> html.Div:
     export = html.Div(
         [
             dbc.Button(i18n.t("export_pdf"), id=ids.REFLECTION_EXPORT_PDF, className="me-2"),
-            dbc.Button(i18n.t("export_png"), id=ids.REFLECTION_EXPORT_PNG, outline=True),
+            dbc.Button(report.t("report_export_png"), id=ids.REFLECTION_EXPORT_PNG, outline=True),
             dcc.Loading(dcc.Download(id=ids.REFLECTION_DOWNLOAD)),
+            html.Small(report.t("report_export_help"), className="text-muted d-block mt-1"),
         ],
         className="mb-4",
     )

@@ -31,6 +31,7 @@ from dashboards.report.printing import (
     page_images,
     print_pdf,
 )
+from dashboards.report.texts import t
 from monitor import audit
 from monitor.organisations import get_organisation
 from monitor.policy import Principal
@@ -43,6 +44,7 @@ __all__ = [
     "in_language",
     "make_report",
     "pngs_as_zip",
+    "t",
 ]
 
 

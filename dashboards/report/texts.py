@@ -49,9 +49,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "report_no_notes": ("Geen notities of acties vastgelegd.", "No notes or actions recorded."),
     "report_none": ("geen", "none"),
-    "report_download_error": (
-        "Het rapport kon niet worden gemaakt: {reason}",
-        "The report could not be made: {reason}",
+    "report_export_png": ("Pagina's als PNG (zip)", "Pages as PNG (zip)"),
+    "report_export_help": (
+        "Het verslag van de gekozen bijeenkomst op A4: scorekaart, grafieken, toen en nu, "
+        "notities en acties, met de cijfers zoals bekend op de dag van de bijeenkomst. Het "
+        "maken duurt ongeveer een halve minuut.",
+        "The report of the chosen session on A4: scorecard, charts, then and now, notes "
+        "and actions, with the figures as known on the day of the session. Making it takes "
+        "about half a minute.",
     ),
     "chromium_missing_web": (
         "Het rapport kan nu niet worden gemaakt: op de server ontbreekt de browser Chromium, "
