@@ -179,7 +179,7 @@ def page_images(pdf: bytes, *, dpi: int = 150) -> list[bytes]:
         for index in range(len(document)):
             bitmap = document[index].render(scale=dpi / 72)
             buffer = io.BytesIO()
-            bitmap.to_pil().save(buffer, format="PNG", optimize=True)
+            bitmap.to_pil().save(buffer, format="PNG")
             images.append(buffer.getvalue())
         return images
     finally:
