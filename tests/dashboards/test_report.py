@@ -20,14 +20,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import flask
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
-from dashboards import ids
+from dashboards import auth, ids
 from dashboards.report import in_language, make_report, pngs_as_zip, printing
 from dashboards.report.texts import t
+from monitor import sessions
 from monitor.db import get_engine
 from monitor.errors import AccessDeniedError
 from monitor.policy import principal_for
@@ -217,6 +219,43 @@ def test_the_html_escapes_what_people_typed_and_holds_four_charts(catalogue, wor
     assert "https://" not in html  # nothing to fetch: the page is printed offline
     assert content.known_on == views.end_of_day(content.held_on)
     assert content.period_code == "2024-H1"  # the newest referral rate known on the day
+
+
+def test_the_charts_are_the_pages_own_figures(dashboard_db, exact_figures):  # noqa: ANN001
+    """For a session held today the report's charts are, trace for trace, what the trend
+    and referrals pages draw for the same organisation and period."""
+    import sys
+    from datetime import date
+
+    from dashboards.app import create_dash_app
+    from dashboards.report.content import TREND_GROUPS, gather
+    from monitor import views
+
+    app = create_dash_app()
+    with Session(get_engine()) as session:
+        viewer = principal_for(session, _user(session, "viewer_a"))
+        today = views.create_reflection_session(
+            session, viewer, organisation_code="NW-A", held_on=date.today(), title="Vandaag"
+        )
+        session.commit()
+        with app.server.test_request_context("/"):
+            flask.session[auth.SESSION_KEY] = sessions.start_session(
+                session, _user(session, "viewer_a")
+            )
+            flask.session["lang"] = "nl"
+            session.commit()
+            content = gather(session, viewer, session_id=today.id, period_code=PATHWAY_PERIOD)
+            trend, _table, _notes = sys.modules["pages.trend"].show_trend(
+                "NW-A", PATHWAY_PERIOD, "NW_REF_RATE", "", list(TREND_GROUPS), "2023-01-01"
+            )
+            rates, _, care, _, sankey, _ = sys.modules["pages.referrals"].show_referrals(
+                "NW-A", PATHWAY_PERIOD
+            )
+    drawn = {c.key: c.figure.to_plotly_json() for c in content.charts}
+    for key, page_figure in [("trend", trend), ("referrals", rates), ("care", care),
+                             ("pathway", sankey)]:  # fmt: skip
+        assert drawn[key]["data"] == page_figure.to_plotly_json()["data"], key
+        assert drawn[key]["layout"]["title"] == page_figure.to_plotly_json()["layout"]["title"]
 
 
 # ------------------------------------------------------------ the CLI, in English
