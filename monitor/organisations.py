@@ -109,6 +109,16 @@ def get_organisation(session: Session, code: str) -> Organisation:
     return row
 
 
+def find_organisation(session: Session, code: str) -> Organisation | None:
+    """The organisation with this code, or None."""
+    return session.exec(select(Organisation).where(Organisation.code == code)).first()
+
+
+def codes_by_id(session: Session) -> dict[int, str]:
+    """Every organisation's code by its id."""
+    return dict(session.exec(select(Organisation.id, Organisation.code)).all())
+
+
 def list_organisations(session: Session, kind: str | None = None) -> list[Organisation]:
     """All organisations (optionally of one kind), by kind and code."""
     query = select(Organisation).order_by(Organisation.kind, Organisation.code)

@@ -2,7 +2,7 @@
 dashboards at ``/`` (their Flask server mounted through a2wsgi's WSGI bridge).
 
 The dashboards package is imported only here, lazily: the core of ``monitor`` never
-imports it (DESIGN.md, layout).
+imports it (the import contracts in ``pyproject.toml`` check this).
 """
 
 from __future__ import annotations
