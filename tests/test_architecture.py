@@ -64,7 +64,17 @@ def test_a_forbidden_import_breaks_its_contract(
 
 def _ruff(path: str, source: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--select", "TID251", "--stdin-filename", path, "-"],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--select",
+            "TID251",
+            "--stdin-filename",
+            path,
+            "-",
+        ],
         cwd=ROOT,
         input=source,
         capture_output=True,
