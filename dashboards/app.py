@@ -14,10 +14,10 @@ import dash
 import dash_bootstrap_components as dbc
 import flask
 from dash import Input, Output, State, dcc, html
+from sqlalchemy import Engine
 
 from dashboards import auth, i18n, ids
 from monitor import views
-from monitor.db import session_scope
 from monitor.policy import visible_organisations
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -37,6 +37,8 @@ def create_dash_app(
     requests_pathname_prefix: str = "/",
     server: flask.Flask | None = None,
     routes_pathname_prefix: str | None = None,
+    *,
+    engine: Engine | None = None,
 ) -> dash.Dash:
     """Build the dashboards app.
 
@@ -49,6 +51,9 @@ def create_dash_app(
     routes_pathname_prefix
         Where Flask sees the routes; default ``/`` when mounted under a prefix (the mount
         strips it), else the requests prefix.
+    engine
+        The database every page and callback reads (default: the one ``DATABASE_URL``
+        names); ``monitor.web.create_web_app`` hands the API's engine here.
     """
     if not requests_pathname_prefix.endswith("/"):
         requests_pathname_prefix += "/"
@@ -65,6 +70,7 @@ def create_dash_app(
         title="Common Monitor",
         update_title=None,
     )
+    auth.use_engine(server, engine)
     auth.configure(server, requests_pathname_prefix, routes)
     auth.add_security_headers(server, app)
     server.before_request(lambda: refuse_malformed_callback(app))
@@ -104,7 +110,7 @@ def _organisation_options(orgs) -> list[dict]:  # noqa: ANN001
 def shell() -> html.Div:
     """The frame around every page; pickers only for a logged-in user."""
     lang = i18n.language()
-    with session_scope() as session:
+    with auth.database() as session:
         principal = auth.current_principal(session)
         orgs = visible_organisations(session, principal) if principal else []
     switch = html.Span(

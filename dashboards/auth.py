@@ -15,13 +15,14 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import flask
 from dash.exceptions import PreventUpdate
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from dashboards.i18n import LANGUAGES
 from monitor import auth as core_auth
 from monitor import sessions
 from monitor.api.headers import dashboard_csp, security_headers
-from monitor.db import session_scope
+from monitor.db import get_engine, session_scope
 from monitor.errors import AccessDeniedError, AuthenticationError, NotFoundError
 from monitor.policy import Principal, principal_for
 from monitor.settings import production_checked
@@ -30,6 +31,23 @@ log = logging.getLogger("dashboards.auth")
 
 #: The cookie holds the session secret (``user_session``), looked up on every request.
 SESSION_KEY = "session"
+
+
+#: Where :func:`dashboards.app.create_dash_app` keeps the engine it was handed.
+ENGINE_KEY = "CM_ENGINE"
+
+
+def use_engine(server: flask.Flask, engine: Engine | None) -> None:
+    """Hand the dashboards their engine (default: the one ``DATABASE_URL`` names)."""
+    server.config[ENGINE_KEY] = engine if engine is not None else get_engine()
+
+
+@contextmanager
+def database() -> Iterator[Session]:
+    """A session (commit on success) on the engine the app was built with."""
+    engine = flask.current_app.config.get(ENGINE_KEY) if flask.has_app_context() else None
+    with session_scope(engine) as session:
+        yield session
 
 
 def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
@@ -47,7 +65,7 @@ def configure(server: flask.Flask, prefix: str, routes_prefix: str) -> None:
     )
 
     def logout() -> flask.Response:
-        with session_scope() as session:
+        with database() as session:
             sessions.end_session(session, flask.session.get(SESSION_KEY))
         flask.session.clear()
         return flask.redirect(prefix + "login")
@@ -118,7 +136,7 @@ def page_query() -> dict[str, str]:
 
 def log_in(username: str, password: str) -> str | None:
     """Check the password and start a session; returns an error message or None."""
-    with session_scope() as session:
+    with database() as session:
         try:
             user = core_auth.authenticate(session, (username or "").strip(), password or "")
         except AuthenticationError as exc:
@@ -149,7 +167,7 @@ def current_principal(session: Session) -> Principal | None:
 @contextmanager
 def logged_in() -> Iterator[tuple[Session, Principal]]:
     """A database session and the principal, for callbacks; no update when logged out."""
-    with session_scope() as session:
+    with database() as session:
         principal = current_principal(session)
         if principal is None:
             raise PreventUpdate

@@ -72,6 +72,15 @@ def check_connection(engine: Engine) -> None:
         ) from None
 
 
+def database_answers(session: Session) -> bool:
+    """True when the database behind ``session`` answers a trivial query."""
+    try:
+        session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True
+
+
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error."""

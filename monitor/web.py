@@ -2,7 +2,7 @@
 dashboards at ``/`` (their Flask server mounted through a2wsgi's WSGI bridge).
 
 The dashboards package is imported only here, lazily: the core of ``monitor`` never
-imports it (DESIGN.md, layout).
+imports it (the import contracts in ``pyproject.toml`` check this).
 """
 
 from __future__ import annotations
@@ -15,15 +15,19 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from monitor.api import API_PREFIX, create_api
+from monitor.db import get_engine
 from monitor.settings import production_checked
 
 log = logging.getLogger("monitor.web")
 
 
 def create_web_app(*, engine: Engine | None = None, dashboards: bool = True) -> FastAPI:
-    """API plus dashboards; raises :class:`~monitor.errors.SettingsError` in production
-    mode with the demo key or session secret, before anything is served."""
+    """API plus dashboards on one engine (default: the one ``DATABASE_URL`` names).
+
+    Raises :class:`~monitor.errors.SettingsError` in production mode with the demo key or
+    session secret, before anything is served."""
     production_checked()
+    engine = engine if engine is not None else get_engine()
     app = create_api(engine=engine)
 
     @app.api_route(
@@ -38,6 +42,6 @@ def create_web_app(*, engine: Engine | None = None, dashboards: bool = True) -> 
     if dashboards:
         from dashboards.app import create_dash_app
 
-        dash_app = create_dash_app(requests_pathname_prefix="/")
+        dash_app = create_dash_app(requests_pathname_prefix="/", engine=engine)
         app.mount("/", WSGIMiddleware(dash_app.server))
     return app

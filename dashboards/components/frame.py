@@ -8,13 +8,12 @@ import dash
 from dash import dcc, html
 
 from dashboards import auth
-from monitor.db import session_scope
 
 
 def login_redirect() -> dcc.Location | None:
     """A redirect to the login page when nobody is logged in, else None; after logging in
     the user comes back to the page asked for, with its organisation and period."""
-    with session_scope() as session:
+    with auth.database() as session:
         if auth.current_principal(session) is not None:
             return None
     login = dash.get_relative_path("/login")

@@ -16,7 +16,6 @@ from dashboards.components.frame import page
 from dashboards.components.tables import message, suppression_note, table
 from monitor import views
 from monitor.catalogue import get_indicator
-from monitor.db import session_scope
 from monitor.errors import MonitorError
 from monitor.periods import parse_period, period_containing
 from schema import PeriodType
@@ -44,7 +43,7 @@ def _valid_choice(period_code: object, indicator_code: object, breakdown: object
 
 def layout(**_query: str) -> html.Div:
     """Outcome and breakdown pickers, two charts and the counts table."""
-    with session_scope() as session:  # catalogue names only; figures come in callbacks
+    with auth.database() as session:  # catalogue names only; figures come in callbacks
         indicators = [get_indicator(session, code) for code in OUTCOMES]
     name = "name_nl" if i18n.language() == "nl" else "name_en"
     names = {i.code: getattr(i, name) for i in indicators}

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlmodel import select
 
+from monitor import users
 from monitor.cli.common import console, err_console, open_session, print_problems, require_file
 from monitor.errors import NotFoundError, ValidationFailed
 from monitor.ingest import ingest_file
 from monitor.ingest.templates import write_template
-from schema import User
 from schema.base import SubmissionStatus
 
 #: Exit code when the valid rows were stored (or, with --dry-run, would be) but some rows
@@ -51,7 +50,7 @@ def ingest(
     with open_session() as session:
         user_id = None
         if user:
-            found = session.exec(select(User).where(User.username == user)).first()
+            found = users.find_user(session, username=user)
             if found is None:
                 raise NotFoundError(f"user {user!r} does not exist")
             user_id = found.id

@@ -7,14 +7,13 @@ from datetime import date
 
 import typer
 from rich.table import Table
-from sqlmodel import select
 
 from monitor import audit as audit_core
-from monitor import auth, sessions
+from monitor import auth, sessions, users
 from monitor.cli.common import console, open_session
 from monitor.errors import MonitorError
 from monitor.policy import Action
-from schema import Organisation, Role, RoleAssignment, User, utcnow
+from schema import Role, User
 
 user_app = typer.Typer(help="User accounts, roles and API tokens.", no_args_is_help=True)
 ROLES = ", ".join(r.value for r in Role)
@@ -165,33 +164,23 @@ def user_reactivate(username: str = typer.Argument(..., help="The user.")) -> No
 def user_list() -> None:
     """List users with their roles."""
     with open_session() as session:
-        users = session.exec(select(User).order_by(User.username)).all()
-        codes = dict(session.exec(select(Organisation.id, Organisation.code)).all())
-        assignments = session.exec(select(RoleAssignment)).all()
-    roles: dict[int, list[str]] = {}
-    for a in assignments:
-        scope = f"@{codes[a.organisation_id]}" if a.organisation_id else ""
-        roles.setdefault(a.user_id, []).append(a.role + scope)
-    now = utcnow()
+        accounts = users.list_users(session)
     table = Table("username", "name", "roles", "state", "last login")
-    for user in users:
-        locked = auth._aware(user.locked_until)
-        state = "inactive" if not user.is_active else "locked" if locked and locked > now else ""
+    for user in accounts:
+        roles = " ".join(
+            r.role + (f"@{r.organisation}" if r.organisation else "") for r in user.roles
+        )
         last = f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else ""
-        table.add_row(user.username, user.full_name, " ".join(roles.get(user.id, [])), state, last)
+        table.add_row(user.username, user.full_name, roles, user.state, last)
     console.print(table)
-    console.print(f"{len(users)} user(s)")
+    console.print(f"{len(accounts)} user(s)")
 
 
 @user_app.command("unlock")
 def user_unlock(username: str = typer.Argument(..., help="The user.")) -> None:
     """Lift a lockout after repeated failed logins."""
     with open_session() as session:
-        user = auth.get_user(session, username)
-        user.locked_until = None
-        user.failed_logins = 0
-        session.add(user)
-        audit_core.record(session, "user_unlocked", username="system", target=user.username)
+        users.unlock(session, username=username)
     console.print(f"{username} is unlocked")
 
 

@@ -1,7 +1,8 @@
 """What the expected frames *are*: columns, whether they are required, what they hold.
 
 These declarations drive the readers, the validators, the templates (``monitor template``)
-and the documentation; the checks themselves live in :mod:`monitor.ingest.validate`.
+and the documentation; the checks themselves live in :mod:`monitor.ingest.validate_case`,
+:mod:`monitor.ingest.validate_aggregate` and :mod:`monitor.ingest.rules`.
 """
 
 from __future__ import annotations

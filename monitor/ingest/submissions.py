@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from monitor.errors import RowProblem
 from monitor.ingest.context import Context
@@ -150,3 +150,14 @@ def reject(
         message=f"nothing stored: {len(problems)} problem(s) in {len(bad_rows)} row(s)",
     )
     return record(session, batch, report)
+
+
+def recent_submissions(session: Session, *, organisation_id: int, limit: int) -> list[Submission]:
+    """An organisation's latest ``limit`` submissions, newest first."""
+    query = (
+        select(Submission)
+        .where(Submission.organisation_id == organisation_id)
+        .order_by(col(Submission.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(query).all())

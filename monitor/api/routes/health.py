@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from monitor.api.deps import SessionDep
 from monitor.api.models import Health
+from monitor.db import database_answers
 
 router = APIRouter(tags=["health"])
 
@@ -15,8 +15,6 @@ router = APIRouter(tags=["health"])
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
 def health(session: SessionDep) -> Health | JSONResponse:
     """Liveness: 200 when the database answers, 503 otherwise."""
-    try:
-        session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+    if not database_answers(session):
         return JSONResponse(status_code=503, content={"status": "degraded", "database": "down"})
     return Health(status="ok", database="ok")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, status
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from monitor import organisations as orgs
 from monitor import query
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/organisations", tags=["organisations"], responses=ER
 
 
 def _out(session: Session, rows: list[Organisation]) -> list[OrganisationOut]:
-    codes = dict(session.exec(select(Organisation.id, Organisation.code)).all())
+    codes = orgs.codes_by_id(session)
     return [
         OrganisationOut(
             code=o.code,
@@ -37,7 +37,7 @@ def _out(session: Session, rows: list[Organisation]) -> list[OrganisationOut]:
 def _viewable(session: Session, principal, code: str) -> Organisation:  # noqa: ANN001
     """The organisation, if the caller may see it; one the caller may not see answers 404
     exactly like one that does not exist."""
-    org = session.exec(select(Organisation).where(Organisation.code == code)).first()
+    org = orgs.find_organisation(session, code)
     if org is None or not principal.allows(Action.VIEW, org.id):
         raise NotFoundError(f"organisation {code!r} does not exist")
     return org

@@ -16,7 +16,7 @@ import polars as pl
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from monitor import organisations as orgs
 from monitor.api.deps import CurrentPrincipal, SessionDep
@@ -25,6 +25,7 @@ from monitor.api.models import ERRORS, ErrorBody, SubmissionOut
 from monitor.api.uploads import refuse_formulas
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
 from monitor.ingest import IngestReport, ingest_file, ingest_frame
+from monitor.ingest.submissions import recent_submissions
 from monitor.policy import Action, Principal
 from schema import Organisation, Submission
 
@@ -202,12 +203,7 @@ def list_submissions(
 ) -> list[SubmissionOut]:
     """Recent submissions of an organisation, newest first."""
     org = _submitter(session, principal, organisation)
-    rows = session.exec(
-        select(Submission)
-        .where(Submission.organisation_id == org.id)
-        .order_by(Submission.id.desc())
-        .limit(limit)
-    ).all()
+    rows = recent_submissions(session, organisation_id=org.id, limit=limit)
     return [_out(r, org.code) for r in rows]
 
 

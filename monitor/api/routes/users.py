@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from monitor import auth
+from monitor import auth, users
 from monitor.api.deps import AdminPrincipal, SessionDep
 from monitor.api.models import ERRORS, RoleChange, RoleIn, RoleOut, UserOut
 from monitor.policy import Principal
-from schema import Organisation, Role, RoleAssignment, User, utcnow
+from schema import Role, User
 
 router = APIRouter(prefix="/users", tags=["users"], responses=ERRORS)
 
@@ -23,27 +23,17 @@ def _acting(session: Session, principal: Principal) -> User | None:
 @router.get("", response_model=list[UserOut])
 def list_users(session: SessionDep, _admin: AdminPrincipal) -> list[UserOut]:
     """Every user with their roles (admin)."""
-    codes = dict(session.exec(select(Organisation.id, Organisation.code)).all())
-    roles: dict[int, list[RoleOut]] = {}
-    for a in session.exec(select(RoleAssignment).order_by(RoleAssignment.id)).all():
-        roles.setdefault(a.user_id, []).append(
-            RoleOut(role=a.role, organisation=codes.get(a.organisation_id))
+    return [
+        UserOut(
+            username=u.username,
+            full_name=u.full_name,
+            is_active=u.is_active,
+            locked=u.locked,
+            last_login_at=u.last_login_at,
+            roles=[RoleOut(role=r.role, organisation=r.organisation) for r in u.roles],
         )
-    now = utcnow()
-    out = []
-    for user in session.exec(select(User).order_by(User.username)).all():
-        locked_until = auth._aware(user.locked_until)
-        out.append(
-            UserOut(
-                username=user.username,
-                full_name=user.full_name,
-                is_active=user.is_active,
-                locked=bool(locked_until and locked_until > now),
-                last_login_at=user.last_login_at,
-                roles=roles.get(user.id, []),
-            )
-        )
-    return out
+        for u in users.list_users(session)
+    ]
 
 
 @router.post("/{username}/roles", response_model=RoleChange)
@@ -54,7 +44,7 @@ def grant_role(
     researcher role needs ``purpose`` and ``expires_on`` and is granted by another admin."""
     role = Role(body.role)
     user = auth.get_user(session, username)
-    before = session.exec(select(RoleAssignment.id).where(RoleAssignment.user_id == user.id)).all()
+    before = users.role_count(session, user=user)
     auth.grant_role(
         session,
         user,
@@ -64,13 +54,13 @@ def grant_role(
         purpose=body.purpose,
         expires_on=body.expires_on,
     )
-    after = session.exec(select(RoleAssignment.id).where(RoleAssignment.user_id == user.id)).all()
+    after = users.role_count(session, user=user)
     session.commit()
     return RoleChange(
         username=username,
         role=role.value,
         organisation=body.organisation,
-        changed=len(after) - len(before),
+        changed=after - before,
     )
 
 
