@@ -48,7 +48,13 @@ AGGREGATE_COLUMNS: tuple[Column, ...] = (
     Column("denominator", False, "denominator (e.g. goals agreed, for NW_GOAL)", ""),
     Column("category", False, "category code from the indicator's category list", "ambulant"),
     Column("source_kind", False, "registered, survey or observed (default: indicator's)", ""),
+    Column(
+        "status", False, "published figures only: voorlopig, nader_voorlopig or definitief", ""
+    ),
 )
+
+#: The publisher's status of a published figure (CBS StatLine), from first to final.
+PUBLISHED_STATUSES = ("voorlopig", "nader_voorlopig", "definitief")
 
 DHIS2_COLUMNS: tuple[Column, ...] = (
     Column("dataElement", True, "DHIS2 data element uid (mapped to an indicator)", ""),
