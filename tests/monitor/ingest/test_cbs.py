@@ -8,11 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import polars as pl
 import pytest
+from sqlmodel import select
 
 from monitor.ingest.cbs import import_table, size_band
 from monitor.ingest.cbs.statline import column_stem
 from monitor.views.published import comparison, published_figures
+from schema import Organisation
 
 FIXTURES = Path(__file__).parent / "cbs_fixtures"
 
@@ -194,3 +197,47 @@ def test_status_on_a_partner_indicator_is_refused(orgs, tmp_path):
     report = ingest_file(orgs, path, organisation_code="GM0363")
     assert report.status == "rejected"
     assert [(p.row, p.column) for p in report.problems] == [(2, "status")]
+
+
+def test_the_figure_engine_refuses_to_pool_published_percentages(orgs):
+    """Two municipalities' published percentages (13.5 and 14.0 for 2019) would pool to a
+    mean of rates (13.75) that is nobody's figure: refused, in memory and in the database."""
+    from monitor.catalogue import get_indicator
+    from monitor.figures.aggregates import PublishedNotPooled
+    from monitor.policy import system_principal
+    from monitor.query import stored_aggregates
+    from monitor.views import comparison_series, group_figures
+
+    import_table(orgs, "82972NED", importer="GM0363", file=FIXTURES / "82972NED_2020-04.csv")
+    indicator = get_indicator(orgs, "CBS_JH_PCT")
+    ids = [o.id for o in orgs.exec(select(Organisation)) if o.code in ("GM0363", "GM0599")]
+    stored = stored_aggregates(orgs, indicator_codes=["CBS_JH_PCT"], organisation_ids=ids)
+    assert sorted(stored.filter(pl.col("period_code") == "2019")["value"].to_list()) == [
+        13.5, 14.0
+    ]  # fmt: skip
+    with pytest.raises(PublishedNotPooled, match="never pooled"):
+        group_figures(stored, indicator, {"both": ["GM0363", "GM0599"]})
+    with pytest.raises(PublishedNotPooled, match="CBS's own totals"):
+        comparison_series(
+            orgs,
+            system_principal(),
+            organisation_code="GM0363",
+            indicator_code="CBS_JH_PCT",
+            groups=("own", "all"),
+        )
+    # the partners' own indicators still pool
+    partner = get_indicator(orgs, "MU_YOUTH")
+    assert group_figures(stored.clear(), partner, {"both": ["GM0363"]}).is_empty()
+
+
+def test_cli_import_from_a_download(orgs, cli):
+    path = FIXTURES / "82972NED_2020-04.csv"
+    code, out, err = cli("cbs", "import", "82972NED", "--org", "GM0363", "--file", str(path),
+                         "--municipality", "GM0363")  # fmt: skip
+    assert code == 0, err
+    # GM0363: 3 periods x 4 mapped columns, less 1 withheld; NL01: 3 x 4
+    assert "figures stored:   23" in out and "withheld by CBS:  1" in out
+    assert "JeugdbeschEnJeugdhMetVerblInNat_4" in out
+    code, out, err = cli("cbs", "import", "82972NED", "--org", "GM0363", "--file", str(path),
+                         "--municipality", "GM0000")  # fmt: skip
+    assert code == 4 and "GM0000 is not registered here" in (out + err)
