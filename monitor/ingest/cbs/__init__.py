@@ -25,7 +25,12 @@ import yaml
 from sqlmodel import Session, select
 
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
-from monitor.ingest.cbs.statline import StatLineTable, fetch_odata, read_download
+from monitor.ingest.cbs.statline import (
+    StatLineTable,
+    fetch_odata,
+    read_download,
+    read_odata_folder,
+)
 from monitor.ingest.pipeline import ingest_frame
 from monitor.ingest.report import IngestReport
 from monitor.periods import parse_period
@@ -213,11 +218,14 @@ def import_table(
     mapping_dir: Path | None = None,
     user_id: int | None = None,
 ) -> CbsImport:
-    """Import ``table_id`` from ``file`` (a StatLine download) or, without a file, from
-    CBS's OData API; all or nothing, as every ingest."""
+    """Import ``table_id`` from ``file`` (a StatLine CSV download, or a folder with the
+    API's saved answers) or, without a file, from CBS's OData API; all or nothing, as
+    every ingest."""
     mapping = load_mapping(table_id, mapping_dir)
     wanted = [m.strip().upper() for m in municipalities or []]
-    if file is not None:
+    if file is not None and Path(file).is_dir():
+        table = read_odata_folder(file, mapping.table, mapping.period)
+    elif file is not None:
         table = read_download(file, mapping.table, mapping.period)
     else:
         table = fetch_odata(
@@ -228,7 +236,7 @@ def import_table(
     present = set(table.rows["region"].unique().to_list())
     regions = _region_orgs(session, {k: v for k, v in titles.items() if k in present})
     frame, result = to_aggregate(table, mapping, _municipalities(session, wanted), regions)
-    name = f"{mapping.table}.csv" if file is None else Path(file).name
+    name = f"{mapping.table} (CBS OData)" if file is None else Path(file).name
     result.report = ingest_frame(
         session,
         frame,
@@ -239,3 +247,16 @@ def import_table(
         shape="aggregate",
     )
     return result
+
+
+#: The demo's CBS tables (invented figures in the API's layout, see their README).
+DEMO_TABLES = Path(__file__).resolve().parents[2] / "data" / "cbs_demo"
+
+
+def load_demo_tables(session: Session, importer: str) -> list[CbsImport]:
+    """Import the demo's CBS tables (inhabitants first: they place a municipality in its
+    size class), sent by ``importer``."""
+    results = []
+    for table in ("85984NED", "82972NED"):
+        results.append(import_table(session, table, importer=importer, file=DEMO_TABLES / table))
+    return results

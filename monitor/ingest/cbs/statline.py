@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,6 +200,48 @@ def fetch_odata(
         for p in periods
     }
     name = f"{table_id} (CBS OData)"
+    return StatLineTable(table_id, name, _long(records, name, status, fixed_period), titles)
+
+
+def read_odata_folder(
+    folder: Path | str, table_id: str, fixed_period: str | None = None
+) -> StatLineTable:
+    """A saved copy of the API's answers (``TypedDataSet.json``, ``Perioden.json``,
+    ``RegioS.json`` or ``WijkenEnBuurten.json``, each ``{"value": [...]}``), read as
+    :func:`fetch_odata` reads the live API: with region titles and CBS's status."""
+    folder = Path(folder)
+
+    def feed(name: str) -> list[dict[str, object]]:
+        path = folder / f"{name}.json"
+        if not path.is_file():
+            return []
+        try:
+            body = json.loads(path.read_text(encoding="utf-8-sig"))
+        except json.JSONDecodeError as exc:
+            raise ValidationFailed(
+                problems=[
+                    _problem(path.name, exc.lineno, None, None, f"not valid JSON: {exc.msg}")
+                ],
+                summary=f"{path.name} could not be read",
+            ) from None
+        return list(body.get("value", []))
+
+    records = feed("TypedDataSet")
+    if not records:
+        raise ValidationFailed(
+            problems=[_problem(folder.name, None, None, None,
+                               "holds no TypedDataSet.json with records")],
+            summary=f"{folder.name}: not a saved CBS OData table",
+        )  # fmt: skip
+    status = {
+        str(p["Key"]).strip(): CBS_STATUS.get(
+            str(p.get("Status", "")).strip().lower(), "definitief"
+        )
+        for p in feed("Perioden")
+    }
+    dimension = "WijkenEnBuurten" if fixed_period else "RegioS"
+    titles = {str(r["Key"]).strip(): str(r["Title"]).strip() for r in feed(dimension)}
+    name = f"{folder.name}/TypedDataSet.json"
     return StatLineTable(table_id, name, _long(records, name, status, fixed_period), titles)
 
 
