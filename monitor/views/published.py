@@ -23,6 +23,7 @@ SCHEMA = {
     "indicator_code": pl.String,
     "period_code": pl.String,
     "period_start": pl.Date,
+    "category": pl.String,
     "value": pl.Float64,
     "status": pl.String,
     "recorded_at": pl.Datetime("us", "UTC"),
@@ -36,25 +37,39 @@ def published_figures(
     organisation_codes: Sequence[str],
     *,
     as_of: datetime | None = None,
+    category: str | None = "",
 ) -> pl.DataFrame:
     """The published figures of ``indicator_code`` for these organisations, as known at
-    ``as_of`` (None: now), one row per organisation and period, oldest period first."""
+    ``as_of`` (None: now), one row per organisation, period and category (``category``:
+    only that one, "" the total; None: all), oldest period first."""
     a, i, o = AggregateMeasurement, Indicator, Organisation
     statement = (
         select(
-            o.code, o.name, i.code, a.period_code, a.period_start, a.value, a.status, a.recorded_at
+            o.code,
+            o.name,
+            i.code,
+            a.period_code,
+            a.period_start,
+            a.category,
+            a.value,
+            a.status,
+            a.recorded_at,
         )  # fmt: skip
         .join(i, i.id == a.indicator_id)
         .join(o, o.id == a.organisation_id)
         .where(i.code == indicator_code, i.publisher.is_not(None))
         .where(o.code.in_(list(organisation_codes)), known_at(a, as_of))
     )
+    if category is not None:
+        statement = statement.where(a.category == category)
     rows = session.execute(statement).all()
     frame = pl.DataFrame([tuple(r) for r in rows], schema=SCHEMA, orient="row")
     frame = (
         frame.sort("recorded_at")
-        .unique(["organisation_code", "period_code"], keep="last", maintain_order=True)
-        .sort("organisation_code", "period_start")
+        .unique(
+            ["organisation_code", "period_code", "category"], keep="last", maintain_order=True
+        )  # fmt: skip
+        .sort("organisation_code", "period_start", "category")
     )
     counts = session.execute(
         select(Indicator.counts_children).where(Indicator.code == indicator_code)
@@ -91,7 +106,12 @@ def size_class_of(
 
 
 def comparison(
-    session: Session, municipality_code: str, indicator_code: str, *, as_of: datetime | None = None
+    session: Session,
+    municipality_code: str,
+    indicator_code: str,
+    *,
+    as_of: datetime | None = None,
+    category: str = "",
 ) -> pl.DataFrame:
     """The municipality's published series with the Netherlands' and its size class's, as
     CBS published them (``SCHEMA`` plus ``line``: municipality, country, size_class)."""
@@ -104,7 +124,7 @@ def comparison(
     lines = {municipality_code: "municipality", **dict.fromkeys(country, "country")}
     if size:
         lines[size] = "size_class"
-    frame = published_figures(session, indicator_code, list(lines), as_of=as_of)
+    frame = published_figures(session, indicator_code, list(lines), as_of=as_of, category=category)
     return frame.with_columns(
         pl.col("organisation_code").replace_strict(lines, return_dtype=pl.String).alias("line")
     )

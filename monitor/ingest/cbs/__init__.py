@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
 from monitor.ingest.cbs.statline import (
     StatLineTable,
+    column_stem,
     fetch_odata,
     read_download,
     read_odata_folder,
@@ -54,6 +55,11 @@ class TableMapping:
     columns: dict[str, dict[str, str]]
     regions: dict[str, str]
     period: str | None = None
+    #: topics named by their title path in DataProperties instead of their key
+    topics_by_title: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: the table's category dimension: its title and value title -> catalogue category
+    category_dimension: str | None = None
+    categories: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,6 +70,7 @@ class CbsImport:
     withheld: int = 0
     unmapped_columns: list[str] = field(default_factory=list)
     skipped_regions: list[str] = field(default_factory=list)
+    unmapped_categories: list[str] = field(default_factory=list)
 
 
 def load_mapping(table_id: str, directory: Path | None = None) -> TableMapping:
@@ -74,8 +81,10 @@ def load_mapping(table_id: str, directory: Path | None = None) -> TableMapping:
         known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml")))
         raise NotFoundError(f"no mapping for CBS table {table_id}; mapped tables: {known}")
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    columns = raw.get("columns")
-    if not isinstance(columns, dict) or not columns:
+    columns = raw.get("columns") or {}
+    by_title = raw.get("topics_by_title") or {}
+    dimension = raw.get("category_dimension") or {}
+    if not isinstance(columns, dict) or not (columns or by_title):
         raise ValidationFailed(
             problems=[RowProblem(path.name, None, "columns", None, "needs stem: {period: code}")],
             summary=f"CBS mapping {path.name} is malformed",
@@ -86,6 +95,14 @@ def load_mapping(table_id: str, directory: Path | None = None) -> TableMapping:
         columns={str(k): {str(p): str(c) for p, c in v.items()} for k, v in columns.items()},
         regions={str(k): str(v) for k, v in (raw.get("regions") or {}).items()},
         period=str(raw["period"]) if raw.get("period") else None,
+        topics_by_title={
+            str(k): {str(p): str(c) for p, c in v.items()} for k, v in by_title.items()
+        },
+        category_dimension=str(dimension["title"]) if dimension.get("title") else None,
+        categories={
+            str(k): "" if v is None else str(v)
+            for k, v in (dimension.get("categories") or {}).items()
+        },
     )
 
 
@@ -139,6 +156,51 @@ def _municipalities(session: Session, wanted: list[str] | None) -> dict[str, str
     return known
 
 
+def _resolve_topics(table: StatLineTable, mapping: TableMapping) -> None:
+    """Topics the mapping names by title path: their keys in this table join ``columns``."""
+    for key, path in table.topic_titles.items():
+        if path in mapping.topics_by_title:
+            # by its exact key: another topic may share the stem (e.g. the same title under
+            # another group)
+            mapping.columns[key] = mapping.topics_by_title[path]
+    if mapping.topics_by_title and not any(
+        p in mapping.topics_by_title for p in table.topic_titles.values()
+    ):
+        raise ValidationFailed(
+            problems=[RowProblem(table.source, None, None, None,
+                                 "the mapping names its topics by title; a CSV download has "
+                                 "keys only: import from the API or a saved copy of its "
+                                 "answers (DataProperties.json)")],
+            summary=f"{table.source}: topics cannot be matched",
+        )  # fmt: skip
+
+
+def _category_of(title: str, categories: dict[str, str]) -> str | None:
+    """A dimension value's catalogue category; ``Rechter, ...`` matches by its start."""
+    if title in categories:
+        return categories[title]
+    for name, code in categories.items():
+        if name.endswith("...") and title.startswith(name.removesuffix("...").strip()):
+            return code
+    return None
+
+
+def _categories(table: StatLineTable, mapping: TableMapping) -> dict[str, str | None]:
+    """Category key -> catalogue category (None: not in the mapping)."""
+    if table.category_dimension is None and mapping.category_dimension is None:
+        return {}
+    if table.category_dimension != mapping.category_dimension:
+        found, wanted = table.category_dimension, mapping.category_dimension
+        raise ValidationFailed(
+            problems=[RowProblem(table.source, None, found, None,
+                                 f"the table's category dimension is {found or 'missing'}, the "
+                                 f"mapping expects {wanted or 'none'} (a CSV download has no "
+                                 "dimension titles: import from the API or a saved copy)")],
+            summary=f"{table.source}: category dimension does not match the mapping",
+        )  # fmt: skip
+    return {k: _category_of(t, mapping.categories) for k, t in table.category_titles.items()}
+
+
 def to_aggregate(
     table: StatLineTable,
     mapping: TableMapping,
@@ -146,8 +208,25 @@ def to_aggregate(
     regions: dict[str, str],
 ) -> tuple[pl.DataFrame, CbsImport]:
     """Long StatLine rows to aggregate rows (organisation, indicator, period, value, status)."""
-    rows = table.rows
+    _resolve_topics(table, mapping)
     result = CbsImport(report=None)  # type: ignore[arg-type]
+    categories = _categories(table, mapping)
+    rows = table.rows.with_columns(
+        pl.col("category_key")
+        .replace_strict(categories, default=None, return_dtype=pl.String)
+        .alias("category")
+    )
+    if categories:
+        unmapped = rows.filter(pl.col("category").is_null())
+        result.unmapped_categories = sorted(
+            {table.category_titles.get(k, k) for k in unmapped["category_key"].to_list()}
+        )
+        rows = rows.filter(pl.col("category").is_not_null())
+    exact = [c for c in mapping.columns if c != column_stem(c)]
+    rows = rows.with_columns(
+        pl.when(pl.col("column").is_in(exact)).then(pl.col("column")).otherwise(pl.col("stem"))
+        .alias("stem")
+    )  # fmt: skip
     known_stems = set(mapping.columns)
     result.unmapped_columns = sorted(
         set(rows.filter(~pl.col("stem").is_in(list(known_stems)))["column"].to_list())
@@ -197,6 +276,7 @@ def to_aggregate(
             "indicator",
             "period",
             pl.col("value").map_elements(_text, return_dtype=pl.String).alias("value"),
+            pl.col("category").replace("", None),
             pl.col("status").fill_null("definitief").alias("status"),
         )
     )
@@ -226,6 +306,15 @@ def import_table(
     if file is not None and Path(file).is_dir():
         table = read_odata_folder(file, mapping.table, mapping.period)
     elif file is not None:
+        if mapping.topics_by_title or mapping.category_dimension:
+            raise ValidationFailed(
+                problems=[RowProblem(Path(file).name, None, None, None,
+                                     f"{mapping.table}'s topics cannot be matched in a CSV "
+                                     "download: the mapping names topics and categories by "
+                                     "their titles, a download has keys only; import from the "
+                                     "API (no --file) or a saved copy of its answers (a folder)")],
+                summary=f"{Path(file).name}: topics cannot be matched",
+            )  # fmt: skip
         table = read_download(file, mapping.table, mapping.period)
     else:
         table = fetch_odata(

@@ -20,7 +20,8 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -48,6 +49,7 @@ LONG_SCHEMA = {
     "stem": pl.String,
     "raw": pl.String,
     "value": pl.Float64,
+    "category_key": pl.String,
 }
 
 
@@ -64,6 +66,55 @@ class StatLineTable:
     source: str
     rows: pl.DataFrame
     region_titles: dict[str, str]
+    #: topic key -> its title path in DataProperties ("Group / Subgroup / Topic")
+    topic_titles: dict[str, str] = field(default_factory=dict)
+    #: the table's one other dimension (e.g. Verwijzer jeugdzorg): its title, key -> title
+    category_dimension: str | None = None
+    category_titles: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Metadata:
+    """What DataProperties and the dimension feeds say about a table's columns."""
+
+    topic_titles: dict[str, str] = field(default_factory=dict)
+    dimension_key: str | None = None
+    dimension_title: str | None = None
+    dimension_titles: dict[str, str] = field(default_factory=dict)
+
+
+def metadata(feed: Callable[[str], list[dict[str, object]]]) -> Metadata:
+    """Topic title paths and the category dimension, from ``feed(name)`` (the API's
+    answers for ``DataProperties`` and for the dimension's own feed)."""
+    properties = feed("DataProperties")
+    by_id = {p.get("ID"): p for p in properties}
+    out = Metadata()
+
+    def path(item: dict[str, object]) -> str:
+        parts = [str(item.get("Title", "")).strip()]
+        parent = by_id.get(item.get("ParentID"))
+        while parent is not None:
+            parts.insert(0, str(parent.get("Title", "")).strip())
+            parent = by_id.get(parent.get("ParentID"))
+        return " / ".join(parts)
+
+    for item in properties:
+        kind, key = str(item.get("Type", "")), str(item.get("Key", "")).strip()
+        if kind == "Topic":
+            out.topic_titles[key] = path(item)
+        elif kind == "Dimension" and key not in DIMENSIONS:
+            if out.dimension_key is not None:
+                raise ValidationFailed(
+                    problems=[_problem("DataProperties", None, key, None,
+                                       "more than one category dimension; not supported")],
+                    summary="CBS table has more than one category dimension",
+                )  # fmt: skip
+            out.dimension_key, out.dimension_title = key, str(item.get("Title", "")).strip()
+    if out.dimension_key:
+        out.dimension_titles = {
+            str(r["Key"]).strip(): str(r["Title"]).strip() for r in feed(out.dimension_key)
+        }
+    return out
 
 
 def _problem(file_name: str, row: int | None, column: str | None, value: str | None, reason: str):
@@ -90,6 +141,7 @@ def _long(
     file_name: str,
     period_status: dict[str, str] | None = None,
     fixed_period: str | None = None,
+    category_column: str | None = None,
 ) -> pl.DataFrame:
     """Wide TypedDataSet records (row number -> cells) to long rows; bad cells refused."""
     problems: list[RowProblem] = []
@@ -116,8 +168,11 @@ def _long(
         period, status = _split_period(str(record.get("Perioden") or fixed_period or ""))
         if period_status and status is None:
             status = period_status.get(period)
+        category = str(record.get(category_column) or "").strip() if category_column else None
         for column, cell in record.items():
-            if column in DIMENSIONS or column_stem(column) in TEXT_STEMS:
+            if column in DIMENSIONS or column == category_column:
+                continue
+            if column_stem(column) in TEXT_STEMS:
                 continue
             raw = "" if cell is None else str(cell)
             try:
@@ -128,8 +183,9 @@ def _long(
                 )
                 continue
             out.append(
-                (index, region, period, status, column, column_stem(column), raw.strip(), value)
-            )
+                (index, region, period, status, column, column_stem(column), raw.strip(), value,
+                 category)
+            )  # fmt: skip
     if problems:
         raise ValidationFailed(
             problems=problems, summary=f"{file_name}: {len(problems)} cell(s) are not numbers"
@@ -158,6 +214,30 @@ def read_download(
     return StatLineTable(table_id, path.name, _long(records, path.name, None, fixed_period), {})
 
 
+def _from_feeds(
+    table_id: str,
+    name: str,
+    feed: Callable[[str], list[dict[str, object]]],
+    records: list[dict[str, object]],
+    fixed_period: str | None,
+) -> StatLineTable:
+    """A table from the API's feeds (live or saved): records, status, titles, topics."""
+    status = {
+        str(p["Key"]).strip(): CBS_STATUS.get(
+            str(p.get("Status", "")).strip().lower(), "definitief"
+        )
+        for p in ([] if fixed_period else feed("Perioden"))
+    }
+    dimension = "WijkenEnBuurten" if fixed_period else "RegioS"
+    titles = {str(r["Key"]).strip(): str(r["Title"]).strip() for r in feed(dimension)}
+    meta = metadata(feed)
+    rows = _long(records, name, status, fixed_period, meta.dimension_key)
+    return StatLineTable(
+        table_id, name, rows, titles, meta.topic_titles, meta.dimension_title,
+        meta.dimension_titles,
+    )  # fmt: skip
+
+
 def fetch_odata(
     table_id: str,
     *,
@@ -166,7 +246,8 @@ def fetch_odata(
     root: str = ODATA_ROOT,
     fixed_period: str | None = None,
 ) -> StatLineTable:
-    """The table from CBS's OData API (TypedDataSet, RegioS and Perioden metadata).
+    """The table from CBS's OData API (TypedDataSet; Perioden, RegioS, DataProperties and
+    a category dimension's feed for status, titles and topics).
 
     ``regions``: only these municipalities (GM keys; CBS pads keys, ``startswith`` matches
     them) besides the regions that are not municipalities."""
@@ -184,31 +265,24 @@ def fetch_odata(
             )
             query = {"$filter": terms}
         records = _pages(client, f"{base}/TypedDataSet", query)
-        periods = [] if fixed_period else _pages(client, f"{base}/Perioden")
-        dimension = "WijkenEnBuurten" if fixed_period else "RegioS"
-        titles = {
-            str(r["Key"]).strip(): str(r["Title"]).strip()
-            for r in _pages(client, f"{base}/{dimension}")
-        }
+        return _from_feeds(
+            table_id,
+            f"{table_id} (CBS OData)",
+            lambda feed: _pages(client, f"{base}/{feed}"),
+            records,
+            fixed_period,
+        )
     finally:
         if own:
             client.close()
-    status = {
-        str(p["Key"]).strip(): CBS_STATUS.get(
-            str(p.get("Status", "")).strip().lower(), "definitief"
-        )
-        for p in periods
-    }
-    name = f"{table_id} (CBS OData)"
-    return StatLineTable(table_id, name, _long(records, name, status, fixed_period), titles)
 
 
 def read_odata_folder(
     folder: Path | str, table_id: str, fixed_period: str | None = None
 ) -> StatLineTable:
     """A saved copy of the API's answers (``TypedDataSet.json``, ``Perioden.json``,
-    ``RegioS.json`` or ``WijkenEnBuurten.json``, each ``{"value": [...]}``), read as
-    :func:`fetch_odata` reads the live API: with region titles and CBS's status."""
+    ``RegioS.json`` or ``WijkenEnBuurten.json``, ``DataProperties.json``..., each
+    ``{"value": [...]}``), read as :func:`fetch_odata` reads the live API."""
     folder = Path(folder)
 
     def feed(name: str) -> list[dict[str, object]]:
@@ -233,16 +307,7 @@ def read_odata_folder(
                                "holds no TypedDataSet.json with records")],
             summary=f"{folder.name}: not a saved CBS OData table",
         )  # fmt: skip
-    status = {
-        str(p["Key"]).strip(): CBS_STATUS.get(
-            str(p.get("Status", "")).strip().lower(), "definitief"
-        )
-        for p in feed("Perioden")
-    }
-    dimension = "WijkenEnBuurten" if fixed_period else "RegioS"
-    titles = {str(r["Key"]).strip(): str(r["Title"]).strip() for r in feed(dimension)}
-    name = f"{folder.name}/TypedDataSet.json"
-    return StatLineTable(table_id, name, _long(records, name, status, fixed_period), titles)
+    return _from_feeds(table_id, f"{folder.name}/TypedDataSet.json", feed, records, fixed_period)
 
 
 def _pages(

@@ -141,7 +141,7 @@ def _odata_transport() -> httpx.MockTransport:
         seen.append(str(request.url))
         part = request.url.path.rsplit("/", 1)[-1]
         assert request.url.params.get("$format") == "json"
-        return httpx.Response(200, content=json.dumps({"value": pages[part]}))
+        return httpx.Response(200, content=json.dumps({"value": pages.get(part, [])}))
 
     transport = httpx.MockTransport(handler)
     transport.seen = seen  # type: ignore[attr-defined]
@@ -241,3 +241,39 @@ def test_cli_import_from_a_download(orgs, cli):
     code, out, err = cli("cbs", "import", "82972NED", "--org", "GM0363", "--file", str(path),
                          "--municipality", "GM0000")  # fmt: skip
     assert code == 4 and "GM0000 is not registered here" in (out + err)
+
+
+def test_referrers_by_title_from_a_saved_api_copy(orgs):
+    """85097NED: topics matched by their title path (two topics are called "Totaal begonnen
+    trajecten"), referrers by their titles; values as in the fixture's TypedDataSet.json."""
+    result = import_table(orgs, "85097NED", importer="GM0363", file=FIXTURES / "85097NED")
+    assert result.report.status == "accepted", [p.as_text() for p in result.report.problems]
+    assert result.unmapped_categories == ["Overige verwijzer"]
+    assert result.unmapped_columns == [
+        "TotaalBegonnenTrajecten_12", "TotaalJeugdhulptrajectenInNatura_1",
+    ]  # fmt: skip
+    assert result.withheld == 1  # GM0363, Verwijzer onbekend, begun: null
+    frame = published_figures(orgs, "CBS_REF_HY", ["GM0363"], category=None)
+    assert sorted(zip(frame["category"], frame["value"], frame["status"], strict=True)) == [
+        ("", 7120.0, "voorlopig"),
+        ("geen_verwijzer", 2210.0, "voorlopig"),
+        ("gemeentelijke_toegang", 910.0, "voorlopig"),
+        ("huisarts", 2950.0, "voorlopig"),
+        ("jeugdarts", 402.0, "voorlopig"),
+        ("rechter_ovj", 24.0, "voorlopig"),  # "Rechter, Officier van Justitie, JJI"
+    ]
+    assert _series(orgs, "CBS_REF", ["GM0363"]) == [("GM0363", "2022", 13900.0, "definitief")]
+    lines = comparison(orgs, "GM0363", "CBS_REF_HY", category="huisarts")
+    assert sorted(zip(lines["line"], lines["value"], strict=True)) == [
+        ("country", 61700.0), ("municipality", 2950.0),
+    ]  # fmt: skip
+
+
+def test_a_referrer_table_from_a_csv_download_is_refused_clearly(orgs, tmp_path):
+    from monitor.errors import ValidationFailed
+
+    path = tmp_path / "85097NED.csv"
+    header = '"ID";"VerwijzerJeugdzorg";"RegioS";"Perioden";"TotaalBegonnenTrajecten_2"\n'
+    path.write_text(header + '"0";"T001019";"GM0363    ";"2023HJ01";"7120"\n', encoding="utf-8-sig")
+    with pytest.raises(ValidationFailed, match="topics cannot be matched"):
+        import_table(orgs, "85097NED", importer="GM0363", file=path)
