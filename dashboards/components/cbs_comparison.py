@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from dashboards import auth, i18n, ids
 from dashboards.components.charts import chart_card, empty_figure, period_ticks, style
+from monitor.errors import MonitorError
 from monitor.organisations import get_organisation
+from monitor.policy import Action
 from monitor.views.published import comparison
 from schema import AggregateMeasurement, Indicator, Organisation
 
@@ -79,8 +81,17 @@ def block() -> html.Div:
     )
 
 
-def _municipality(session, organisation_code: str) -> str | None:  # noqa: ANN001
-    organisation = get_organisation(session, organisation_code)
+def _municipality(session, principal, organisation_code: object) -> str | None:  # noqa: ANN001
+    """The municipality whose CBS figures go with the chosen organisation (None for an
+    organisation the principal may not view, or none at all)."""
+    if not isinstance(organisation_code, str):
+        return None
+    try:
+        organisation = get_organisation(session, organisation_code)
+    except MonitorError:
+        return None
+    if not principal.allows(Action.VIEW, organisation.id):
+        return None
     if organisation.kind == "municipality":
         return organisation.code
     if organisation.municipality_id is None:
@@ -94,8 +105,8 @@ def choose_cbs_indicator(organisation_code):  # noqa: ANN001, ANN201
     """The CBS indicators with figures for the organisation's municipality."""
     if not organisation_code:
         raise dash.exceptions.PreventUpdate
-    with auth.logged_in() as (session, _principal):
-        code = _municipality(session, organisation_code)
+    with auth.logged_in() as (session, principal):
+        code = _municipality(session, principal, organisation_code)
         a, i, o = AggregateMeasurement, Indicator, Organisation
         found = session.execute(
             select(i.code, i.name_nl, i.name_en)
@@ -124,8 +135,8 @@ def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
         raise dash.exceptions.PreventUpdate
     if not isinstance(indicator_code, str) or not indicator_code.startswith("CBS_"):
         return empty_figure(_t("title"), _t("none")), ""
-    with auth.logged_in() as (session, _principal):
-        code = _municipality(session, organisation_code)
+    with auth.logged_in() as (session, principal):
+        code = _municipality(session, principal, organisation_code)
         indicator = session.execute(
             select(Indicator).where(Indicator.code == indicator_code)
         ).scalar()

@@ -57,8 +57,17 @@ def test_card_draws_municipality_and_netherlands_as_published(app, organisation)
     assert "82972NED" in text and "Grootteklasse onbekend" in text
 
 
-def test_card_refuses_a_partner_indicator(app):  # noqa: ANN001
+@pytest.mark.parametrize(
+    "organisation, indicator",
+    [("GM0363", "MU_YOUTH"), ("GM0599", "CBS_JH_PCT"), ("nope", "CBS_JH_PCT"),
+     ({"a": 1}, "CBS_JH_PCT")],
+    ids=["partner indicator", "not viewable", "unknown", "forged"],
+)  # fmt: skip
+def test_card_shows_nothing_it_should_not(app, organisation, indicator):  # noqa: ANN001
     with app.server.test_request_context("/"):
-        _log_in("officer_ams")
-        figure, notes = cbs_comparison.show_cbs("GM0363", "MU_YOUTH")
+        _log_in("officer_ams")  # may view GM0363 and its networks, not GM0599
+        figure, notes = cbs_comparison.show_cbs(organisation, indicator)
+        options, default = cbs_comparison.choose_cbs_indicator(organisation)
     assert notes == "" and "Nog geen CBS-cijfers" in str(figure.layout.annotations[0].text)
+    if organisation != "GM0363":
+        assert options == [] and default is None
