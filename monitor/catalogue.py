@@ -70,6 +70,7 @@ class IndicatorSpec(BaseModel):
     counts_children: bool = False
     valid_from: date
     source: str = ""
+    publisher: str | None = None
 
     @model_validator(mode="after")
     def _rules(self) -> IndicatorSpec:
@@ -115,6 +116,8 @@ class IndicatorSpec(BaseModel):
             "counts_children",
             "valid_from",
         ]
+        if self.publisher is not None:  # published figures (CBS); earlier hashes unchanged
+            keys.append("publisher")
         payload = json.dumps(self.model_dump(mode="json", include=set(keys)), sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -145,6 +148,7 @@ class IndicatorSpec(BaseModel):
             counts_children=self.counts_children,
             valid_from=self.valid_from,
             source_reference=self.source,
+            publisher=self.publisher,
             definition_hash=self.definition_hash(),
         )
 

@@ -62,6 +62,12 @@ class Indicator(SQLModel, table=True):
     valid_from: date
     retired_on: date | None = None
     source_reference: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    publisher: str | None = Field(
+        default=None,
+        max_length=20,
+        description="Who publishes the figure (CBS): a published figure, stored as published "
+        "and never recomputed or pooled; null for figures the network's partners report.",
+    )
     definition_hash: str = Field(max_length=64)
     loaded_at: datetime = Field(default_factory=utcnow)
 

@@ -239,6 +239,12 @@ class AggregateMeasurement(SQLModel, table=True):
     numerator: float | None = None
     denominator: float | None = None
     source_kind: str = Field(max_length=20)
+    status: str | None = Field(
+        default=None,
+        max_length=20,
+        description="The publisher's status of a published figure (CBS: voorlopig, "
+        "nader_voorlopig, definitief); a new status is a correction, a new row.",
+    )
     recorded_at: datetime = Field(default_factory=utcnow)
     superseded_at: datetime | None = None
     superseded_by_id: int | None = Field(default=None, foreign_key="aggregate_measurement.id")

@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 
 from analysis.forecast import baseline_forecast
 from dashboards import auth, i18n, ids
+from dashboards.components import cbs_comparison
 from dashboards.components.charts import (
     GROUP_COLOURS,
     chart_card,
@@ -66,6 +67,7 @@ def layout(**_query: str) -> html.Div:
         controls,
         chart_card(ids.TREND_GRAPH, go.Figure(), i18n.t("trend_help"), note_id=ids.TREND_NOTE),
         html.Div(id=ids.TREND_TABLE),
+        cbs_comparison.block(),
     )
 
 
@@ -86,7 +88,8 @@ def choose_indicator(organisation_code):  # noqa: ANN001, ANN201
         indicators = views.aggregate_indicators(session, level)
         found = query_events(session, principal, organisation_codes=[organisation_code])
     name = "name_nl" if i18n.language() == "nl" else "name_en"
-    options = [{"label": getattr(i, name), "value": i.code} for i in indicators]
+    # CBS's published figures have their own card (cbs_comparison): never pooled in groups
+    options = [{"label": getattr(i, name), "value": i.code} for i in indicators if not i.publisher]
     codes = [o["value"] for o in options]
     default = DEFAULT_INDICATOR.get(level)
     events = [

@@ -138,6 +138,7 @@ def build_demo(engine, data_dir: Path, *, seed: int = 42) -> list[DemoLogin]:  #
             steps.advance(task)
 
         logins = demo_logins(truth, data_dir)
+        _load_cbs_demo(engine, steps, logins)
         task = steps.add_task("demo users", total=len(logins))
         with session_scope(engine) as session:
             for login in logins:
@@ -160,6 +161,20 @@ def build_demo(engine, data_dir: Path, *, seed: int = 42) -> list[DemoLogin]:  #
                 )
                 steps.advance(task)
     return logins
+
+
+def _load_cbs_demo(engine, steps: Progress, logins: list[DemoLogin]) -> None:  # noqa: ANN001
+    """CBS StatLine figures for the demo municipalities (invented, in CBS's API layout), so
+    that the trend page compares a municipality with the Netherlands and its size class."""
+    from monitor.ingest.cbs import load_demo_tables
+
+    importer = next(login.organisation for login in logins if login.role == "municipality_officer")
+    task = steps.add_task("CBS StatLine (demo tables)", total=1)
+    with Session(engine, expire_on_commit=False) as session:
+        for result in load_demo_tables(session, importer):
+            if result.report.rows_rejected or result.report.status == "rejected":
+                raise MonitorError(f"demo CBS table was rejected: {result.report.problems[:3]}")
+    steps.advance(task)
 
 
 def demo(

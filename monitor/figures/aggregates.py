@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 from monitor.disclosure import SMALL, figure_key, publish_count
+from monitor.errors import MonitorError
 from schema import Indicator, ValueType
 
 PERIOD_KEYS = ["period_code", "period_start", "period_end", "source_kind"]
@@ -110,12 +111,30 @@ def organisation_cells(
     return out.with_columns(pl.lit(1, pl.UInt32).alias("n_organisations")).select(list(schema))
 
 
+class PublishedNotPooled(MonitorError):
+    """A published figure (CBS) was asked to be pooled into a comparison group."""
+
+
+def check_poolable(indicator: Indicator) -> None:
+    """Refuse to pool a published figure: without its denominator a mean of published
+    percentages is not the group's percentage; use the publisher's own totals (CBS: the
+    Netherlands, size classes; :mod:`monitor.views.published`)."""
+    if indicator.publisher:
+        raise PublishedNotPooled(
+            f"{indicator.code} is a figure published by {indicator.publisher} without its "
+            f"denominator: it is never pooled into a comparison group; compare with "
+            f"{indicator.publisher}'s own totals (the Netherlands, size classes) instead"
+        )
+
+
 def pool_cells(
     cells: pl.DataFrame, indicator: Indicator, groups: Mapping[str, Sequence[str]]
 ) -> pl.DataFrame:
     """True sums per comparison group (name -> organisation codes) from
     :func:`organisation_cells`: totals and denominators summed, means averaged.
-    Columns: group, ``PERIOD_KEYS``, ``SUMS_SCHEMA``."""
+    Columns: group, ``PERIOD_KEYS``, ``SUMS_SCHEMA``. A published figure is refused
+    (:func:`check_poolable`)."""
+    check_poolable(indicator)
     frames = []
     for group, codes in groups.items():
         part = cells.filter(pl.col("organisation_code").is_in(list(codes)))

@@ -29,6 +29,7 @@ _INDICATOR_SCHEMA = {
     "i_denominator": pl.String,
     "i_valid_from": pl.Date,
     "i_retired_on": pl.Date,
+    "i_publisher": pl.String,
 }
 
 
@@ -75,6 +76,7 @@ def load_context(session: Session, organisation_code: str, today: date | None = 
                 Indicator.denominator_code,
                 Indicator.valid_from,
                 Indicator.retired_on,
+                Indicator.publisher,
             )
         ).all(),
         _INDICATOR_SCHEMA,

@@ -49,15 +49,30 @@ AGGREGATE_COLUMNS: tuple[Column, ...] = (
     Column("denominator", False, "denominator (e.g. goals agreed, for NW_GOAL)", ""),
     Column("category", False, "category code from the indicator's category list", "ambulant"),
     Column("source_kind", False, "registered, survey or observed (default: indicator's)", ""),
+    Column("status", False, "published figures only: voorlopig, nader_voorlopig or definitief", ""),
 )
+
+#: The publisher's status of a published figure (CBS StatLine), from first to final.
+PUBLISHED_STATUSES = ("voorlopig", "nader_voorlopig", "definitief")
 
 DHIS2_COLUMNS: tuple[Column, ...] = (
     Column("dataElement", True, "DHIS2 data element uid (mapped to an indicator)", ""),
-    Column("period", True, "DHIS2 period: 2024S1, 2024Q2, 202403, 2024", "2024S1"),
+    Column(
+        "period", True, "DHIS2 period: 2024S1, 2024Q2, 202403, 2024 (ADX: 2024-01-01/P6M)", "2024S1"
+    ),
     Column("orgUnit", True, "DHIS2 organisation unit uid (mapped to an organisation)", ""),
     Column("categoryOptionCombo", False, "DHIS2 category option combo (mapped to category)", ""),
     Column("attributeOptionCombo", False, "DHIS2 attribute option combo (ignored)", ""),
     Column("value", True, "the figure", "42"),
+    # what DHIS2 writes besides: read and ignored (the submission records who sent what when)
+    Column("storedBy", False, "DHIS2 user who entered the value (ignored)", ""),
+    Column("created", False, "DHIS2 creation time (ignored)", ""),
+    Column("lastUpdated", False, "DHIS2 last update time (ignored)", ""),
+    Column("comment", False, "DHIS2 comment (ignored)", ""),
+    Column("followup", False, "DHIS2 follow-up flag (ignored)", ""),
+    Column("deleted", False, "DHIS2 deleted flag: a deleted value is refused", ""),
+    Column("dataSet", False, "DHIS2 data set (ignored)", ""),
+    Column("completeDate", False, "DHIS2 completion date (ignored)", ""),
 )
 
 SHAPES = {"case": CASE_COLUMNS, "aggregate": AGGREGATE_COLUMNS, "dhis2": DHIS2_COLUMNS}

@@ -150,6 +150,9 @@ def _ingest(
         batch.shape = shape or detect_shape(columns, batch.file_name)
     except ValidationFailed as exc:
         return reject(session, batch, frame.height, exc.problems)
+    if batch.shape == "dhis2":
+        frame = dhis2.normalise(frame)
+        columns = [c for c in frame.columns if c != ROW]
     header = header_problems(columns, batch.shape, batch.file_name)
     if header:
         return reject(session, batch, frame.height, header)
@@ -206,6 +209,7 @@ def _validate(
         return validate_aggregate(frame, ctx, name), _same
     converted, mapping_problems = _from_dhis2(ctx, frame, name, dhis2_map)
     validated = validate_aggregate(converted, ctx, name)
+    validated.problems.drop_reported(mapping_problems)
     validated.problems.extend(mapping_problems)
     return validated, dhis2.rename_problem
 

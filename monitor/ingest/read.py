@@ -25,7 +25,7 @@ from monitor.ingest.sheets import refuse_formulas
 from monitor.pseudonym import scrub
 
 ROW = "_row"
-SUFFIXES = (".csv", ".txt", ".xlsx", ".parquet", ".json")
+SUFFIXES = (".csv", ".txt", ".xlsx", ".parquet", ".json", ".xml")
 MB = 1024 * 1024
 #: Byte-order marks of the wide Unicode encodings; UTF-32 LE before UTF-16 LE (same start).
 _WIDE_BOMS = (
@@ -170,7 +170,14 @@ def _read_json(data: bytes, name: str) -> pl.DataFrame:
             name, "not usable JSON: it is nested too deeply; send a flat list of rows"
         ) from None
     if isinstance(payload, dict) and isinstance(payload.get("dataValues"), list):
-        records = payload["dataValues"]
+        # DHIS2 may give period, orgUnit, dataSet... once on the set, not on each value
+        shared = {
+            k: v
+            for k, v in payload.items()
+            if k in ("dataSet", "period", "orgUnit", "attributeOptionCombo", "completeDate")
+            and not isinstance(v, dict | list)
+        }
+        records = [{**shared, **r} if isinstance(r, dict) else r for r in payload["dataValues"]]
     elif isinstance(payload, list):
         records = payload
     else:
@@ -195,6 +202,14 @@ def _read_json(data: bytes, name: str) -> pl.DataFrame:
     )
 
 
+def _read_xml(data: bytes, name: str) -> pl.DataFrame:
+    """DHIS2 dataValueSets XML or ADX (:mod:`monitor.ingest.dhis2.xml`)."""
+    from monitor.ingest.dhis2.xml import read_xml  # dhis2 reads ROW from here
+
+    _check_text(data, name, "UTF-8 XML")
+    return read_xml(data, name)
+
+
 def read_bytes(data: bytes, name: str) -> pl.DataFrame:
     """Read ``data`` according to the suffix of ``name``; all columns as text, plus ``_row``."""
     if not data:
@@ -206,13 +221,17 @@ def read_bytes(data: bytes, name: str) -> pl.DataFrame:
         ".xlsx": _read_xlsx,
         ".parquet": _read_parquet,
         ".json": _read_json,
+        ".xml": _read_xml,
     }
     reader = readers.get(suffix)
     if reader is None:
         raise _unreadable(
             name, f"unsupported file type {suffix or '(none)'}; use {', '.join(SUFFIXES)}"
         )
-    return prepare(reader(data, name), name)
+    frame = prepare(reader(data, name), name)
+    if suffix == ".xml":  # a value's row is its line in the XML file
+        frame = frame.with_columns(pl.col("xmlLine").cast(pl.Int64).alias(ROW)).drop("xmlLine")
+    return frame
 
 
 def too_large(name: str, size: int, max_bytes: int) -> ValidationFailed:

@@ -55,6 +55,14 @@ class Problems:
         self._frames.extend(other._frames)
         self._file_level.extend(other._file_level)
 
+    def drop_reported(self, other: Problems) -> None:
+        """Forget the problems of cells (row, column) that ``other`` already reports, so
+        that each cell is refused with one reason (the more specific one, in ``other``)."""
+        if not self._frames or not other._frames:
+            return
+        seen = other.frame().select("row", "column").unique()
+        self._frames = [f.join(seen, on=["row", "column"], how="anti") for f in self._frames]
+
     def add_file_level(self, problem: RowProblem) -> None:
         """A problem with the whole file (wrong organisation, missing column...)."""
         self._file_level.append(problem)

@@ -112,7 +112,7 @@ AGGREGATE = TableSpec(
         "period_end",
         "source_kind",
     ),
-    compare=("value", "numerator", "denominator"),
+    compare=("value", "numerator", "denominator", "status"),
     columns=(
         "organisation_id",
         "indicator_id",
@@ -126,6 +126,7 @@ AGGREGATE = TableSpec(
         "numerator",
         "denominator",
         "source_kind",
+        "status",
         "recorded_at",
     ),
 )

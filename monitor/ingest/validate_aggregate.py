@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from monitor.ingest.context import Context
-from monitor.ingest.formats import AGGREGATE_COLUMNS
+from monitor.ingest.formats import AGGREGATE_COLUMNS, PUBLISHED_STATUSES
 from monitor.ingest.read import ROW
 from monitor.ingest.rules import (
     Problems,
@@ -97,7 +97,10 @@ def _organisation(frame: pl.DataFrame, problems: Problems, ctx: Context) -> pl.D
         & pl.lit(ctx.org_kind == "municipality")
         & (pl.col("_about_municipality_id") == ctx.org_id)
     )
-    allowed = (pl.col("_about_id") == ctx.org_id) | own_municipality
+    # a published figure (CBS) is about whichever region its publisher names; the importer
+    # is recorded as the sender, the publisher in the indicator
+    published = pl.col("i_publisher").is_not_null()
+    allowed = (pl.col("_about_id") == ctx.org_id) | own_municipality | published
     problems.add(
         frame,
         pl.col("_about_id").is_not_null() & level.is_in(["network", "municipality"]) & ~allowed,
@@ -153,6 +156,27 @@ def _numerator_denominator(frame: pl.DataFrame, problems: Problems) -> pl.DataFr
     return frame.with_columns(_value=pl.coalesce(parse_value("value", "i_value_type"), derived))
 
 
+def _status(frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:
+    """The publisher's status: only on published figures, one of :data:`PUBLISHED_STATUSES`."""
+    status = pl.col("status").str.strip_chars().str.to_lowercase().str.replace_all(" ", "_")
+    frame = frame.with_columns(_status=status.replace("", None))
+    problems.add(
+        frame,
+        pl.col("_status").is_not_null() & ~pl.col("_status").is_in(list(PUBLISHED_STATUSES)),
+        "status",
+        f"unknown status; use {', '.join(PUBLISHED_STATUSES)}",
+        pl.col("status"),
+    )
+    problems.add(
+        frame,
+        pl.col("_status").is_not_null() & pl.col("i_publisher").is_null(),
+        "status",
+        "a status belongs to a published figure (an indicator with a publisher, e.g. CBS)",
+        pl.col("status"),
+    )
+    return frame
+
+
 def validate_aggregate(frame: pl.DataFrame, ctx: Context, file_name: str) -> Validated:
     """Check an aggregate frame; every problem is collected, nothing is stored."""
     problems = Problems(file_name)
@@ -202,6 +226,7 @@ def validate_aggregate(frame: pl.DataFrame, ctx: Context, file_name: str) -> Val
     problems.add(frame, pl.col("_period_start") > ctx.today, "period", "period lies in the future")
     frame = _organisation(frame, problems, ctx)
     frame = _numerator_denominator(frame, problems)
+    frame = _status(frame, problems)
     check_value(frame, problems, required=pl.col("numerator").is_null())
     check_category(
         frame,

@@ -59,6 +59,7 @@ def table_rows(
             numerator="_numerator",
             denominator="_denominator",
             source_kind="_source_kind",
+            status="_status",
         )
         return [(store.AGGREGATE, rows)]
     valid = with_child_ids(session, valid, now)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from monitor.catalogue import categories, get_indicator
 from monitor.figures.aggregates import (
+    check_poolable,
     codes_needed,
     members_text,
     organisation_cells,
@@ -94,6 +95,7 @@ def pooled_group_figures(
     """Published figures per comparison group from the database's sums
     (:func:`monitor.query.pooled_aggregates`); ``members``: group -> organisation codes.
     The same figures as :func:`group_figures`."""
+    check_poolable(indicator)
     texts = {g: members_text(codes) for g, codes in members.items()}
     if sums.is_empty():
         return publish(sums, indicator, pl.lit(""))

@@ -18,7 +18,7 @@ from monitor.errors import NotFoundError, RowProblem, ValidationFailed
 from monitor.ingest.read import ROW
 from monitor.ingest.rules import Problems, add_missing_columns
 
-DEFAULT_MAPPING = Path(__file__).resolve().parent / "dhis2_mapping.yaml"
+DEFAULT_MAPPING = Path(__file__).resolve().parent.parent / "dhis2_mapping.yaml"
 
 #: Column names of the aggregate frame -> the DHIS2 column a problem is reported against.
 COLUMN_NAMES = {
@@ -77,6 +77,32 @@ def period_expr(column: str) -> pl.Expr:
     )
 
 
+_CALENDAR = (
+    "the catalogue's periods are calendar years (2024), half years (2024S1), quarters "
+    "(2024Q2) and months (202403)"
+)
+
+
+def period_reason(period: pl.Expr) -> pl.Expr:
+    """Why a DHIS2 period is refused, by its kind (weekly, daily, financial year...)."""
+    text = period.str.strip_chars()
+    return (
+        pl.when(text.str.contains(r"^\d{4}(Wed|Thu|Sat|Sun|Bi)?W\d{1,2}$"))
+        .then(pl.format("weekly period {}: {}; aggregate weeks to months in DHIS2", text,
+                        pl.lit(_CALENDAR)))
+        .when(text.str.contains(r"^\d{8}$|^\d{4}-\d{2}-\d{2}(/P1D)?$"))
+        .then(pl.format("daily period {}: {}; aggregate days to months in DHIS2", text,
+                        pl.lit(_CALENDAR)))
+        .when(text.str.contains(r"^\d{4}(April|July|Oct|Nov|September|October|November)$"))
+        .then(pl.format("financial year {} does not start on 1 January: {}", text,
+                        pl.lit(_CALENDAR)))
+        .when(text.str.contains(r"^\d{4}(AprilS[12]|NovS[12]|\d{2}B)$"))
+        .then(pl.format("period {} (six-monthly from April/November or bi-monthly): {}", text,
+                        pl.lit(_CALENDAR)))
+        .otherwise(pl.format("unsupported DHIS2 period {}: {}", text, pl.lit(_CALENDAR)))
+    )  # fmt: skip
+
+
 def _mapped(column: str, mapping: dict[str, str], known: list[str], through: bool) -> pl.Expr:
     source = pl.col(column)
     mapped = source.replace_strict(mapping, default=None, return_dtype=pl.String)
@@ -96,7 +122,7 @@ def to_aggregate(
 ) -> tuple[pl.DataFrame, Problems]:
     """Map a DHIS2 frame onto the aggregate columns; unmapped uids are problems."""
     problems = Problems(file_name)
-    frame = add_missing_columns(frame, ["categoryOptionCombo", "attributeOptionCombo"])
+    frame = add_missing_columns(frame, ["categoryOptionCombo", "attributeOptionCombo", "deleted"])
     through = mapping.pass_through
     out = frame.select(
         ROW,
@@ -141,8 +167,13 @@ def to_aggregate(
         pl.col("period").is_not_null()
         & ~pl.col("period").str.contains(r"^\d{4}(-H[12]|-Q[1-4]|-\d{2})?$"),
         "period",
-        "unsupported DHIS2 period; use yearly (2024), six-monthly (2024S1), quarterly "
-        "(2024Q2) or monthly (202403)",
+        period_reason(pl.col("period")),
+    )
+    problems.add(
+        frame,
+        pl.col("deleted").str.to_lowercase().is_in(["true", "1"]),
+        "deleted",
+        "DHIS2 marks this value deleted: it is not imported (export without includeDeleted)",
     )
     # Rows already reported for an unmapped uid should not be reported again as "required".
     out = out.with_columns(

@@ -1,0 +1,175 @@
+"""The municipality against the Netherlands and its CBS size class, from CBS StatLine's own
+published figures (never a mean of municipalities' percentages): a card on the trend page.
+
+For a network, the figures of its municipality are shown. CBS's status is visible: a
+voorlopig / nader voorlopig figure is an open marker and named in the hover and table.
+"""
+
+from __future__ import annotations
+
+import dash
+import plotly.graph_objects as go
+import polars as pl
+from dash import Input, Output, callback, dcc, html
+from sqlalchemy import select
+
+from dashboards import auth, i18n, ids
+from dashboards.components.charts import chart_card, empty_figure, period_ticks, style
+from monitor.errors import MonitorError
+from monitor.organisations import get_organisation
+from monitor.policy import Action
+from monitor.views.published import comparison
+from schema import AggregateMeasurement, Indicator, Organisation
+
+GRAPH, PICKER, NOTE = "trend-cbs-graph", "trend-cbs-indicator", "trend-cbs-note"
+HEADING = "trend-cbs-heading"
+#: The first CBS indicator shown, when there are figures for it.
+DEFAULTS = ("CBS_JH_PCT", "CBS_KWB_JZ_PCT", "CBS_JH_PCT_HY")
+LINES = {"municipality": "#1b5e85", "country": "#555555", "size_class": "#6a3d9a"}
+TEXTS = {
+    "title": ("Vergelijking met CBS-cijfers", "Comparison with CBS figures"),
+    "pick": ("CBS-indicator", "CBS indicator"),
+    "help": (
+        "De lijnen zijn de cijfers zoals het CBS ze publiceert (StatLine): de gemeente, "
+        "Nederland en gemeenten van dezelfde grootte (het totaal dat het CBS zelf voor die "
+        "grootteklasse geeft). Een open punt is een voorlopig cijfer; het definitieve cijfer "
+        "vervangt het later, het eerdere blijft te zien met 'zoals bekend op'.",
+        "The lines are the figures as CBS publishes them (StatLine): the municipality, the "
+        "Netherlands and municipalities of the same size (CBS's own total for that size "
+        "class). An open marker is a provisional figure; the definitive figure replaces it "
+        "later, the earlier one stays visible with 'as known on'.",
+    ),
+    "none": (
+        "Nog geen CBS-cijfers voor deze gemeente (monitor cbs import).",
+        "No CBS figures for this municipality yet (monitor cbs import).",
+    ),
+    "no_size": (
+        "Grootteklasse onbekend: er is geen CBS-inwonertal van de gemeente "
+        "(Kerncijfers wijken en buurten).",
+        "Size class unknown: CBS gives no inhabitants figure for the municipality "
+        "(Kerncijfers wijken en buurten).",
+    ),
+    "municipality": ("gemeente", "municipality"),
+    "country": ("Nederland", "the Netherlands"),
+    "size_class": ("gemeenten van dezelfde grootte", "municipalities of the same size"),
+    "voorlopig": ("voorlopig", "provisional"),
+    "nader_voorlopig": ("nader voorlopig", "revised provisional"),
+    "definitief": ("definitief", "definitive"),
+    "source": (
+        "Bron: {source}; de status van elk cijfer staat bij de muisaanwijzer.",
+        "Source: {source}; each figure's status is in the hover.",
+    ),
+}
+
+
+def _t(key: str, **values: object) -> str:
+    nl, en = TEXTS[key]
+    text = nl if i18n.language() == "nl" else en
+    return text.format(**values) if values else text
+
+
+def block() -> html.Div:
+    """The card: a CBS indicator picker above the chart."""
+    return html.Div(
+        [
+            html.H2(_t("title"), id=HEADING, className="h5 mt-2"),
+            html.Label(_t("pick"), htmlFor=PICKER, className="form-label"),
+            dcc.Dropdown(id=PICKER, className="mb-2"),
+            chart_card(GRAPH, go.Figure(), _t("help"), note_id=NOTE),
+        ],
+        id="trend-cbs",
+    )
+
+
+def _municipality(session, principal, organisation_code: object) -> str | None:  # noqa: ANN001
+    """The municipality whose CBS figures go with the chosen organisation (None for an
+    organisation the principal may not view, or none at all)."""
+    if not isinstance(organisation_code, str):
+        return None
+    try:
+        organisation = get_organisation(session, organisation_code)
+    except MonitorError:
+        return None
+    if not principal.allows(Action.VIEW, organisation.id):
+        return None
+    if organisation.kind == "municipality":
+        return organisation.code
+    if organisation.municipality_id is None:
+        return None
+    parent = session.get(Organisation, organisation.municipality_id)
+    return parent.code if parent else None
+
+
+@callback(Output(PICKER, "options"), Output(PICKER, "value"), Input(ids.ORG, "value"))
+def choose_cbs_indicator(organisation_code):  # noqa: ANN001, ANN201
+    """The CBS indicators with figures for the organisation's municipality."""
+    if not organisation_code:
+        raise dash.exceptions.PreventUpdate
+    with auth.logged_in() as (session, principal):
+        code = _municipality(session, principal, organisation_code)
+        a, i, o = AggregateMeasurement, Indicator, Organisation
+        found = session.execute(
+            select(i.code, i.name_nl, i.name_en)
+            .join(a, a.indicator_id == i.id)
+            .join(o, o.id == a.organisation_id)
+            .where(i.publisher.is_not(None), o.code == (code or ""), i.code != "CBS_INHABITANTS")
+            .distinct()
+            .order_by(i.code)
+        ).all()
+    name = 1 if i18n.language() == "nl" else 2
+    options = [{"label": row[name], "value": row[0]} for row in found]
+    codes = [o["value"] for o in options]
+    default = next((c for c in DEFAULTS if c in codes), codes[0] if codes else None)
+    return options, default
+
+
+@callback(
+    Output(GRAPH, "figure"),
+    Output(NOTE, "children"),
+    Input(ids.ORG, "value"),
+    Input(PICKER, "value"),
+)
+def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
+    """The three lines, as CBS published them."""
+    if not organisation_code:
+        raise dash.exceptions.PreventUpdate
+    if not isinstance(indicator_code, str) or not indicator_code.startswith("CBS_"):
+        return empty_figure(_t("title"), _t("none")), ""
+    with auth.logged_in() as (session, principal):
+        code = _municipality(session, principal, organisation_code)
+        indicator = session.execute(
+            select(Indicator).where(Indicator.code == indicator_code)
+        ).scalar()
+        if code is None or indicator is None or not indicator.publisher:
+            return empty_figure(_t("title"), _t("none")), ""
+        lines = comparison(session, code, indicator_code)
+    if lines.filter(pl.col("line") == "municipality").is_empty():
+        return empty_figure(_t("title"), _t("none")), ""
+    name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
+    figure = go.Figure()
+    for line, colour in LINES.items():
+        part = lines.filter(pl.col("line") == line)
+        if part.is_empty():
+            continue
+        region = part["organisation_name"][0].removesuffix(" (CBS)")
+        label = {"municipality": region, "country": _t("country")}.get(
+            line, f"{_t('size_class')} ({region.lower()})"
+        )
+        statuses = [_t(s or "definitief") for s in part["status"]]
+        figure.add_trace(
+            go.Scatter(
+                x=[d.isoformat() for d in part["period_start"]], y=part["value"].to_list(),
+                name=label, mode="lines+markers", line={"color": colour, "width": 2.5},
+                marker={"size": 9, "color": colour,
+                        "symbol": ["circle-open" if s != "definitief" else "circle"
+                                   for s in part["status"].fill_null("definitief")]},
+                customdata=statuses,
+                hovertemplate=f"%{{y}} {indicator.unit}<br>%{{customdata}}<extra>{label}</extra>",
+            )
+        )  # fmt: skip
+    style(figure, title=name, x_title=i18n.t("time_axis"), y_title=indicator.unit)
+    period_ticks(figure, lines["period_start"].to_list(), lines["period_code"].to_list())
+    notes = [html.P(_t("source", source=indicator.source_reference), className="chart-note")]
+    if lines.filter(pl.col("line") == "size_class").is_empty():
+        notes.append(html.P(_t("no_size"), className="chart-note"))
+    return figure, notes

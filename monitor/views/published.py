@@ -1,0 +1,130 @@
+"""Published figures (CBS StatLine) as CBS published them, with CBS's status, "as of" a
+moment; and the comparison of a municipality with the Netherlands and with its size class
+from CBS's own totals (never a mean of municipalities' published percentages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import select
+from sqlmodel import Session
+
+from monitor.asof import known_at
+from monitor.ingest.cbs import COUNTRY, SIZE_CLASS, size_band
+from monitor.settings import get_settings
+from schema import AggregateMeasurement, Indicator, Organisation
+
+SCHEMA = {
+    "organisation_code": pl.String,
+    "organisation_name": pl.String,
+    "indicator_code": pl.String,
+    "period_code": pl.String,
+    "period_start": pl.Date,
+    "category": pl.String,
+    "value": pl.Float64,
+    "status": pl.String,
+    "recorded_at": pl.Datetime("us", "UTC"),
+}
+INHABITANTS = "CBS_INHABITANTS"
+
+
+def published_figures(
+    session: Session,
+    indicator_code: str,
+    organisation_codes: Sequence[str],
+    *,
+    as_of: datetime | None = None,
+    category: str | None = "",
+) -> pl.DataFrame:
+    """The published figures of ``indicator_code`` for these organisations, as known at
+    ``as_of`` (None: now), one row per organisation, period and category (``category``:
+    only that one, "" the total; None: all), oldest period first."""
+    a, i, o = AggregateMeasurement, Indicator, Organisation
+    statement = (
+        select(
+            o.code,
+            o.name,
+            i.code,
+            a.period_code,
+            a.period_start,
+            a.category,
+            a.value,
+            a.status,
+            a.recorded_at,
+        )  # fmt: skip
+        .join(i, i.id == a.indicator_id)
+        .join(o, o.id == a.organisation_id)
+        .where(i.code == indicator_code, i.publisher.is_not(None))
+        .where(o.code.in_(list(organisation_codes)), known_at(a, as_of))
+    )
+    if category is not None:
+        statement = statement.where(a.category == category)
+    rows = session.execute(statement).all()
+    frame = pl.DataFrame([tuple(r) for r in rows], schema=SCHEMA, orient="row")
+    frame = (
+        frame.sort("recorded_at")
+        .unique(
+            ["organisation_code", "period_code", "category"], keep="last", maintain_order=True
+        )  # fmt: skip
+        .sort("organisation_code", "period_start", "category")
+    )
+    counts = session.execute(
+        select(Indicator.counts_children).where(Indicator.code == indicator_code)
+    ).scalar()
+    # CBS's figures are public, but a count of children below the threshold is not shown
+    # here either (CBS rounds to 5; the figure itself is never perturbed)
+    small = (
+        pl.lit(bool(counts)) & (pl.col("value") > 0)
+        & (pl.col("value") < get_settings().disclosure_threshold)
+    )  # fmt: skip
+    return frame.with_columns(
+        pl.when(small).then(None).otherwise(pl.col("value")).alias("value"),
+        small.alias("suppressed"),
+    )
+
+
+def size_class_of(
+    session: Session, municipality_code: str, *, as_of: datetime | None = None
+) -> str | None:
+    """The CBS size-class region of a municipality: the class whose inhabitants band holds
+    its latest published inhabitants figure (None when either is not known)."""
+    figures = published_figures(session, INHABITANTS, [municipality_code], as_of=as_of)
+    if figures.is_empty():
+        return None
+    inhabitants = figures["value"][-1]
+    classes = session.execute(
+        select(Organisation.code, Organisation.name).where(Organisation.subtype == SIZE_CLASS)
+    ).all()
+    for code, name in classes:
+        band = size_band(name)
+        if band and band[0] <= inhabitants < band[1]:
+            return code
+    return None
+
+
+def comparison(
+    session: Session,
+    municipality_code: str,
+    indicator_code: str,
+    *,
+    as_of: datetime | None = None,
+    category: str = "",
+) -> pl.DataFrame:
+    """The municipality's published series with the Netherlands' and its size class's, as
+    CBS published them (``SCHEMA`` plus ``line``: municipality, country, size_class)."""
+    country = (
+        session.execute(select(Organisation.code).where(Organisation.subtype == COUNTRY))
+        .scalars()
+        .all()
+    )
+    size = size_class_of(session, municipality_code, as_of=as_of)
+    lines = {municipality_code: "municipality", **dict.fromkeys(country, "country")}
+    if size:
+        lines[size] = "size_class"
+    frame = published_figures(session, indicator_code, list(lines), as_of=as_of, category=category)
+    return frame.with_columns(
+        pl.col("organisation_code").replace_strict(lines, return_dtype=pl.String).alias("line")
+    )

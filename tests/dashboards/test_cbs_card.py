@@ -1,0 +1,73 @@
+"""The trend page's CBS card, its callbacks called directly: the municipality (or the
+network's municipality) against the Netherlands, values as in the CBS fixture file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flask
+import pytest
+from sqlmodel import Session, select
+
+from dashboards import auth
+from dashboards.app import create_dash_app
+from dashboards.components import cbs_comparison
+from monitor import sessions
+from monitor.db import get_engine
+from monitor.ingest.cbs import import_table
+from schema import User
+
+FIXTURE = Path(__file__).parents[1] / "monitor" / "ingest" / "cbs_fixtures"
+
+
+@pytest.fixture
+def app(dashboard_db):  # noqa: ANN001, ANN201
+    with Session(get_engine(), expire_on_commit=False) as session:
+        result = import_table(
+            session, "82972NED", importer="GM0363", file=FIXTURE / "82972NED_2020-04.csv"
+        )
+        assert result.report.status in ("accepted", "partial"), result.report.problems
+    return create_dash_app()
+
+
+def _log_in(username: str) -> None:
+    with Session(get_engine()) as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+        flask.session[auth.SESSION_KEY] = sessions.start_session(session, user)
+        session.commit()
+    flask.session["lang"] = "nl"
+
+
+@pytest.mark.parametrize("organisation", ["GM0363", "NW-A"])
+def test_card_draws_municipality_and_netherlands_as_published(app, organisation):  # noqa: ANN001
+    with app.server.test_request_context("/"):
+        _log_in("viewer_a" if organisation == "NW-A" else "officer_ams")
+        options, default = cbs_comparison.choose_cbs_indicator(organisation)
+        assert default == "CBS_JH_PCT"
+        assert "CBS_JB_PCT_HY" in [o["value"] for o in options]
+        figure, notes = cbs_comparison.show_cbs(organisation, "CBS_JH_PCT")
+    lines = {trace.name: trace for trace in figure.data}
+    assert set(lines) == {"Amsterdam", "Nederland"}
+    # 82972NED_2020-04.csv: GM0363 13.1 (2018), 13.5 (2019*); NL01 11.9, 12.2*
+    assert list(lines["Amsterdam"].y) == [13.1, 13.5]
+    assert list(lines["Nederland"].y) == [11.9, 12.2]
+    assert list(lines["Amsterdam"].marker.symbol) == ["circle", "circle-open"]
+    assert list(lines["Amsterdam"].customdata) == ["definitief", "voorlopig"]
+    text = " ".join(str(n.children) for n in notes)
+    assert "82972NED" in text and "Grootteklasse onbekend" in text
+
+
+@pytest.mark.parametrize(
+    "organisation, indicator",
+    [("GM0363", "MU_YOUTH"), ("GM0599", "CBS_JH_PCT"), ("nope", "CBS_JH_PCT"),
+     ({"a": 1}, "CBS_JH_PCT")],
+    ids=["partner indicator", "not viewable", "unknown", "forged"],
+)  # fmt: skip
+def test_card_shows_nothing_it_should_not(app, organisation, indicator):  # noqa: ANN001
+    with app.server.test_request_context("/"):
+        _log_in("officer_ams")  # may view GM0363 and its networks, not GM0599
+        figure, notes = cbs_comparison.show_cbs(organisation, indicator)
+        options, default = cbs_comparison.choose_cbs_indicator(organisation)
+    assert notes == "" and "Nog geen CBS-cijfers" in str(figure.layout.annotations[0].text)
+    if organisation != "GM0363":
+        assert options == [] and default is None
