@@ -11,15 +11,14 @@ import dash
 import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, dcc, html
-from sqlalchemy import select
 
 from dashboards import auth, i18n, ids
 from dashboards.components.charts import chart_card, empty_figure, period_ticks, style
 from monitor.errors import MonitorError
 from monitor.organisations import get_organisation
 from monitor.policy import Action
-from monitor.views.published import comparison
-from schema import AggregateMeasurement, Indicator, Organisation
+from monitor.views.published import comparison, published_indicator, published_indicators
+from schema import Organisation
 
 GRAPH, PICKER, NOTE = "trend-cbs-graph", "trend-cbs-indicator", "trend-cbs-note"
 HEADING = "trend-cbs-heading"
@@ -107,15 +106,7 @@ def choose_cbs_indicator(organisation_code):  # noqa: ANN001, ANN201
         raise dash.exceptions.PreventUpdate
     with auth.logged_in() as (session, principal):
         code = _municipality(session, principal, organisation_code)
-        a, i, o = AggregateMeasurement, Indicator, Organisation
-        found = session.execute(
-            select(i.code, i.name_nl, i.name_en)
-            .join(a, a.indicator_id == i.id)
-            .join(o, o.id == a.organisation_id)
-            .where(i.publisher.is_not(None), o.code == (code or ""), i.code != "CBS_INHABITANTS")
-            .distinct()
-            .order_by(i.code)
-        ).all()
+        found = published_indicators(session, code or "")
     name = 1 if i18n.language() == "nl" else 2
     options = [{"label": row[name], "value": row[0]} for row in found]
     codes = [o["value"] for o in options]
@@ -137,10 +128,8 @@ def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
         return empty_figure(_t("title"), _t("none")), ""
     with auth.logged_in() as (session, principal):
         code = _municipality(session, principal, organisation_code)
-        indicator = session.execute(
-            select(Indicator).where(Indicator.code == indicator_code)
-        ).scalar()
-        if code is None or indicator is None or not indicator.publisher:
+        indicator = published_indicator(session, indicator_code)
+        if code is None or indicator is None:
             return empty_figure(_t("title"), _t("none")), ""
         lines = comparison(session, code, indicator_code)
     if lines.filter(pl.col("line") == "municipality").is_empty():

@@ -128,3 +128,24 @@ def comparison(
     return frame.with_columns(
         pl.col("organisation_code").replace_strict(lines, return_dtype=pl.String).alias("line")
     )
+
+
+def published_indicators(session: Session, organisation_code: str) -> list[tuple[str, str, str]]:
+    """(code, Dutch name, English name) of the published indicators with figures for the
+    organisation (inhabitants, the denominator CBS uses, left out), by code."""
+    a, i, o = AggregateMeasurement, Indicator, Organisation
+    rows = session.execute(
+        select(i.code, i.name_nl, i.name_en)
+        .join(a, a.indicator_id == i.id)
+        .join(o, o.id == a.organisation_id)
+        .where(i.publisher.is_not(None), o.code == organisation_code, i.code != INHABITANTS)
+        .distinct()
+        .order_by(i.code)
+    ).all()
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def published_indicator(session: Session, indicator_code: str) -> Indicator | None:
+    """The catalogue entry of a published indicator, or None (unknown or not published)."""
+    found = session.execute(select(Indicator).where(Indicator.code == indicator_code)).scalar()
+    return found if found is not None and found.publisher else None
