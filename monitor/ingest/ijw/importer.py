@@ -1,0 +1,321 @@
+"""``import_messages``: one submission of iJw messages, all or nothing.
+
+Read and check every message (XSD, elfproef, the municipality, known providers,
+StatusAanlevering), pseudonymise the BSN at the door (:mod:`monitor.pseudonym`, the same
+keyed HMAC as case files), keep the product lines, derive the children's case
+measurements again from all their lines (:mod:`monitor.ingest.ijw.derive`) and store them
+with the platform's supersession (:func:`monitor.ingest.store.store_table`): a changed
+row is superseded by its successor, a row no longer derived (a start removed with
+StatusAanlevering 3) is stamped ``superseded_at`` without one. One transaction with the
+Submission and its audit lines; a rejected batch stores nothing and is recorded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from monitor.errors import RowProblem
+from monitor.ingest.context import Context, load_context
+from monitor.ingest.ijw import codes
+from monitor.ingest.ijw.derive import INDICATORS, Derived, derive_child, note_problem
+from monitor.ingest.ijw.read import Product, Reading, read_messages
+from monitor.ingest.report import IngestReport
+from monitor.ingest.store import CASE, insert_children, lookup_children, store_table
+from monitor.ingest.submissions import Batch, audit, fill, new_submission, record, reject
+from monitor.pseudonym import pseudonymise_many
+from schema import CaseMeasurement, IjwProduct, IjwProvider, Organisation, Submission, utcnow
+from schema.base import OrgKind, SourceKind, SubmissionStatus
+
+SHAPE = "ijw"
+_LINE_COLUMNS = (
+    "allocation_number", "provider_reference", "product_category", "product_code",
+    "allocated_on", "allocated_at", "valid_from", "valid_to", "started_on", "ended_on",
+    "referrer_type", "referrer_code", "end_reason", "delivery_status", "volume", "unit",
+    "frequency",
+)  # fmt: skip
+
+
+def import_messages(
+    session: Session,
+    path: Path | str,
+    *,
+    municipality_code: str,
+    user_id: int | None = None,
+    channel: str = "cli",
+    dry_run: bool = False,
+) -> IngestReport:
+    """Import a message file, a folder or a zip of them for ``municipality_code``."""
+    path = Path(path)
+    ctx = load_context(session, municipality_code)
+    batch = Batch(ctx, path.name, "", user_id, channel, shape=SHAPE)
+    reading = read_messages(path)
+    batch.checksum = reading.checksum
+    rows_read = len(reading.products)
+    municipality = session.get(Organisation, ctx.org_id)
+    problems = list(reading.problems)
+    if ctx.org_kind != OrgKind.MUNICIPALITY.value:
+        problems.insert(0, RowProblem(path.name, None, "--municipality", municipality_code,
+                                      "iJw-berichten worden ingelezen voor een gemeente"))  # fmt: skip
+    else:
+        problems += _header_problems(reading, _gemeente_code(municipality))
+    providers = _providers(session, {p.provider_agb for p in reading.products})
+    problems += _provider_problems(reading, providers)
+    problems += _line_problems(reading)
+    if problems:
+        return reject(session, batch, rows_read, problems, reading.warnings)
+    previous = session.exec(
+        select(Submission).where(
+            Submission.organisation_id == ctx.org_id,
+            Submission.checksum == batch.checksum,
+            Submission.status == SubmissionStatus.ACCEPTED.value,
+        )
+    ).first()
+    if previous is not None:
+        report = batch.report(SubmissionStatus.DUPLICATE, rows_read=rows_read,
+                              message=f"gelijk aan inzending {previous.id}; niets te doen")  # fmt: skip
+        return record(session, batch, report)
+    fresh, repeated = _new_products(session, reading.products)
+    warnings = list(reading.warnings)
+    if repeated:
+        warnings.append(RowProblem(path.name, None, None, None,
+                                   f"{repeated} productregel(s) uit berichten die al eerder zijn "
+                                   "ingelezen; overgeslagen", severity="warning"))  # fmt: skip
+    report = batch.report(SubmissionStatus.ACCEPTED, rows_read=rows_read,
+                          rows_accepted=len(fresh), warnings=warnings)  # fmt: skip
+    if dry_run:
+        report.status = SubmissionStatus.DRY_RUN.value
+        report.message = f"alleen gecontroleerd; {len(fresh)} productregel(s) zouden worden opgeslagen"
+        return record(session, batch, report)
+    try:
+        return _store(session, batch, report, fresh, providers, ctx)
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _gemeente_code(municipality: Organisation | None) -> str:
+    code = (municipality.cbs_code or municipality.code) if municipality else ""
+    return code[2:] if code.upper().startswith("GM") else code
+
+
+def _header_problems(reading: Reading, gemeente: str) -> list[RowProblem]:
+    problems, seen = [], set()
+    for product in reading.products:
+        if product.municipality != gemeente and product.file not in seen:
+            seen.add(product.file)
+            element = "Afzender" if product.kind == "JW301" else "Ontvanger"
+            problems.append(RowProblem(product.file, None, element, product.municipality,
+                                       f"bericht van gemeente {product.municipality}, niet van "
+                                       f"de gemeente waarvoor wordt ingelezen ({gemeente})"))  # fmt: skip
+    return problems
+
+
+def _providers(session: Session, agb_codes: set[str]) -> dict[str, int]:
+    if not agb_codes:
+        return {}
+    rows = session.execute(
+        select(IjwProvider.agb_code, IjwProvider.organisation_id).where(
+            IjwProvider.agb_code.in_(sorted(agb_codes))
+        )
+    ).all()
+    return {agb: org for agb, org in rows}
+
+
+def _provider_problems(reading: Reading, providers: dict[str, int]) -> list[RowProblem]:
+    problems, seen = [], set()
+    for product in reading.products:
+        if product.provider_agb not in providers and product.provider_agb not in seen:
+            seen.add(product.provider_agb)
+            problems.append(RowProblem(
+                product.file, None, "AGB-code", product.provider_agb,
+                f"aanbieder met AGB-code {product.provider_agb} is niet gekoppeld aan een "
+                f"organisatie; koppel haar eerst: monitor ijw provider {product.provider_agb} "
+                "--org CODE",
+            ))  # fmt: skip
+    return problems
+
+
+def _line_problems(reading: Reading) -> list[RowProblem]:
+    problems = []
+    for product in reading.products:
+        status = product.fields.get("delivery_status")
+        if status is not None and status not in (codes.FIRST, codes.DELETE):
+            problems.append(RowProblem(
+                product.file, product.line, "StatusAanlevering", status,
+                "StatusAanlevering 2 en 9 mogen niet worden gebruikt (CS058): verwijder met 3 "
+                "en lever opnieuw aan met 1",
+            ))  # fmt: skip
+        if product.kind == "JW315" and product.fields.get("referrer_type") not in codes.REFERRER:
+            problems.append(RowProblem(product.file, product.line, "Verwijzer/Type",
+                                       product.fields.get("referrer_type"),
+                                       "onbekende code verwijzer (COD327)"))  # fmt: skip
+    return problems
+
+
+def _new_products(session: Session, products: list[Product]) -> tuple[list[Product], int]:
+    """Products of messages not stored before (the same message in a later export)."""
+    keys = {(p.provider_agb, p.message_id, p.message_date, p.kind) for p in products}
+    stored: set[tuple] = set()
+    ids = sorted({k[1] for k in keys})
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(IjwProduct.provider_agb, IjwProduct.message_id, IjwProduct.message_date,
+                   IjwProduct.kind).where(IjwProduct.message_id.in_(ids[start : start + 500]))
+        ).all()  # fmt: skip
+        stored |= {tuple(r) for r in rows}
+    fresh = [p for p in products if (p.provider_agb, p.message_id, p.message_date, p.kind) not in stored]
+    return fresh, len(products) - len(fresh)
+
+
+def _store(
+    session: Session,
+    batch: Batch,
+    report: IngestReport,
+    products: list[Product],
+    providers: dict[str, int],
+    ctx: Context,
+) -> IngestReport:
+    now = utcnow()
+    submission = new_submission(batch, report)
+    session.add(submission)
+    session.flush()
+    report.submission_id = submission.id
+    child_ids = _children(session, products, ctx.org_id, now)
+    lines = [
+        IjwProduct(
+            child_id=child_ids[p.bsn], municipality_id=ctx.org_id, provider_agb=p.provider_agb,
+            submission_id=submission.id, kind=p.kind, message_id=p.message_id,
+            message_date=p.message_date, line=p.line, recorded_at=now,
+            **{c: p.fields.get(c) for c in _LINE_COLUMNS},
+        )  # fmt: skip
+        for p in products
+    ]
+    session.add_all(lines)
+    session.flush()
+    derived, notes = _derive(session, sorted(set(child_ids.values())))
+    report.warnings += [note_problem(batch.file_name, n) for n in sorted(set(notes))]
+    inserted, superseded, unchanged = _reconcile(
+        session, derived, sorted(set(child_ids.values())), providers, ctx, submission.id, now
+    )
+    counts = Counter(d.indicator for d in derived)
+    report.rows_superseded, report.rows_unchanged = superseded, 0
+    report.message = (
+        f"{len(products)} productregel(s) opgeslagen; afgeleid voor {len(child_ids)} kind(eren): "
+        + ", ".join(f"{counts[i]} {i}" for i in INDICATORS)
+        + f"; {inserted} meting(en) nieuw, {superseded} vervangen of ingetrokken, "
+        f"{unchanged} ongewijzigd"
+    )
+    report.seconds = time.perf_counter() - batch.started
+    fill(submission, report)
+    session.add(submission)
+    audit(session, batch, report)
+    session.commit()
+    return report
+
+
+def _children(session: Session, products: list[Product], municipality_id: int, now) -> dict[str, int]:  # noqa: ANN001
+    """Child id per BSN of the batch (new children inserted); the BSN goes no further."""
+    first: dict[str, Product] = {}
+    for product in products:
+        first.setdefault(product.bsn, product)
+    bsns = sorted(first)
+    pseudonyms = pseudonymise_many([f"bsn:{b}" for b in bsns])
+    by_pseudonym = dict(zip(pseudonyms, bsns, strict=True))
+    known = lookup_children(session, pseudonyms)
+    new = [p for p in pseudonyms if p not in known]
+    frame = pl.DataFrame(
+        {
+            "pseudonym": new,
+            "birth_month": [first[by_pseudonym[p]].birth_date.replace(day=1) for p in new],
+            "sex": [codes.SEX.get(first[by_pseudonym[p]].sex, "x") for p in new],
+            "municipality_id": [municipality_id] * len(new),
+        },
+        schema={"pseudonym": pl.String, "birth_month": pl.Date, "sex": pl.String,
+                "municipality_id": pl.Int64},
+    )  # fmt: skip
+    known |= insert_children(session, frame, now)
+    return {by_pseudonym[p]: i for p, i in known.items()}
+
+
+def _derive(session: Session, child_ids: list[int]) -> tuple[list[Derived], list[str]]:
+    columns = [c for c in IjwProduct.__table__.columns]  # type: ignore[attr-defined]
+    by_child: dict[int, list[dict]] = {}
+    for start in range(0, len(child_ids), 500):
+        statement = select(*columns).where(IjwProduct.child_id.in_(child_ids[start : start + 500]))
+        for row in session.execute(statement).mappings():
+            by_child.setdefault(row["child_id"], []).append(dict(row))
+    derived, notes = [], []
+    for child_id, lines in by_child.items():
+        rows, child_notes = derive_child(child_id, lines)
+        derived += rows
+        notes += child_notes
+    return derived, notes
+
+
+def _indicator_id(ctx: Context, code: str, day: date) -> int:
+    versions = ctx.indicators.filter(
+        (pl.col("indicator") == code)
+        & (pl.col("i_valid_from") <= day)
+        & (pl.col("i_retired_on").is_null() | (pl.col("i_retired_on") > day))
+    )
+    if versions.height == 0:
+        versions = ctx.indicators.filter(pl.col("indicator") == code).sort("i_version")
+    return int(versions["i_id"][-1])
+
+
+def _reconcile(
+    session: Session,
+    derived: list[Derived],
+    child_ids: list[int],
+    providers: dict[str, int],
+    ctx: Context,
+    submission_id: int,
+    now,  # noqa: ANN001
+) -> tuple[int, int, int]:
+    """Store the derived rows; withdraw the iJw-derived rows no longer derived."""
+    c = CaseMeasurement
+    codes_ids = ctx.indicators.filter(pl.col("indicator").is_in(INDICATORS))
+    indicator_ids = codes_ids["i_id"].to_list()
+    existing: list[tuple] = []
+    for start in range(0, len(child_ids), 500):
+        existing += session.execute(
+            select(c.id, c.child_id, c.reporting_org_id, c.indicator_id, c.category, c.observed_on)
+            .join(Submission, Submission.id == c.submission_id)
+            .where(c.child_id.in_(child_ids[start : start + 500]), c.superseded_at.is_(None),
+                   c.indicator_id.in_(indicator_ids), Submission.shape == SHAPE)
+        ).all()  # fmt: skip
+    rows = [
+        {
+            "child_id": d.child_id,
+            "indicator_id": _indicator_id(ctx, d.indicator, d.observed_on),
+            "reporting_org_id": providers[d.provider_agb],
+            "submission_id": submission_id,
+            "observed_on": d.observed_on,
+            "end_date": d.end_date,
+            "value": d.value,
+            "category": d.category,
+            "end_reason": d.end_reason,
+            "source_kind": SourceKind.REGISTERED.value,
+        }
+        for d in derived
+    ]
+    schema = {"child_id": pl.Int64, "indicator_id": pl.Int64, "reporting_org_id": pl.Int64,
+              "submission_id": pl.Int64, "observed_on": pl.Date, "end_date": pl.Date,
+              "value": pl.Float64, "category": pl.String, "end_reason": pl.String,
+              "source_kind": pl.String}  # fmt: skip
+    counts = store_table(session, CASE, pl.DataFrame(rows, schema=schema), now=now)
+    wanted = {(r["child_id"], r["reporting_org_id"], r["indicator_id"], r["category"],
+               r["observed_on"]) for r in rows}  # fmt: skip
+    gone = [row[0] for row in existing if tuple(row[1:]) not in wanted]
+    for start in range(0, len(gone), 500):
+        session.execute(
+            update(c).where(c.id.in_(gone[start : start + 500])).values(superseded_at=now)
+        )
+    return counts.inserted, counts.superseded + len(gone), counts.unchanged

@@ -1,0 +1,348 @@
+"""Reading iJw 3.2 messages: one XML file, a folder or a zip of them; each checked
+against the standard's XSD and read into product lines (with the BSN, which only
+:mod:`monitor.ingest.ijw.importer` sees before it becomes a pseudonym).
+
+Every problem names the file, the line, the element and the reason in Dutch; no problem
+ever quotes a BSN (values of ``Bsn`` are never echoed; :mod:`monitor.redact` masks any
+nine-digit number elsewhere)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from monitor.errors import RowProblem
+from monitor.pseudonym import is_valid_bsn
+from monitor.settings import get_settings
+
+XSD_DIR = Path(__file__).parent / "xsd"
+NAMESPACE = "http://www.istandaarden.nl/ijw/3_2/{}/schema"
+BASE = NAMESPACE.format("basisschema")
+#: The messages the monitor reads; the others (retour messages, declarations) are skipped.
+KINDS = ("JW315", "JW301", "JW305", "JW307")
+_PRODUCTS = {
+    "JW315": ("AangevraagdeProducten", "AangevraagdProduct"),
+    "JW301": ("ToegewezenProducten", "ToegewezenProduct"),
+    "JW305": ("StartProducten", "StartProduct"),
+    "JW307": ("StopProducten", "StopProduct"),
+}
+MB = 1024 * 1024
+
+
+@dataclass
+class Product:
+    """One product line of a message, as read (dates checked, codes as sent)."""
+
+    kind: str
+    file: str
+    line: int
+    municipality: str  # four-digit gemeente code of the header
+    provider_agb: str
+    message_id: str
+    message_date: date
+    bsn: str
+    birth_date: date
+    sex: str
+    fields: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Reading:
+    """Everything read from one submission: products, problems, warnings, checksum."""
+
+    products: list[Product] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    files: int = 0
+    checksum: str = ""
+
+
+@cache
+def schema_for(kind: str) -> etree.XMLSchema:
+    """The XSD of one message type (which imports ``basisschema.xsd`` next to it)."""
+    return etree.XMLSchema(etree.parse(str(XSD_DIR / f"{kind}.xsd")))
+
+
+def _parser() -> etree.XMLParser:
+    # no DTDs, no entities, no network: a message is data, never instructions
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+
+
+def read_messages(path: Path) -> Reading:
+    """Read a file, a folder (every ``*.xml`` in it, recursively) or a zip of messages."""
+    reading = Reading()
+    digest = hashlib.sha256()
+    for name, content in _sources(path, reading):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+        reading.files += 1
+        _read_one(name, content, reading)
+    reading.checksum = digest.hexdigest()
+    if reading.files == 0 and not reading.problems:
+        reading.problems.append(
+            RowProblem(path.name, None, None, None, "geen iJw-berichten (.xml) gevonden")
+        )
+    return reading
+
+
+def _sources(path: Path, reading: Reading):  # noqa: ANN202 - a generator of (name, bytes)
+    settings = get_settings()
+    limit = settings.max_upload_mb * MB
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.xml") if p.is_file())
+        total = sum(p.stat().st_size for p in files)
+        if total > limit:
+            reading.problems.append(_too_big(path.name, total, limit))
+            return
+        for file in files:
+            yield str(file.relative_to(path)), file.read_bytes()
+        return
+    if path.stat().st_size > limit:
+        reading.problems.append(_too_big(path.name, path.stat().st_size, limit))
+        return
+    if zipfile.is_zipfile(path):
+        yield from _zip_members(path, reading, settings.max_unzipped_mb * MB)
+        return
+    yield path.name, path.read_bytes()
+
+
+def _zip_members(path: Path, reading: Reading, limit: int):  # noqa: ANN202
+    with zipfile.ZipFile(path) as archive:
+        members = sorted(
+            (i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".xml")),
+            key=lambda i: i.filename,
+        )
+        declared = sum(i.file_size for i in members)
+        if declared > limit:
+            reading.problems.append(_too_big(path.name, declared, limit, unpacked=True))
+            return
+        for info in members:
+            with archive.open(info) as handle:
+                content = handle.read(info.file_size + 1)
+            if len(content) > info.file_size:  # a member bigger than it says: a bomb
+                reading.problems.append(
+                    RowProblem(f"{path.name}/{info.filename}", None, None, None,
+                               "het bestand in de zip is groter dan opgegeven; niet gelezen")
+                )  # fmt: skip
+                return
+            yield f"{path.name}/{info.filename}", content
+
+
+def _too_big(name: str, size: int, limit: int, *, unpacked: bool = False) -> RowProblem:
+    what = "uitgepakt " if unpacked else ""
+    return RowProblem(
+        name, None, None, None,
+        f"{what}{size / MB:.1f} MB is meer dan de toegestane {limit / MB:.0f} MB",
+    )  # fmt: skip
+
+
+def _read_one(name: str, content: bytes, reading: Reading) -> None:
+    try:
+        document = etree.fromstring(content, _parser()).getroottree()
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        reading.problems.append(
+            RowProblem(name, line, None, None, f"geen geldige XML: {_dutch_syntax(exc)}")
+        )
+        return
+    root = document.getroot()
+    match = re.fullmatch(r"\{http://www\.istandaarden\.nl/ijw/3_2/(jw\d{3})/schema\}Bericht", root.tag)
+    if match is None:
+        reading.problems.append(
+            RowProblem(name, root.sourceline, _local(root.tag), None,
+                       "geen iJw 3.2-bericht (verwacht een Bericht in de namespace "
+                       "http://www.istandaarden.nl/ijw/3_2/jwNNN/schema)")
+        )  # fmt: skip
+        return
+    kind = match.group(1).upper()
+    if kind not in KINDS:
+        reading.warnings.append(
+            RowProblem(name, None, None, kind,
+                       f"berichttype {kind} wordt niet ingelezen (alleen {', '.join(KINDS)}); "
+                       "overgeslagen", severity="warning")
+        )  # fmt: skip
+        return
+    schema = schema_for(kind)
+    if not schema.validate(document):
+        reading.problems.extend(_schema_problems(name, document, schema.error_log))
+        return
+    _extract(name, kind, root, reading)
+
+
+# ------------------------------------------------------------------ schema errors, in Dutch
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _names(text: str) -> str:
+    """``{ns}Name`` -> ``Name`` throughout a libxml2 message."""
+    return re.sub(r"\{[^}]*\}", "", text)
+
+
+_TRANSLATIONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\[facet 'pattern'\] The value '(?P<v>.*)' is not accepted by the pattern '(?P<p>.*)'"),
+     "waarde '{v}' heeft niet de vorm die de standaard voorschrijft (patroon {p})"),
+    (re.compile(r"\[facet 'enumeration'\] The value '(?P<v>.*)' is not an element of the set \{(?P<s>.*)\}"),
+     "waarde '{v}' staat niet in de codelijst (toegestaan: {s})"),
+    (re.compile(r"\[facet 'maxLength'\] The value '(?P<v>.*)' has a length of '(?P<n>\d+)'; this exceeds the allowed maximum length of '(?P<m>\d+)'"),
+     "waarde '{v}' is {n} tekens lang; hoogstens {m} toegestaan"),
+    (re.compile(r"\[facet 'minLength'\] The value '(?P<v>.*)' has a length of '(?P<n>\d+)'; this underruns the allowed minimum length of '(?P<m>\d+)'"),
+     "waarde '{v}' is {n} tekens lang; minstens {m} nodig"),
+    (re.compile(r"\[facet 'maxInclusive'\] The value '(?P<v>.*)' is greater than the maximum value allowed \('(?P<m>.*)'\)"),
+     "waarde '{v}' is groter dan de toegestane {m}"),
+    (re.compile(r"\[facet 'minInclusive'\] The value '(?P<v>.*)' is less than the minimum value allowed \('(?P<m>.*)'\)"),
+     "waarde '{v}' is kleiner dan de toegestane {m}"),
+    (re.compile(r"'(?P<v>.*)' is not a valid value of the atomic type '(?P<t>LDT_(Datum|Geboortedatum)\w*)'"),
+     "'{v}' is geen bestaande datum (verwacht JJJJ-MM-DD, een dag die in die maand bestaat)"),
+    (re.compile(r"'(?P<v>.*)' is not a valid value of the (atomic|local atomic|list) type '?(?P<t>[^']*)'?"),
+     "'{v}' is geen geldige waarde voor {t}"),
+    (re.compile(r"This element is not expected\. Expected is one of \( (?P<e>.*) \)"),
+     "dit element hoort hier niet; verwacht één van: {e}"),
+    (re.compile(r"This element is not expected\. Expected is \( (?P<e>.*) \)"),
+     "dit element hoort hier niet; verwacht: {e}"),
+    (re.compile(r"This element is not expected"), "dit element hoort hier niet"),
+    (re.compile(r"Missing child element\(s\)\. Expected is one of \( (?P<e>.*) \)"),
+     "verplicht onderdeel ontbreekt; verwacht één van: {e}"),
+    (re.compile(r"Missing child element\(s\)\. Expected is \( (?P<e>.*) \)"),
+     "verplicht onderdeel ontbreekt: {e}"),
+    (re.compile(r"Character content other than whitespace is not allowed"),
+     "tekst is hier niet toegestaan (alleen onderliggende elementen)"),
+    (re.compile(r"No matching global declaration available for the validation root"),
+     "het hoofdelement is geen Bericht van dit berichttype"),
+]  # fmt: skip
+
+
+def _dutch(message: str) -> str:
+    text = _names(message)
+    text = re.sub(r"^Element '[^']*'(?:, attribute '[^']*')?: ", "", text).rstrip(".")
+    for pattern, template in _TRANSLATIONS:
+        found = pattern.search(text)
+        if found:
+            return template.format(**found.groupdict())
+    return f"voldoet niet aan het iJw 3.2-schema ({text})"
+
+
+def _element_of(message: str) -> str | None:
+    found = re.match(r"Element '(?:\{[^}]*\})?([^']*)'", message)
+    return found.group(1) if found else None
+
+
+def _schema_problems(name: str, document: etree._ElementTree, log) -> list[RowProblem]:  # noqa: ANN001
+    """One problem per element and line (libxml2 often reports a value twice: the facet,
+    then the type)."""
+    problems: list[RowProblem] = []
+    seen: set[tuple[int, str | None]] = set()
+    for entry in log:
+        element = _element_of(entry.message)
+        if (entry.line, element) in seen:
+            continue
+        seen.add((entry.line, element))
+        if element == "Bsn":  # never echo what stands in a Bsn element
+            reason = "BSN ontbreekt of is geen negen cijfers (waarde niet getoond)"
+            problems.append(RowProblem(name, entry.line, "Bsn", None, reason))
+            continue
+        problems.append(RowProblem(name, entry.line, element, None, _dutch(entry.message)))
+    return problems
+
+
+def _dutch_syntax(exc: etree.XMLSyntaxError) -> str:
+    text = str(exc.msg or exc).split(", line")[0]
+    known = {
+        "Premature end of data": "het bestand houdt midden in een element op",
+        "Opening and ending tag mismatch": "begin- en eindtag passen niet bij elkaar",
+        "Start tag expected": "geen XML-element gevonden",
+        "Document is empty": "het bestand is leeg",
+        "Extra content at the end of the document": "tekst na het einde van het bericht",
+    }
+    for english, dutch in known.items():
+        if english in text:
+            return dutch
+    return text
+
+
+# ------------------------------------------------------------------ reading the products
+def _text(element: etree._Element | None, path: str, ns: dict[str, str]) -> str | None:
+    if element is None:
+        return None
+    found = element.find(path, ns)
+    return found.text.strip() if found is not None and found.text else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _extract(name: str, kind: str, root: etree._Element, reading: Reading) -> None:
+    ns = {"m": NAMESPACE.format(kind.lower()), "ijw": BASE}
+    header, client = root.find("m:Header", ns), root.find("m:Client", ns)
+    sender, receiver = _text(header, "m:Afzender", ns), _text(header, "m:Ontvanger", ns)
+    municipality, provider = (sender, receiver) if kind == "JW301" else (receiver, sender)
+    bsn_element = client.find("m:Bsn", ns)
+    bsn = _text(client, "m:Bsn", ns) or ""
+    if not is_valid_bsn(bsn):
+        reading.problems.append(
+            RowProblem(name, bsn_element.sourceline, "Bsn", None,
+                       "BSN voldoet niet aan de elfproef (waarde niet getoond)")
+        )  # fmt: skip
+        return
+    try:
+        common = dict(
+            kind=kind, file=name, municipality=municipality or "", provider_agb=provider or "",
+            message_id=_text(header, "m:BerichtIdentificatie/ijw:Identificatie", ns) or "",
+            message_date=_date(_text(header, "m:BerichtIdentificatie/ijw:Dagtekening", ns)),
+            bsn=bsn, birth_date=_date(_text(client, "m:Geboortedatum/ijw:Datum", ns)),
+            sex=_text(client, "m:Geslacht", ns) or "0",
+        )  # fmt: skip
+        holder, item = _PRODUCTS[kind]
+        for product in client.findall(f"m:{holder}/m:{item}", ns):
+            fields = _fields(kind, product, ns)
+            reading.products.append(Product(line=product.sourceline, fields=fields, **common))
+    except ValueError as exc:  # a date the schema let through but the calendar does not
+        reading.problems.append(RowProblem(name, None, None, None, f"ongeldige datum: {exc}"))
+
+
+def _fields(kind: str, product: etree._Element, ns: dict[str, str]) -> dict[str, object]:
+    def text(path: str) -> str | None:
+        return _text(product, path, ns)
+
+    volume = text("m:Omvang/ijw:Volume")
+    out: dict[str, object] = {
+        "allocation_number": text("m:ToewijzingNummer"),
+        "provider_reference": text("m:ReferentieAanbieder"),
+        "product_category": text("m:Product/ijw:Categorie"),
+        "product_code": text("m:Product/ijw:Code"),
+        "volume": int(volume) if volume else None,
+        "unit": text("m:Omvang/ijw:Eenheid"),
+        "frequency": text("m:Omvang/ijw:Frequentie"),
+    }
+    if kind == "JW315":
+        out |= {
+            "valid_from": _date(text("m:ToewijzingIngangsdatum")),
+            "valid_to": _date(text("m:ToewijzingEinddatum")),
+            "referrer_type": text("m:Verwijzer/ijw:Type"),
+            "referrer_code": text("m:Verwijzer/ijw:ZorgverlenerCode"),
+        }
+    elif kind == "JW301":
+        out |= {
+            "allocated_on": _date(text("m:Toewijzingsdatum")),
+            "allocated_at": text("m:Toewijzingstijd"),
+            "valid_from": _date(text("m:Ingangsdatum")),
+            "valid_to": _date(text("m:Einddatum")),
+        }
+    else:
+        out |= {
+            "valid_from": _date(text("m:ToewijzingIngangsdatum")),
+            "started_on": _date(text("m:Begindatum")),
+            "delivery_status": text("m:StatusAanlevering"),
+        }
+        if kind == "JW307":
+            out |= {"ended_on": _date(text("m:Einddatum")), "end_reason": text("m:RedenBeeindiging")}
+    return out
