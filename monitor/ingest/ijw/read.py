@@ -184,7 +184,7 @@ def _local(tag: str) -> str:
 
 def _names(text: str) -> str:
     """``{ns}Name`` -> ``Name`` throughout a libxml2 message."""
-    return re.sub(r"\{[^}]*\}", "", text)
+    return re.sub(r"\{https?://[^}]*\}", "", text)
 
 
 _TRANSLATIONS: list[tuple[re.Pattern[str], str]] = [
