@@ -70,13 +70,13 @@ def import_messages(
     problems += _line_problems(reading)
     if problems:
         return reject(session, batch, rows_read, problems, reading.warnings)
-    previous = session.exec(
+    previous = session.execute(
         select(Submission).where(
             Submission.organisation_id == ctx.org_id,
             Submission.checksum == batch.checksum,
             Submission.status == SubmissionStatus.ACCEPTED.value,
         )
-    ).first()
+    ).scalars().first()
     if previous is not None:
         report = batch.report(SubmissionStatus.DUPLICATE, rows_read=rows_read,
                               message=f"gelijk aan inzending {previous.id}; niets te doen")  # fmt: skip
