@@ -28,7 +28,9 @@ def import_command(
         ..., "--municipality", help="Code van de gemeente wier berichten dit zijn (GM0363)."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Alleen controleren; niets opslaan."),
-    user: str = typer.Option(None, "--user", help="Gebruikersnaam die als inzender wordt vastgelegd."),
+    user: str = typer.Option(
+        None, "--user", help="Gebruikersnaam die als inzender wordt vastgelegd."
+    ),
     rejects: Path = typer.Option(
         None, "--rejects", help="Waar de problemen komen (standaard: PAD.rejects.csv)."
     ),

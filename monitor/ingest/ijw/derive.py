@@ -53,7 +53,12 @@ class Derived:
 def _allocation_key(line: dict) -> tuple:
     if line["allocation_number"]:
         return (line["provider_agb"], line["allocation_number"])
-    return (line["provider_agb"], line["product_category"], line["product_code"], line["valid_from"])
+    return (
+        line["provider_agb"],
+        line["product_category"],
+        line["product_code"],
+        line["valid_from"],
+    )
 
 
 def _order(line: dict) -> tuple:
@@ -76,7 +81,11 @@ def derive_child(child_id: int, lines: Iterable[dict]) -> tuple[list[Derived], l
             key = _allocation_key(line)
             old = allocations.get(key)
             stamp = (line["allocated_on"], line["allocated_at"] or "", *_order(line))
-            if old is None or stamp >= (old["allocated_on"], old["allocated_at"] or "", *_order(old)):
+            if old is None or stamp >= (
+                old["allocated_on"],
+                old["allocated_at"] or "",
+                *_order(old),
+            ):
                 allocations[key] = line
         else:
             target = starts if kind == "JW305" else stops
@@ -96,14 +105,23 @@ def derive_child(child_id: int, lines: Iterable[dict]) -> tuple[list[Derived], l
         rows.append(Derived(child_id, agb, "CH_REF", line["message_date"], category))
     for key, line in allocations.items():
         request = requests.get((line["provider_agb"], line["provider_reference"]))
-        if line["provider_reference"] and request and request["message_date"] <= line["allocated_on"]:
+        if (
+            line["provider_reference"]
+            and request
+            and request["message_date"] <= line["allocated_on"]
+        ):
             referral_of[key] = request["message_date"]
         else:
             referral_of[key] = line["allocated_on"]
             rows.append(
-                Derived(child_id, line["provider_agb"], "CH_REF", line["allocated_on"],
-                        codes.MUNICIPAL_ACCESS)
-            )  # fmt: skip
+                Derived(
+                    child_id,
+                    line["provider_agb"],
+                    "CH_REF",
+                    line["allocated_on"],
+                    codes.MUNICIPAL_ACCESS,
+                )
+            )
     episodes = _episodes(child_id, starts, stops, allocations, notes)
     rows += episodes
     rows += _waits(child_id, starts, stops, allocations, referral_of)
@@ -132,8 +150,9 @@ def _episodes(child_id, starts, stops, allocations, notes) -> list[Derived]:  # 
         stop = stops.get(key)
         end = stop["ended_on"] if stop else None
         reason = codes.END_REASON.get(stop["end_reason"]) if stop else None
-        episode = Derived(child_id, line["provider_agb"], "CH_CARE", line["started_on"],
-                          care_type, end, reason)  # fmt: skip
+        episode = Derived(
+            child_id, line["provider_agb"], "CH_CARE", line["started_on"], care_type, end, reason
+        )
         earlier = merged.get(episode.key)
         if earlier is not None:  # same form, same start: one episode, ends with the last
             if earlier.end_date is None or end is None:
@@ -145,8 +164,16 @@ def _episodes(child_id, starts, stops, allocations, notes) -> list[Derived]:  # 
     for episode in list(rows):
         if episode.end_date is not None:
             days = (episode.end_date - episode.observed_on).days
-            rows.append(Derived(child_id, episode.provider_agb, "CH_CARE_DAYS",
-                                episode.end_date, episode.category, value=float(days)))  # fmt: skip
+            rows.append(
+                Derived(
+                    child_id,
+                    episode.provider_agb,
+                    "CH_CARE_DAYS",
+                    episode.end_date,
+                    episode.category,
+                    value=float(days),
+                )
+            )
     return rows
 
 
@@ -176,7 +203,9 @@ def _one_per_key(rows: list[Derived]) -> list[Derived]:
     kept: dict[tuple, Derived] = {}
     for row in rows:
         old = kept.get(row.key)
-        if old is None or (row.value is not None and old.value is not None and row.value < old.value):
+        if old is None or (
+            row.value is not None and old.value is not None and row.value < old.value
+        ):
             kept[row.key] = row
     return list(kept.values())
 

@@ -35,11 +35,24 @@ from schema.base import OrgKind, SourceKind, SubmissionStatus
 
 SHAPE = "ijw"
 _LINE_COLUMNS = (
-    "allocation_number", "provider_reference", "product_category", "product_code",
-    "allocated_on", "allocated_at", "valid_from", "valid_to", "started_on", "ended_on",
-    "referrer_type", "referrer_code", "end_reason", "delivery_status", "volume", "unit",
+    "allocation_number",
+    "provider_reference",
+    "product_category",
+    "product_code",
+    "allocated_on",
+    "allocated_at",
+    "valid_from",
+    "valid_to",
+    "started_on",
+    "ended_on",
+    "referrer_type",
+    "referrer_code",
+    "end_reason",
+    "delivery_status",
+    "volume",
+    "unit",
     "frequency",
-)  # fmt: skip
+)
 
 
 def import_messages(
@@ -61,8 +74,16 @@ def import_messages(
     municipality = session.get(Organisation, ctx.org_id)
     problems = list(reading.problems)
     if ctx.org_kind != OrgKind.MUNICIPALITY.value:
-        problems.insert(0, RowProblem(path.name, None, "--municipality", municipality_code,
-                                      "iJw-berichten worden ingelezen voor een gemeente"))  # fmt: skip
+        problems.insert(
+            0,
+            RowProblem(
+                path.name,
+                None,
+                "--municipality",
+                municipality_code,
+                "iJw-berichten worden ingelezen voor een gemeente",
+            ),
+        )
     else:
         problems += _header_problems(reading, _gemeente_code(municipality))
     providers = _providers(session, {p.provider_agb for p in reading.products})
@@ -70,28 +91,46 @@ def import_messages(
     problems += _line_problems(reading)
     if problems:
         return reject(session, batch, rows_read, problems, reading.warnings)
-    previous = session.execute(
-        select(Submission).where(
-            Submission.organisation_id == ctx.org_id,
-            Submission.checksum == batch.checksum,
-            Submission.status == SubmissionStatus.ACCEPTED.value,
+    previous = (
+        session.execute(
+            select(Submission).where(
+                Submission.organisation_id == ctx.org_id,
+                Submission.checksum == batch.checksum,
+                Submission.status == SubmissionStatus.ACCEPTED.value,
+            )
         )
-    ).scalars().first()
+        .scalars()
+        .first()
+    )
     if previous is not None:
-        report = batch.report(SubmissionStatus.DUPLICATE, rows_read=rows_read,
-                              message=f"gelijk aan inzending {previous.id}; niets te doen")  # fmt: skip
+        report = batch.report(
+            SubmissionStatus.DUPLICATE,
+            rows_read=rows_read,
+            message=f"gelijk aan inzending {previous.id}; niets te doen",
+        )
         return record(session, batch, report)
     fresh, repeated = _new_products(session, reading.products)
     warnings = list(reading.warnings)
     if repeated:
-        warnings.append(RowProblem(path.name, None, None, None,
-                                   f"{repeated} productregel(s) uit berichten die al eerder zijn "
-                                   "ingelezen; overgeslagen", severity="warning"))  # fmt: skip
-    report = batch.report(SubmissionStatus.ACCEPTED, rows_read=rows_read,
-                          rows_accepted=len(fresh), warnings=warnings)  # fmt: skip
+        warnings.append(
+            RowProblem(
+                path.name,
+                None,
+                None,
+                None,
+                f"{repeated} productregel(s) uit berichten die al eerder zijn "
+                "ingelezen; overgeslagen",
+                severity="warning",
+            )
+        )
+    report = batch.report(
+        SubmissionStatus.ACCEPTED, rows_read=rows_read, rows_accepted=len(fresh), warnings=warnings
+    )
     if dry_run:
         report.status = SubmissionStatus.DRY_RUN.value
-        report.message = f"alleen gecontroleerd; {len(fresh)} productregel(s) zouden worden opgeslagen"
+        report.message = (
+            f"alleen gecontroleerd; {len(fresh)} productregel(s) zouden worden opgeslagen"
+        )
         return record(session, batch, report)
     try:
         return _store(session, batch, report, fresh, providers, ctx)
@@ -111,9 +150,16 @@ def _header_problems(reading: Reading, gemeente: str) -> list[RowProblem]:
         if product.municipality != gemeente and product.file not in seen:
             seen.add(product.file)
             element = "Afzender" if product.kind == "JW301" else "Ontvanger"
-            problems.append(RowProblem(product.file, None, element, product.municipality,
-                                       f"bericht van gemeente {product.municipality}, niet van "
-                                       f"de gemeente waarvoor wordt ingelezen ({gemeente})"))  # fmt: skip
+            problems.append(
+                RowProblem(
+                    product.file,
+                    None,
+                    element,
+                    product.municipality,
+                    f"bericht van gemeente {product.municipality}, niet van "
+                    f"de gemeente waarvoor wordt ingelezen ({gemeente})",
+                )
+            )
     return problems
 
 
@@ -133,12 +179,17 @@ def _provider_problems(reading: Reading, providers: dict[str, int]) -> list[RowP
     for product in reading.products:
         if product.provider_agb not in providers and product.provider_agb not in seen:
             seen.add(product.provider_agb)
-            problems.append(RowProblem(
-                product.file, None, "AGB-code", product.provider_agb,
-                f"aanbieder met AGB-code {product.provider_agb} is niet gekoppeld aan een "
-                f"organisatie; koppel haar eerst: monitor ijw provider {product.provider_agb} "
-                "--org CODE",
-            ))  # fmt: skip
+            problems.append(
+                RowProblem(
+                    product.file,
+                    None,
+                    "AGB-code",
+                    product.provider_agb,
+                    f"aanbieder met AGB-code {product.provider_agb} is niet gekoppeld aan een "
+                    f"organisatie; koppel haar eerst: monitor ijw provider {product.provider_agb} "
+                    "--org CODE",
+                )
+            )
     return problems
 
 
@@ -147,15 +198,26 @@ def _line_problems(reading: Reading) -> list[RowProblem]:
     for product in reading.products:
         status = product.fields.get("delivery_status")
         if status is not None and status not in (codes.FIRST, codes.DELETE):
-            problems.append(RowProblem(
-                product.file, product.line, "StatusAanlevering", status,
-                "StatusAanlevering 2 en 9 mogen niet worden gebruikt (CS058): verwijder met 3 "
-                "en lever opnieuw aan met 1",
-            ))  # fmt: skip
+            problems.append(
+                RowProblem(
+                    product.file,
+                    product.line,
+                    "StatusAanlevering",
+                    status,
+                    "StatusAanlevering 2 en 9 mogen niet worden gebruikt (CS058): verwijder met 3 "
+                    "en lever opnieuw aan met 1",
+                )
+            )
         if product.kind == "JW315" and product.fields.get("referrer_type") not in codes.REFERRER:
-            problems.append(RowProblem(product.file, product.line, "Verwijzer/Type",
-                                       product.fields.get("referrer_type"),
-                                       "onbekende code verwijzer (COD327)"))  # fmt: skip
+            problems.append(
+                RowProblem(
+                    product.file,
+                    product.line,
+                    "Verwijzer/Type",
+                    product.fields.get("referrer_type"),
+                    "onbekende code verwijzer (COD327)",
+                )
+            )
     return problems
 
 
@@ -166,11 +228,17 @@ def _new_products(session: Session, products: list[Product]) -> tuple[list[Produ
     ids = sorted({k[1] for k in keys})
     for start in range(0, len(ids), 500):
         rows = session.execute(
-            select(IjwProduct.provider_agb, IjwProduct.message_id, IjwProduct.message_date,
-                   IjwProduct.kind).where(IjwProduct.message_id.in_(ids[start : start + 500]))
-        ).all()  # fmt: skip
+            select(
+                IjwProduct.provider_agb,
+                IjwProduct.message_id,
+                IjwProduct.message_date,
+                IjwProduct.kind,
+            ).where(IjwProduct.message_id.in_(ids[start : start + 500]))
+        ).all()
         stored |= {tuple(r) for r in rows}
-    fresh = [p for p in products if (p.provider_agb, p.message_id, p.message_date, p.kind) not in stored]
+    fresh = [
+        p for p in products if (p.provider_agb, p.message_id, p.message_date, p.kind) not in stored
+    ]
     return fresh, len(products) - len(fresh)
 
 
@@ -190,11 +258,17 @@ def _store(
     child_ids = _children(session, products, ctx.org_id, now)
     lines = [
         IjwProduct(
-            child_id=child_ids[p.bsn], municipality_id=ctx.org_id, provider_agb=p.provider_agb,
-            submission_id=submission.id, kind=p.kind, message_id=p.message_id,
-            message_date=p.message_date, line=p.line, recorded_at=now,
+            child_id=child_ids[p.bsn],
+            municipality_id=ctx.org_id,
+            provider_agb=p.provider_agb,
+            submission_id=submission.id,
+            kind=p.kind,
+            message_id=p.message_id,
+            message_date=p.message_date,
+            line=p.line,
+            recorded_at=now,
             **{c: p.fields.get(c) for c in _LINE_COLUMNS},
-        )  # fmt: skip
+        )
         for p in products
     ]
     session.add_all(lines)
@@ -220,7 +294,9 @@ def _store(
     return report
 
 
-def _children(session: Session, products: list[Product], municipality_id: int, now) -> dict[str, int]:  # noqa: ANN001
+def _children(
+    session: Session, products: list[Product], municipality_id: int, now
+) -> dict[str, int]:  # noqa: ANN001
     """Child id per BSN of the batch (new children inserted); the BSN goes no further."""
     first: dict[str, Product] = {}
     for product in products:
@@ -237,9 +313,13 @@ def _children(session: Session, products: list[Product], municipality_id: int, n
             "sex": [codes.SEX.get(first[by_pseudonym[p]].sex, "x") for p in new],
             "municipality_id": [municipality_id] * len(new),
         },
-        schema={"pseudonym": pl.String, "birth_month": pl.Date, "sex": pl.String,
-                "municipality_id": pl.Int64},
-    )  # fmt: skip
+        schema={
+            "pseudonym": pl.String,
+            "birth_month": pl.Date,
+            "sex": pl.String,
+            "municipality_id": pl.Int64,
+        },
+    )
     known |= insert_children(session, frame, now)
     return {by_pseudonym[p]: i for p, i in known.items()}
 
@@ -288,9 +368,13 @@ def _reconcile(
         existing += session.execute(
             select(c.id, c.child_id, c.reporting_org_id, c.indicator_id, c.category, c.observed_on)
             .join(Submission, Submission.id == c.submission_id)
-            .where(c.child_id.in_(child_ids[start : start + 500]), c.superseded_at.is_(None),
-                   c.indicator_id.in_(indicator_ids), Submission.shape == SHAPE)
-        ).all()  # fmt: skip
+            .where(
+                c.child_id.in_(child_ids[start : start + 500]),
+                c.superseded_at.is_(None),
+                c.indicator_id.in_(indicator_ids),
+                Submission.shape == SHAPE,
+            )
+        ).all()
     rows = [
         {
             "child_id": d.child_id,
@@ -306,13 +390,23 @@ def _reconcile(
         }
         for d in derived
     ]
-    schema = {"child_id": pl.Int64, "indicator_id": pl.Int64, "reporting_org_id": pl.Int64,
-              "submission_id": pl.Int64, "observed_on": pl.Date, "end_date": pl.Date,
-              "value": pl.Float64, "category": pl.String, "end_reason": pl.String,
-              "source_kind": pl.String}  # fmt: skip
+    schema = {
+        "child_id": pl.Int64,
+        "indicator_id": pl.Int64,
+        "reporting_org_id": pl.Int64,
+        "submission_id": pl.Int64,
+        "observed_on": pl.Date,
+        "end_date": pl.Date,
+        "value": pl.Float64,
+        "category": pl.String,
+        "end_reason": pl.String,
+        "source_kind": pl.String,
+    }
     counts = store_table(session, CASE, pl.DataFrame(rows, schema=schema), now=now)
-    wanted = {(r["child_id"], r["reporting_org_id"], r["indicator_id"], r["category"],
-               r["observed_on"]) for r in rows}  # fmt: skip
+    wanted = {
+        (r["child_id"], r["reporting_org_id"], r["indicator_id"], r["category"], r["observed_on"])
+        for r in rows
+    }
     gone = [row[0] for row in existing if tuple(row[1:]) not in wanted]
     for start in range(0, len(gone), 500):
         session.execute(

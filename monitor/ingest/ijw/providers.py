@@ -13,15 +13,21 @@ from schema import IjwProvider, Organisation
 from schema.base import OrgKind
 
 #: Partners that may serve a child (and so report its case rows).
-_PARTNERS = {OrgKind.YOUTH_CARE_PROVIDER.value, OrgKind.JGZ.value, OrgKind.CHILDCARE.value,
-             OrgKind.SCHOOL.value}  # fmt: skip
+_PARTNERS = {
+    OrgKind.YOUTH_CARE_PROVIDER.value,
+    OrgKind.JGZ.value,
+    OrgKind.CHILDCARE.value,
+    OrgKind.SCHOOL.value,
+}
 
 
 def link_provider(session: Session, agb_code: str, organisation_code: str) -> IjwProvider:
     """Link an AGB code to a partner organisation (idempotent); commits."""
     if not re.fullmatch(r"\d{8}", agb_code):
         raise ValidationFailed(
-            problems=[RowProblem("aanbieder", None, "AGB-code", agb_code, "een AGB-code is 8 cijfers")],
+            problems=[
+                RowProblem("aanbieder", None, "AGB-code", agb_code, "een AGB-code is 8 cijfers")
+            ],
             summary="ongeldige AGB-code",
         )
     organisation = get_organisation(session, organisation_code)

@@ -72,9 +72,7 @@ def schema_for(kind: str) -> etree.XMLSchema:
 
 def _parser() -> etree.XMLParser:
     # no DTDs, no entities, no network: a message is data, never instructions
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def read_messages(path: Path) -> Reading:
@@ -117,7 +115,11 @@ def _sources(path: Path, reading: Reading):  # noqa: ANN202 - a generator of (na
 def _zip_members(path: Path, reading: Reading, limit: int):  # noqa: ANN202
     with zipfile.ZipFile(path) as archive:
         members = sorted(
-            (i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".xml")),
+            (
+                i
+                for i in archive.infolist()
+                if not i.is_dir() and i.filename.lower().endswith(".xml")
+            ),
             key=lambda i: i.filename,
         )
         declared = sum(i.file_size for i in members)
@@ -129,9 +131,14 @@ def _zip_members(path: Path, reading: Reading, limit: int):  # noqa: ANN202
                 content = handle.read(info.file_size + 1)
             if len(content) > info.file_size:  # a member bigger than it says: a bomb
                 reading.problems.append(
-                    RowProblem(f"{path.name}/{info.filename}", None, None, None,
-                               "het bestand in de zip is groter dan opgegeven; niet gelezen")
-                )  # fmt: skip
+                    RowProblem(
+                        f"{path.name}/{info.filename}",
+                        None,
+                        None,
+                        None,
+                        "het bestand in de zip is groter dan opgegeven; niet gelezen",
+                    )
+                )
                 return
             yield f"{path.name}/{info.filename}", content
 
@@ -139,9 +146,12 @@ def _zip_members(path: Path, reading: Reading, limit: int):  # noqa: ANN202
 def _too_big(name: str, size: int, limit: int, *, unpacked: bool = False) -> RowProblem:
     what = "uitgepakt " if unpacked else ""
     return RowProblem(
-        name, None, None, None,
+        name,
+        None,
+        None,
+        None,
         f"{what}{size / MB:.1f} MB is meer dan de toegestane {limit / MB:.0f} MB",
-    )  # fmt: skip
+    )
 
 
 def _read_one(name: str, content: bytes, reading: Reading) -> None:
@@ -154,21 +164,34 @@ def _read_one(name: str, content: bytes, reading: Reading) -> None:
         )
         return
     root = document.getroot()
-    match = re.fullmatch(r"\{http://www\.istandaarden\.nl/ijw/3_2/(jw\d{3})/schema\}Bericht", root.tag)
+    match = re.fullmatch(
+        r"\{http://www\.istandaarden\.nl/ijw/3_2/(jw\d{3})/schema\}Bericht", root.tag
+    )
     if match is None:
         reading.problems.append(
-            RowProblem(name, root.sourceline, _local(root.tag), None,
-                       "geen iJw 3.2-bericht (verwacht een Bericht in de namespace "
-                       "http://www.istandaarden.nl/ijw/3_2/jwNNN/schema)")
-        )  # fmt: skip
+            RowProblem(
+                name,
+                root.sourceline,
+                _local(root.tag),
+                None,
+                "geen iJw 3.2-bericht (verwacht een Bericht in de namespace "
+                "http://www.istandaarden.nl/ijw/3_2/jwNNN/schema)",
+            )
+        )
         return
     kind = match.group(1).upper()
     if kind not in KINDS:
         reading.warnings.append(
-            RowProblem(name, None, None, kind,
-                       f"berichttype {kind} wordt niet ingelezen (alleen {', '.join(KINDS)}); "
-                       "overgeslagen", severity="warning")
-        )  # fmt: skip
+            RowProblem(
+                name,
+                None,
+                None,
+                kind,
+                f"berichttype {kind} wordt niet ingelezen (alleen {', '.join(KINDS)}); "
+                "overgeslagen",
+                severity="warning",
+            )
+        )
         return
     schema = schema_for(kind)
     if not schema.validate(document):
@@ -187,43 +210,79 @@ def _names(text: str) -> str:
     return re.sub(r"\{https?://[^}]*\}", "", text)
 
 
-_TRANSLATIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\[facet 'pattern'\] The value '(?P<v>.*)' is not accepted by the pattern '(?P<p>.*)'"),
-     "waarde '{v}' heeft niet de vorm die de standaard voorschrijft (patroon {p})"),
-    (re.compile(r"\[facet 'enumeration'\] The value '(?P<v>.*)' is not an element of the set \{(?P<s>.*)\}"),
-     "waarde '{v}' staat niet in de codelijst (toegestaan: {s})"),
-    (re.compile(r"\[facet 'maxLength'\] The value '(?P<v>.*)' has a length of '(?P<n>\d+)'; this exceeds the allowed maximum length of '(?P<m>\d+)'"),
-     "waarde '{v}' is {n} tekens lang; hoogstens {m} toegestaan"),
-    (re.compile(r"\[facet 'minLength'\] The value '(?P<v>.*)' has a length of '(?P<n>\d+)'; this underruns the allowed minimum length of '(?P<m>\d+)'"),
-     "waarde '{v}' is {n} tekens lang; minstens {m} nodig"),
-    (re.compile(r"\[facet 'maxInclusive'\] The value '(?P<v>.*)' is greater than the maximum value allowed \('(?P<m>.*)'\)"),
-     "waarde '{v}' is groter dan de toegestane {m}"),
-    (re.compile(r"\[facet 'minInclusive'\] The value '(?P<v>.*)' is less than the minimum value allowed \('(?P<m>.*)'\)"),
-     "waarde '{v}' is kleiner dan de toegestane {m}"),
-    (re.compile(r"'(?P<v>.*)' is not a valid value of the atomic type '(?P<t>LDT_(Datum|Geboortedatum)\w*)'"),
-     "'{v}' is geen bestaande datum (verwacht JJJJ-MM-DD, een dag die in die maand bestaat)"),
-    (re.compile(r"'(?P<v>.*)' is not a valid value of the (atomic|local atomic|list) type '?(?P<t>[^']*)'?"),
-     "'{v}' is geen geldige waarde voor {t}"),
-    (re.compile(r"This element is not expected\. Expected is one of \( (?P<e>.*) \)"),
-     "dit element hoort hier niet; verwacht één van: {e}"),
-    (re.compile(r"This element is not expected\. Expected is \( (?P<e>.*) \)"),
-     "dit element hoort hier niet; verwacht: {e}"),
-    (re.compile(r"This element is not expected"), "dit element hoort hier niet"),
-    (re.compile(r"Missing child element\(s\)\. Expected is one of \( (?P<e>.*) \)"),
-     "verplicht onderdeel ontbreekt; verwacht één van: {e}"),
-    (re.compile(r"Missing child element\(s\)\. Expected is \( (?P<e>.*) \)"),
-     "verplicht onderdeel ontbreekt: {e}"),
-    (re.compile(r"Character content other than whitespace is not allowed"),
-     "tekst is hier niet toegestaan (alleen onderliggende elementen)"),
-    (re.compile(r"No matching global declaration available for the validation root"),
-     "het hoofdelement is geen Bericht van dit berichttype"),
-]  # fmt: skip
+_VALUE = r"The value '(?P<v>.*)'"
+#: libxml2's schema messages (English) and their Dutch wording; the first match wins.
+_TRANSLATIONS: list[tuple[str, str]] = [
+    (
+        rf"\[facet 'pattern'\] {_VALUE} is not accepted by the pattern '(?P<p>.*)'",
+        "waarde '{v}' heeft niet de vorm die de standaard voorschrijft (patroon {p})",
+    ),
+    (
+        rf"\[facet 'enumeration'\] {_VALUE} is not an element of the set \{{(?P<s>.*)\}}",
+        "waarde '{v}' staat niet in de codelijst (toegestaan: {s})",
+    ),
+    (
+        rf"\[facet 'maxLength'\] {_VALUE} has a length of '(?P<n>\d+)'; this exceeds the "
+        r"allowed maximum length of '(?P<m>\d+)'",
+        "waarde '{v}' is {n} tekens lang; hoogstens {m} toegestaan",
+    ),
+    (
+        rf"\[facet 'minLength'\] {_VALUE} has a length of '(?P<n>\d+)'; this underruns the "
+        r"allowed minimum length of '(?P<m>\d+)'",
+        "waarde '{v}' is {n} tekens lang; minstens {m} nodig",
+    ),
+    (
+        rf"\[facet 'maxInclusive'\] {_VALUE} is greater than the maximum value allowed "
+        r"\('(?P<m>.*)'\)",
+        "waarde '{v}' is groter dan de toegestane {m}",
+    ),
+    (
+        rf"\[facet 'minInclusive'\] {_VALUE} is less than the minimum value allowed "
+        r"\('(?P<m>.*)'\)",
+        "waarde '{v}' is kleiner dan de toegestane {m}",
+    ),
+    (
+        r"'(?P<v>.*)' is not a valid value of the atomic type "
+        r"'(?P<t>LDT_(Datum|Geboortedatum)\w*)'",
+        "'{v}' is geen bestaande datum (verwacht JJJJ-MM-DD, een dag die in die maand bestaat)",
+    ),
+    (
+        r"'(?P<v>.*)' is not a valid value of the (atomic|local atomic|list) type '?(?P<t>[^']*)'?",
+        "'{v}' is geen geldige waarde voor {t}",
+    ),
+    (
+        r"This element is not expected\. Expected is one of \( (?P<e>.*) \)",
+        "dit element hoort hier niet; verwacht één van: {e}",
+    ),
+    (
+        r"This element is not expected\. Expected is \( (?P<e>.*) \)",
+        "dit element hoort hier niet; verwacht: {e}",
+    ),
+    (r"This element is not expected", "dit element hoort hier niet"),
+    (
+        r"Missing child element\(s\)\. Expected is one of \( (?P<e>.*) \)",
+        "verplicht onderdeel ontbreekt; verwacht één van: {e}",
+    ),
+    (
+        r"Missing child element\(s\)\. Expected is \( (?P<e>.*) \)",
+        "verplicht onderdeel ontbreekt: {e}",
+    ),
+    (
+        r"Character content other than whitespace is not allowed",
+        "tekst is hier niet toegestaan (alleen onderliggende elementen)",
+    ),
+    (
+        r"No matching global declaration available for the validation root",
+        "het hoofdelement is geen Bericht van dit berichttype",
+    ),
+]
+_COMPILED = [(re.compile(pattern), dutch) for pattern, dutch in _TRANSLATIONS]
 
 
 def _dutch(message: str) -> str:
     text = _names(message)
     text = re.sub(r"^Element '[^']*'(?:, attribute '[^']*')?: ", "", text).rstrip(".")
-    for pattern, template in _TRANSLATIONS:
+    for pattern, template in _COMPILED:
         found = pattern.search(text)
         if found:
             return template.format(**found.groupdict())
@@ -289,18 +348,27 @@ def _extract(name: str, kind: str, root: etree._Element, reading: Reading) -> No
     bsn = _text(client, "m:Bsn", ns) or ""
     if not is_valid_bsn(bsn):
         reading.problems.append(
-            RowProblem(name, bsn_element.sourceline, "Bsn", None,
-                       "BSN voldoet niet aan de elfproef (waarde niet getoond)")
-        )  # fmt: skip
+            RowProblem(
+                name,
+                bsn_element.sourceline,
+                "Bsn",
+                None,
+                "BSN voldoet niet aan de elfproef (waarde niet getoond)",
+            )
+        )
         return
     try:
         common = dict(
-            kind=kind, file=name, municipality=municipality or "", provider_agb=provider or "",
+            kind=kind,
+            file=name,
+            municipality=municipality or "",
+            provider_agb=provider or "",
             message_id=_text(header, "m:BerichtIdentificatie/ijw:Identificatie", ns) or "",
             message_date=_date(_text(header, "m:BerichtIdentificatie/ijw:Dagtekening", ns)),
-            bsn=bsn, birth_date=_date(_text(client, "m:Geboortedatum/ijw:Datum", ns)),
+            bsn=bsn,
+            birth_date=_date(_text(client, "m:Geboortedatum/ijw:Datum", ns)),
             sex=_text(client, "m:Geslacht", ns) or "0",
-        )  # fmt: skip
+        )
         holder, item = _PRODUCTS[kind]
         for product in client.findall(f"m:{holder}/m:{item}", ns):
             fields = _fields(kind, product, ns)
@@ -344,5 +412,8 @@ def _fields(kind: str, product: etree._Element, ns: dict[str, str]) -> dict[str,
             "delivery_status": text("m:StatusAanlevering"),
         }
         if kind == "JW307":
-            out |= {"ended_on": _date(text("m:Einddatum")), "end_reason": text("m:RedenBeeindiging")}
+            out |= {
+                "ended_on": _date(text("m:Einddatum")),
+                "end_reason": text("m:RedenBeeindiging"),
+            }
     return out

@@ -21,7 +21,8 @@ def ijw(orgs: Session) -> Session:
     """``orgs`` plus JH-02 (GM0363, member of NW-OOST since 2020); AGB_1 -> JH-01,
     AGB_2 -> JH-02."""
     add_organisation(
-        orgs, OrganisationSpec("JH-02", "Jeugdhulp Twee", "youth_care_provider", municipality="GM0363")
+        orgs,
+        OrganisationSpec("JH-02", "Jeugdhulp Twee", "youth_care_provider", municipality="GM0363"),
     )
     add_membership(orgs, network="NW-OOST", member="JH-02", valid_from=date(2020, 1, 1))
     orgs.commit()

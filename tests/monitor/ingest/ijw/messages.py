@@ -80,9 +80,16 @@ def _product(p: str, category: str, code: str = "") -> str:
 
 
 def jw315(
-    *, child: str, provider: str, gemeente: str, day: str, products: list[dict],
-    born: str = "2014-05-20", sex: str = "2", ident: str | None = None,
-) -> str:  # fmt: skip
+    *,
+    child: str,
+    provider: str,
+    gemeente: str,
+    day: str,
+    products: list[dict],
+    born: str = "2014-05-20",
+    sex: str = "2",
+    ident: str | None = None,
+) -> str:
     """Verzoek om toewijzing; products: reference, category, code, start, referrer."""
     p = "jw315"
     lines = []
@@ -94,26 +101,35 @@ def jw315(
             else "<ijw:Naam>verwijzer</ijw:Naam>"
         )
         lines.append(f"""      <{p}:AangevraagdProduct>
-        <{p}:ReferentieAanbieder>{item['reference']}</{p}:ReferentieAanbieder>
-        {_product(p, item.get('category', '45'), item.get('code', '45A01'))}
-        <{p}:ToewijzingIngangsdatum>{item.get('start', day)}</{p}:ToewijzingIngangsdatum>
-        <{p}:ToewijzingEinddatum>{item.get('end', '2027-12-31')}</{p}:ToewijzingEinddatum>
+        <{p}:ReferentieAanbieder>{item["reference"]}</{p}:ReferentieAanbieder>
+        {_product(p, item.get("category", "45"), item.get("code", "45A01"))}
+        <{p}:ToewijzingIngangsdatum>{item.get("start", day)}</{p}:ToewijzingIngangsdatum>
+        <{p}:ToewijzingEinddatum>{item.get("end", "2027-12-31")}</{p}:ToewijzingEinddatum>
         <{p}:Omvang><ijw:Volume>4</ijw:Volume><ijw:Eenheid>04</ijw:Eenheid><ijw:Frequentie>2</ijw:Frequentie></{p}:Omvang>
         <{p}:Verwijzer><ijw:Type>{referrer}</ijw:Type>{detail}</{p}:Verwijzer>
       </{p}:AangevraagdProduct>""")
     body = (
         _header("JW315", provider, gemeente, day, ident)
-        + "\n" + _client_start("JW315", child, born, sex)
-        + f"\n    <{p}:AangevraagdeProducten>\n" + "\n".join(lines)
+        + "\n"
+        + _client_start("JW315", child, born, sex)
+        + f"\n    <{p}:AangevraagdeProducten>\n"
+        + "\n".join(lines)
         + f"\n    </{p}:AangevraagdeProducten>\n  </{p}:Client>"
-    )  # fmt: skip
+    )
     return _wrap("JW315", body)
 
 
 def jw301(
-    *, child: str, provider: str, gemeente: str, day: str, products: list[dict],
-    born: str = "2014-05-20", sex: str = "2", ident: str | None = None,
-) -> str:  # fmt: skip
+    *,
+    child: str,
+    provider: str,
+    gemeente: str,
+    day: str,
+    products: list[dict],
+    born: str = "2014-05-20",
+    sex: str = "2",
+    ident: str | None = None,
+) -> str:
     """Toewijzing; products: number, reference (optional), category, code, allocated,
     start, end."""
     p = "jw301"
@@ -126,18 +142,19 @@ def jw301(
         )
         end = f"<{p}:Einddatum>{item['end']}</{p}:Einddatum>" if item.get("end") else ""
         lines.append(f"""      <{p}:ToegewezenProduct>
-        <{p}:ToewijzingNummer>{item['number']}</{p}:ToewijzingNummer>
+        <{p}:ToewijzingNummer>{item["number"]}</{p}:ToewijzingNummer>
         {reference}
-        {_product(p, item.get('category', '45'), item.get('code', '45A01'))}
-        <{p}:Toewijzingsdatum>{item.get('allocated', day)}</{p}:Toewijzingsdatum>
-        <{p}:Toewijzingstijd>{item.get('time', '09:30:00')}</{p}:Toewijzingstijd>
-        <{p}:Ingangsdatum>{item.get('start', day)}</{p}:Ingangsdatum>
+        {_product(p, item.get("category", "45"), item.get("code", "45A01"))}
+        <{p}:Toewijzingsdatum>{item.get("allocated", day)}</{p}:Toewijzingsdatum>
+        <{p}:Toewijzingstijd>{item.get("time", "09:30:00")}</{p}:Toewijzingstijd>
+        <{p}:Ingangsdatum>{item.get("start", day)}</{p}:Ingangsdatum>
         {end}
         <{p}:Omvang><ijw:Volume>4</ijw:Volume><ijw:Eenheid>04</ijw:Eenheid><ijw:Frequentie>2</ijw:Frequentie></{p}:Omvang>
       </{p}:ToegewezenProduct>""")
     body = (
         _header("JW301", gemeente, provider, day, ident)
-        + "\n" + _client_start("JW301", child, born, sex)
+        + "\n"
+        + _client_start("JW301", child, born, sex)
         + f"""
     <{p}:Contactgegevens>
       <{p}:Contact>
@@ -152,18 +169,32 @@ def jw301(
       </{p}:Contact>
     </{p}:Contactgegevens>
     <{p}:ToegewezenProducten>
-""" + "\n".join(lines) + f"\n    </{p}:ToegewezenProducten>\n  </{p}:Client>"
-    )  # fmt: skip
+"""
+        + "\n".join(lines)
+        + f"\n    </{p}:ToegewezenProducten>\n  </{p}:Client>"
+    )
     return _wrap("JW301", body)
 
 
-def _start_stop(kind: str, *, child: str, provider: str, gemeente: str, day: str,
-                products: list[dict], born: str, sex: str, ident: str | None) -> str:  # fmt: skip
+def _start_stop(
+    kind: str,
+    *,
+    child: str,
+    provider: str,
+    gemeente: str,
+    day: str,
+    products: list[dict],
+    born: str,
+    sex: str,
+    ident: str | None,
+) -> str:
     p = kind.lower()
-    holder, item_name = ("StartProducten", "StartProduct") if kind == "JW305" else (
-        "StopProducten", "StopProduct")  # fmt: skip
+    holder, item_name = (
+        ("StartProducten", "StartProduct") if kind == "JW305" else ("StopProducten", "StopProduct")
+    )
     lines = []
     for item in products:
+        allocation_start = item.get("allocation_start", "2025-01-01")
         stop = ""
         if kind == "JW307":
             stop = (
@@ -171,18 +202,21 @@ def _start_stop(kind: str, *, child: str, provider: str, gemeente: str, day: str
                 f"<{p}:Einddatum>{item['end']}</{p}:Einddatum>"
             )
         lines.append(f"""      <{p}:{item_name}>
-        <{p}:ToewijzingNummer>{item['number']}</{p}:ToewijzingNummer>
-        {_product(p, item.get('category', '45'), item.get('code', '45A01'))}
-        <{p}:ToewijzingIngangsdatum>{item.get('allocation_start', '2025-01-01')}</{p}:ToewijzingIngangsdatum>
-        <{p}:Begindatum>{item['begin']}</{p}:Begindatum>
+        <{p}:ToewijzingNummer>{item["number"]}</{p}:ToewijzingNummer>
+        {_product(p, item.get("category", "45"), item.get("code", "45A01"))}
+        <{p}:ToewijzingIngangsdatum>{allocation_start}</{p}:ToewijzingIngangsdatum>
+        <{p}:Begindatum>{item["begin"]}</{p}:Begindatum>
         {stop}
-        <{p}:StatusAanlevering>{item.get('status', '1')}</{p}:StatusAanlevering>
+        <{p}:StatusAanlevering>{item.get("status", "1")}</{p}:StatusAanlevering>
       </{p}:{item_name}>""")
     body = (
         _header(kind, provider, gemeente, day, ident)
-        + "\n" + _client_start(kind, child, born, sex)
-        + f"\n    <{p}:{holder}>\n" + "\n".join(lines) + f"\n    </{p}:{holder}>\n  </{p}:Client>"
-    )  # fmt: skip
+        + "\n"
+        + _client_start(kind, child, born, sex)
+        + f"\n    <{p}:{holder}>\n"
+        + "\n".join(lines)
+        + f"\n    </{p}:{holder}>\n  </{p}:Client>"
+    )
     return _wrap(kind, body)
 
 

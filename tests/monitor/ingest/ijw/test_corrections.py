@@ -55,22 +55,46 @@ def _current(session, code: str) -> list[tuple]:  # noqa: ANN001
 
 
 def _wait_as_of(session, as_of):  # noqa: ANN001, ANN202
-    frame = case_rollup(session, system_principal(), indicator_code="CH_WAIT_ALLOC",
-                        organisation_code="GM0363", period_type="half_year", as_of=as_of)  # fmt: skip
+    frame = case_rollup(
+        session,
+        system_principal(),
+        indicator_code="CH_WAIT_ALLOC",
+        organisation_code="GM0363",
+        period_type="half_year",
+        as_of=as_of,
+    )
     return frame["mean"].to_list()
 
 
 def test_a_start_corrected_by_3_then_1_supersedes_the_old_episode(ijw, inbox):
-    _, before = _import(ijw, inbox, "301.xml", jw301(**GM, day="2025-01-10", products=[
-        {"number": "3001", "category": "45"}]))  # fmt: skip
-    _, first = _import(ijw, inbox, "305.xml", jw305(**GM, day="2025-01-21", products=[
-        {"number": "3001", "begin": "2025-01-20"}]))  # fmt: skip
+    _, before = _import(
+        ijw,
+        inbox,
+        "301.xml",
+        jw301(**GM, day="2025-01-10", products=[{"number": "3001", "category": "45"}]),
+    )
+    _, first = _import(
+        ijw,
+        inbox,
+        "305.xml",
+        jw305(**GM, day="2025-01-21", products=[{"number": "3001", "begin": "2025-01-20"}]),
+    )
     assert _current(ijw, "CH_CARE") == [(date(2025, 1, 20), None, None, None)]
     assert _current(ijw, "CH_WAIT_ALLOC") == [(date(2025, 1, 20), None, 10.0, None)]
     # the provider withdraws the start of 20 Jan and sends the right one, 27 Jan
-    report, corrected = _import(ijw, inbox, "305_correctie.xml", jw305(**GM, day="2025-01-28",
-        products=[{"number": "3001", "begin": "2025-01-20", "status": "3"},
-                  {"number": "3001", "begin": "2025-01-27", "status": "1"}]))  # fmt: skip
+    report, corrected = _import(
+        ijw,
+        inbox,
+        "305_correctie.xml",
+        jw305(
+            **GM,
+            day="2025-01-28",
+            products=[
+                {"number": "3001", "begin": "2025-01-20", "status": "3"},
+                {"number": "3001", "begin": "2025-01-27", "status": "1"},
+            ],
+        ),
+    )
     assert _current(ijw, "CH_CARE") == [(date(2025, 1, 27), None, None, None)]
     assert _current(ijw, "CH_WAIT_ALLOC") == [(date(2025, 1, 27), None, 17.0, None)]
     assert report.rows_superseded == 3  # CH_CARE, CH_WAIT_ALLOC and CH_WAIT of 20 Jan
@@ -83,51 +107,111 @@ def test_a_start_corrected_by_3_then_1_supersedes_the_old_episode(ijw, inbox):
     stamped = ijw.execute(select(func.count()).where(c.superseded_at.is_not(None))).scalar_one()
     assert stamped == 3
     # the product lines themselves are kept as sent, the deletion included
-    statuses = ijw.execute(
-        select(IjwProduct.delivery_status).where(IjwProduct.kind == "JW305").order_by(IjwProduct.id)
-    ).scalars().all()
+    statuses = (
+        ijw.execute(
+            select(IjwProduct.delivery_status)
+            .where(IjwProduct.kind == "JW305")
+            .order_by(IjwProduct.id)
+        )
+        .scalars()
+        .all()
+    )
     assert statuses == ["1", "3", "1"]
 
 
 def test_a_stop_removed_with_3_reopens_the_episode_and_a_3_alone_removes_it(ijw, inbox):
-    _import(ijw, inbox, "301.xml", jw301(**GM, day="2025-01-10", products=[
-        {"number": "3001", "category": "32"}]))  # fmt: skip
-    _import(ijw, inbox, "305.xml", jw305(**GM, day="2025-01-21", products=[
-        {"number": "3001", "category": "32", "begin": "2025-01-20"}]))  # fmt: skip
-    stop = {"number": "3001", "category": "32", "begin": "2025-01-20", "end": "2025-03-31",
-            "reason": "33"}  # fmt: skip
+    _import(
+        ijw,
+        inbox,
+        "301.xml",
+        jw301(**GM, day="2025-01-10", products=[{"number": "3001", "category": "32"}]),
+    )
+    _import(
+        ijw,
+        inbox,
+        "305.xml",
+        jw305(
+            **GM,
+            day="2025-01-21",
+            products=[{"number": "3001", "category": "32", "begin": "2025-01-20"}],
+        ),
+    )
+    stop = {
+        "number": "3001",
+        "category": "32",
+        "begin": "2025-01-20",
+        "end": "2025-03-31",
+        "reason": "33",
+    }
     _import(ijw, inbox, "307.xml", jw307(**GM, day="2025-04-01", products=[stop]))
     assert _current(ijw, "CH_CARE") == [
         (date(2025, 1, 20), date(2025, 3, 31), None, "voortijdig_aanbieder")
     ]
     assert _current(ijw, "CH_CARE_DAYS") == [(date(2025, 3, 31), None, 70.0, None)]
-    _import(ijw, inbox, "307_weg.xml", jw307(**GM, day="2025-04-02",
-                                             products=[{**stop, "status": "3"}]))  # fmt: skip
+    _import(
+        ijw, inbox, "307_weg.xml", jw307(**GM, day="2025-04-02", products=[{**stop, "status": "3"}])
+    )
     assert _current(ijw, "CH_CARE") == [(date(2025, 1, 20), None, None, None)]
     assert _current(ijw, "CH_CARE_DAYS") == []
-    _import(ijw, inbox, "305_weg.xml", jw305(**GM, day="2025-04-03", products=[
-        {"number": "3001", "category": "32", "begin": "2025-01-20", "status": "3"}]))  # fmt: skip
+    _import(
+        ijw,
+        inbox,
+        "305_weg.xml",
+        jw305(
+            **GM,
+            day="2025-04-03",
+            products=[{"number": "3001", "category": "32", "begin": "2025-01-20", "status": "3"}],
+        ),
+    )
     assert _current(ijw, "CH_CARE") == []
     assert _current(ijw, "CH_WAIT_ALLOC") == []
     assert _current(ijw, "CH_REF") == [(date(2025, 1, 10), None, None, None)]  # still referred
 
 
 def test_a_new_allocation_message_replaces_the_earlier_one(ijw, inbox):
-    _import(ijw, inbox, "a.xml", jw301(**GM, day="2025-01-10", products=[
-        {"number": "3001", "category": "45", "allocated": "2025-01-10"}]))  # fmt: skip
-    _import(ijw, inbox, "b.xml", jw305(**GM, day="2025-02-01", products=[
-        {"number": "3001", "begin": "2025-02-01"}]))  # fmt: skip
+    _import(
+        ijw,
+        inbox,
+        "a.xml",
+        jw301(
+            **GM,
+            day="2025-01-10",
+            products=[{"number": "3001", "category": "45", "allocated": "2025-01-10"}],
+        ),
+    )
+    _import(
+        ijw,
+        inbox,
+        "b.xml",
+        jw305(**GM, day="2025-02-01", products=[{"number": "3001", "begin": "2025-02-01"}]),
+    )
     assert _current(ijw, "CH_WAIT_ALLOC") == [(date(2025, 2, 1), None, 22.0, None)]
     # the municipality re-sends allocation 3001 with the date it was really decided
-    _import(ijw, inbox, "c.xml", jw301(**GM, day="2025-02-03", products=[
-        {"number": "3001", "category": "45", "allocated": "2025-01-20"}]))  # fmt: skip
+    _import(
+        ijw,
+        inbox,
+        "c.xml",
+        jw301(
+            **GM,
+            day="2025-02-03",
+            products=[{"number": "3001", "category": "45", "allocated": "2025-01-20"}],
+        ),
+    )
     assert _current(ijw, "CH_WAIT_ALLOC") == [(date(2025, 2, 1), None, 12.0, None)]
     assert _current(ijw, "CH_REF") == [(date(2025, 1, 20), None, None, None)]
 
 
 def test_a_deletion_of_an_unknown_start_is_a_warning(ijw, inbox):
-    report, _ = _import(ijw, inbox, "305.xml", jw305(**GM, day="2025-01-21", products=[
-        {"number": "3001", "begin": "2025-01-20", "status": "3"}]))  # fmt: skip
+    report, _ = _import(
+        ijw,
+        inbox,
+        "305.xml",
+        jw305(
+            **GM,
+            day="2025-01-21",
+            products=[{"number": "3001", "begin": "2025-01-20", "status": "3"}],
+        ),
+    )
     assert any("verwijdert een start die niet bekend is" in w.reason for w in report.warnings)
 
 

@@ -26,42 +26,161 @@ GM = dict(gemeente="0363")
 def _messages(inbox) -> None:  # noqa: ANN001
     """The 2025 traffic of five children (providers: AGB_1 = JH-01, AGB_2 = JH-02)."""
     # C0: GP referral, request 3 Feb, allocated 10 Feb, care from 1 Mar to 31 May (to plan)
-    inbox("c0_315.xml", jw315(child=C0, provider=AGB_1, day="2025-02-03", **GM,
-                              products=[{"reference": "R0", "referrer": "02", "category": "45"}]))
-    inbox("c0_301.xml", jw301(child=C0, provider=AGB_1, day="2025-02-10", **GM,
-                              products=[{"number": "1000", "reference": "R0", "category": "45"}]))
-    inbox("c0_305.xml", jw305(child=C0, provider=AGB_1, day="2025-03-02", **GM,
-                              products=[{"number": "1000", "category": "45", "begin": "2025-03-01"}]))
-    inbox("c0_307.xml", jw307(child=C0, provider=AGB_1, day="2025-06-02", **GM,
-                              products=[{"number": "1000", "category": "45", "begin": "2025-03-01",
-                                         "end": "2025-05-31", "reason": "31"}]))
+    inbox(
+        "c0_315.xml",
+        jw315(
+            child=C0,
+            provider=AGB_1,
+            day="2025-02-03",
+            **GM,
+            products=[{"reference": "R0", "referrer": "02", "category": "45"}],
+        ),
+    )
+    inbox(
+        "c0_301.xml",
+        jw301(
+            child=C0,
+            provider=AGB_1,
+            day="2025-02-10",
+            **GM,
+            products=[{"number": "1000", "reference": "R0", "category": "45"}],
+        ),
+    )
+    inbox(
+        "c0_305.xml",
+        jw305(
+            child=C0,
+            provider=AGB_1,
+            day="2025-03-02",
+            **GM,
+            products=[{"number": "1000", "category": "45", "begin": "2025-03-01"}],
+        ),
+    )
+    inbox(
+        "c0_307.xml",
+        jw307(
+            child=C0,
+            provider=AGB_1,
+            day="2025-06-02",
+            **GM,
+            products=[
+                {
+                    "number": "1000",
+                    "category": "45",
+                    "begin": "2025-03-01",
+                    "end": "2025-05-31",
+                    "reason": "31",
+                }
+            ],
+        ),
+    )
     # C1: youth physician, request 15 Jan, foster care allocated 20 Jan, from 19 Feb, running
-    inbox("c1_315.xml", jw315(child=C1, provider=AGB_1, day="2025-01-15", sex="1", **GM,
-                              products=[{"reference": "R1", "referrer": "03", "category": "35"}]))
-    inbox("c1_301.xml", jw301(child=C1, provider=AGB_1, day="2025-01-20", sex="1", **GM,
-                              products=[{"number": "1001", "reference": "R1", "category": "35"}]))
-    inbox("c1_305.xml", jw305(child=C1, provider=AGB_1, day="2025-02-20", sex="1", **GM,
-                              products=[{"number": "1001", "category": "35", "begin": "2025-02-19"}]))
+    inbox(
+        "c1_315.xml",
+        jw315(
+            child=C1,
+            provider=AGB_1,
+            day="2025-01-15",
+            sex="1",
+            **GM,
+            products=[{"reference": "R1", "referrer": "03", "category": "35"}],
+        ),
+    )
+    inbox(
+        "c1_301.xml",
+        jw301(
+            child=C1,
+            provider=AGB_1,
+            day="2025-01-20",
+            sex="1",
+            **GM,
+            products=[{"number": "1001", "reference": "R1", "category": "35"}],
+        ),
+    )
+    inbox(
+        "c1_305.xml",
+        jw305(
+            child=C1,
+            provider=AGB_1,
+            day="2025-02-20",
+            sex="1",
+            **GM,
+            products=[{"number": "1001", "category": "35", "begin": "2025-02-19"}],
+        ),
+    )
     # C2: no request (the municipality's own access): neighbourhood team, 3 Mar allocated,
     # 13 Mar to 30 Apr, ended early by the client
-    inbox("c2_301.xml", jw301(child=C2, provider=AGB_2, day="2025-03-03", **GM,
-                              products=[{"number": "2001", "category": "31"}]))
-    inbox("c2_305.xml", jw305(child=C2, provider=AGB_2, day="2025-03-14", **GM,
-                              products=[{"number": "2001", "category": "31", "begin": "2025-03-13"}]))
-    inbox("c2_307.xml", jw307(child=C2, provider=AGB_2, day="2025-05-01", **GM,
-                              products=[{"number": "2001", "category": "31", "begin": "2025-03-13",
-                                         "end": "2025-04-30", "reason": "32"}]))
+    inbox(
+        "c2_301.xml",
+        jw301(
+            child=C2,
+            provider=AGB_2,
+            day="2025-03-03",
+            **GM,
+            products=[{"number": "2001", "category": "31"}],
+        ),
+    )
+    inbox(
+        "c2_305.xml",
+        jw305(
+            child=C2,
+            provider=AGB_2,
+            day="2025-03-14",
+            **GM,
+            products=[{"number": "2001", "category": "31", "begin": "2025-03-13"}],
+        ),
+    )
+    inbox(
+        "c2_307.xml",
+        jw307(
+            child=C2,
+            provider=AGB_2,
+            day="2025-05-01",
+            **GM,
+            products=[
+                {
+                    "number": "2001",
+                    "category": "31",
+                    "begin": "2025-03-13",
+                    "end": "2025-04-30",
+                    "reason": "32",
+                }
+            ],
+        ),
+    )
     # C3: allocation naming a reference no request carries (municipal access), category 55
     # (nationally purchased: residence unknown), allocated 1 Apr, started 8 Apr
-    inbox("c3_301.xml", jw301(child=C3, provider=AGB_2, day="2025-04-01", **GM,
-                              products=[{"number": "2002", "reference": "X9", "category": "55",
-                                         "code": "55A01"}]))
-    inbox("c3_305.xml", jw305(child=C3, provider=AGB_2, day="2025-04-09", **GM,
-                              products=[{"number": "2002", "category": "55", "code": "55A01",
-                                         "begin": "2025-04-08"}]))
+    inbox(
+        "c3_301.xml",
+        jw301(
+            child=C3,
+            provider=AGB_2,
+            day="2025-04-01",
+            **GM,
+            products=[{"number": "2002", "reference": "X9", "category": "55", "code": "55A01"}],
+        ),
+    )
+    inbox(
+        "c3_305.xml",
+        jw305(
+            child=C3,
+            provider=AGB_2,
+            day="2025-04-09",
+            **GM,
+            products=[{"number": "2002", "category": "55", "code": "55A01", "begin": "2025-04-08"}],
+        ),
+    )
     # C4: self-referral requested 5 May, nothing allocated yet
-    inbox("c4_315.xml", jw315(child=C4, provider=AGB_1, day="2025-05-05", **GM,
-                              products=[{"reference": "R4", "referrer": "06"}]))  # fmt: skip
+    inbox(
+        "c4_315.xml",
+        jw315(
+            child=C4,
+            provider=AGB_1,
+            day="2025-05-05",
+            **GM,
+            products=[{"reference": "R4", "referrer": "06"}],
+        ),
+    )
 
 
 @pytest.fixture
@@ -83,8 +202,14 @@ def traffic(ijw, inbox):
 
 
 def _rollup(session, code: str, organisation: str = "GM0363", **kw) -> pl.DataFrame:  # noqa: ANN001, ANN003
-    return case_rollup(session, system_principal(), indicator_code=code,
-                       organisation_code=organisation, period_type="half_year", **kw)  # fmt: skip
+    return case_rollup(
+        session,
+        system_principal(),
+        indicator_code=code,
+        organisation_code=organisation,
+        period_type="half_year",
+        **kw,
+    )
 
 
 def _by_category(frame: pl.DataFrame) -> dict[str, float]:
@@ -96,8 +221,11 @@ def test_referrals_by_referrer_type(ijw, traffic, small_cells):
     assert set(referrals["period_code"]) == {"2025-H1"}
     # C0 huisarts, C1 jeugdarts, C2 and C3 allocations without a request, C4 zelf
     assert _by_category(referrals) == {
-        "huisarts": 1, "jeugdarts": 1, "gemeentelijke_toegang": 2, "geen_verwijzer": 1,
-    }  # fmt: skip
+        "huisarts": 1,
+        "jeugdarts": 1,
+        "gemeentelijke_toegang": 2,
+        "geen_verwijzer": 1,
+    }
     # the network NW-OOST counts what its member JH-02 (AGB_2) reports: C2 and C3
     network = _rollup(ijw, "CH_REF", "NW-OOST", by=("category",))
     assert _by_category(network) == {"gemeentelijke_toegang": 2}
@@ -138,11 +266,21 @@ def test_the_pathway_view_follows_a_school_signal_into_ijw_care(ijw, inbox, tmp_
     assert import_messages(ijw, inbox.folder, municipality_code="GM0363").ok
     # the school signalled C0 and C2 in January; same BSN, so the same pseudonymous child
     rows = [
-        {"bsn": child, "child_ref": "", "indicator": "CH_SIGNAL", "date": "2025-01-10",
-         "value": "", "birth_month": "2014-05", "sex": "f", "municipality": "GM0363"}
+        {
+            "bsn": child,
+            "child_ref": "",
+            "indicator": "CH_SIGNAL",
+            "date": "2025-01-10",
+            "value": "",
+            "birth_month": "2014-05",
+            "sex": "f",
+            "municipality": "GM0363",
+        }
         for child in (C0, C2)
-    ]  # fmt: skip
-    signals = ingest_file(ijw, write_case(tmp_path / "signalen.csv", rows), organisation_code="SCH-01")
+    ]
+    signals = ingest_file(
+        ijw, write_case(tmp_path / "signalen.csv", rows), organisation_code="SCH-01"
+    )
     assert signals.ok, [p.as_text() for p in signals.problems]
     flows = care_pathway_flows(
         ijw, system_principal(), organisation_code="GM0363", period_code="2025-H1"

@@ -51,22 +51,50 @@ def test_an_impossible_date_is_refused_with_file_line_and_element(ijw, inbox):
 @pytest.mark.parametrize(
     ("kind", "broken", "element", "reason"),
     [
-        ("JW315", ("<ijw:Type>02</ijw:Type>", "<ijw:Type>07</ijw:Type>"), "Type",
-         "waarde '07' staat niet in de codelijst"),
-        ("JW315", ("<jw315:Geslacht>2</jw315:Geslacht>", ""), "Naam",
-         "dit element hoort hier niet; verwacht: Geslacht"),
-        ("JW301", ("<jw301:Toewijzingstijd>09:30:00</jw301:Toewijzingstijd>", ""), "Ingangsdatum",
-         "dit element hoort hier niet; verwacht: Toewijzingstijd"),
-        ("JW305", ("<jw305:Begindatum>2026-05-01</jw305:Begindatum>", ""), "StatusAanlevering",
-         "verwacht: Begindatum"),
-        ("JW307", ("<jw307:RedenBeeindiging>31</jw307:RedenBeeindiging>",
-                   "<jw307:RedenBeeindiging>99</jw307:RedenBeeindiging>"), "RedenBeeindiging",
-         "waarde '99' staat niet in de codelijst"),
-        ("JW305", ("<jw305:BerichtCode>438</jw305:BerichtCode>",
-                   "<jw305:BerichtCode>436</jw305:BerichtCode>"), "BerichtCode",
-         "waarde '436' heeft niet de vorm die de standaard voorschrijft"),
+        (
+            "JW315",
+            ("<ijw:Type>02</ijw:Type>", "<ijw:Type>07</ijw:Type>"),
+            "Type",
+            "waarde '07' staat niet in de codelijst",
+        ),
+        (
+            "JW315",
+            ("<jw315:Geslacht>2</jw315:Geslacht>", ""),
+            "Naam",
+            "dit element hoort hier niet; verwacht: Geslacht",
+        ),
+        (
+            "JW301",
+            ("<jw301:Toewijzingstijd>09:30:00</jw301:Toewijzingstijd>", ""),
+            "Ingangsdatum",
+            "dit element hoort hier niet; verwacht: Toewijzingstijd",
+        ),
+        (
+            "JW305",
+            ("<jw305:Begindatum>2026-05-01</jw305:Begindatum>", ""),
+            "StatusAanlevering",
+            "verwacht: Begindatum",
+        ),
+        (
+            "JW307",
+            (
+                "<jw307:RedenBeeindiging>31</jw307:RedenBeeindiging>",
+                "<jw307:RedenBeeindiging>99</jw307:RedenBeeindiging>",
+            ),
+            "RedenBeeindiging",
+            "waarde '99' staat niet in de codelijst",
+        ),
+        (
+            "JW305",
+            (
+                "<jw305:BerichtCode>438</jw305:BerichtCode>",
+                "<jw305:BerichtCode>436</jw305:BerichtCode>",
+            ),
+            "BerichtCode",
+            "waarde '436' heeft niet de vorm die de standaard voorschrijft",
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_message_type_names_what_is_wrong_in_dutch(ijw, inbox, kind, broken, element, reason):
     common = dict(child=CHILD, provider=AGB_1, gemeente="0363", day="2026-05-02")
     xml = {
@@ -90,8 +118,16 @@ def test_each_message_type_names_what_is_wrong_in_dutch(ijw, inbox, kind, broken
 
 
 def test_one_bad_file_in_a_folder_stores_nothing(ijw, inbox):
-    inbox("a_goed.xml", jw301(child=CHILD, provider=AGB_1, gemeente="0363", day="2026-04-01",
-                              products=[{"number": "7001"}]))  # fmt: skip
+    inbox(
+        "a_goed.xml",
+        jw301(
+            child=CHILD,
+            provider=AGB_1,
+            gemeente="0363",
+            day="2026-04-01",
+            products=[{"number": "7001"}],
+        ),
+    )
     inbox("b_fout.xml", _request(end="2027-02-30"))
     report = import_messages(ijw, inbox.folder, municipality_code="GM0363")
     assert report.status == "rejected"
@@ -100,13 +136,23 @@ def test_one_bad_file_in_a_folder_stores_nothing(ijw, inbox):
 
 
 def test_messages_of_another_municipality_and_unknown_providers_are_refused(ijw, inbox):
-    other = jw301(child=CHILD, provider=AGB_1, gemeente="0599", day="2026-04-01",
-                  products=[{"number": "7001"}])  # fmt: skip
+    other = jw301(
+        child=CHILD,
+        provider=AGB_1,
+        gemeente="0599",
+        day="2026-04-01",
+        products=[{"number": "7001"}],
+    )
     report = import_messages(ijw, inbox("rdam.xml", other), municipality_code="GM0363")
     assert report.status == "rejected"
     assert "bericht van gemeente 0599" in report.problems[0].reason
-    unknown = jw301(child=CHILD, provider="55554444", gemeente="0363", day="2026-04-01",
-                    products=[{"number": "7001"}])  # fmt: skip
+    unknown = jw301(
+        child=CHILD,
+        provider="55554444",
+        gemeente="0363",
+        day="2026-04-01",
+        products=[{"number": "7001"}],
+    )
     report = import_messages(ijw, inbox("onbekend.xml", unknown), municipality_code="GM0363")
     assert report.status == "rejected"
     assert "AGB-code 55554444 is niet gekoppeld" in report.problems[0].reason
@@ -115,8 +161,13 @@ def test_messages_of_another_municipality_and_unknown_providers_are_refused(ijw,
 
 
 def test_status_aanlevering_2_is_refused_as_the_standard_says(ijw, inbox):
-    xml = jw305(child=CHILD, provider=AGB_1, gemeente="0363", day="2026-05-02",
-                products=[{"number": "7001", "begin": "2026-05-01", "status": "2"}])  # fmt: skip
+    xml = jw305(
+        child=CHILD,
+        provider=AGB_1,
+        gemeente="0363",
+        day="2026-05-02",
+        products=[{"number": "7001", "begin": "2026-05-01", "status": "2"}],
+    )
     report = import_messages(ijw, inbox("start.xml", xml), municipality_code="GM0363")
     assert report.status == "rejected"
     (problem,) = report.problems
@@ -130,9 +181,20 @@ def test_not_xml_and_other_message_types(ijw, inbox):
     assert report.status == "rejected"
     assert report.problems[0].reason.startswith("geen geldige XML")
     (inbox.folder / "kapot.xml").unlink()
-    inbox("retour.xml", '<jw302:Bericht xmlns:jw302="http://www.istandaarden.nl/ijw/3_2/jw302/schema"/>')
-    inbox("toewijzing.xml", jw301(child=CHILD, provider=AGB_1, gemeente="0363",
-                                  day="2026-04-01", products=[{"number": "7001"}]))  # fmt: skip
+    inbox(
+        "retour.xml",
+        '<jw302:Bericht xmlns:jw302="http://www.istandaarden.nl/ijw/3_2/jw302/schema"/>',
+    )
+    inbox(
+        "toewijzing.xml",
+        jw301(
+            child=CHILD,
+            provider=AGB_1,
+            gemeente="0363",
+            day="2026-04-01",
+            products=[{"number": "7001"}],
+        ),
+    )
     report = import_messages(ijw, inbox.folder, municipality_code="GM0363")
     assert report.status == "accepted", report.problems
     assert any("berichttype JW302 wordt niet ingelezen" in w.reason for w in report.warnings)
@@ -169,8 +231,14 @@ def test_a_bad_message_with_a_bsn_never_shows_the_bsn(ijw, engine, inbox, tmp_pa
     code, out, err = cli("ijw", "import", str(archive), "--municipality", "GM0363")
     assert code == 9 and "elfproef" in err
     shown = "\n".join(
-        [*(p.as_text() for p in report.problems), rejects, out, err, caplog.text,
-         _database_text(ijw, engine)]
-    )  # fmt: skip
+        [
+            *(p.as_text() for p in report.problems),
+            rejects,
+            out,
+            err,
+            caplog.text,
+            _database_text(ijw, engine),
+        ]
+    )
     for _, value in messages.values():
         assert value not in shown
