@@ -5,7 +5,8 @@ JW307 stop) are kept pseudonymised, one row each, never changed: a later message
 JW301 for the same allocation number, a JW305/JW307 with StatusAanlevering 3 =
 verwijderen) is a new row. The case measurements derived from them (referrals, care
 episodes, waiting times) live in ``case_measurement`` with their normal supersession.
-No BSN, name, address or referrer's name is stored.
+No BSN, name, address, referrer's name or code is stored; the provider's own reference
+is kept only as a keyed HMAC (it may carry a client number).
 """
 
 from __future__ import annotations
@@ -47,7 +48,11 @@ class IjwProduct(SQLModel, table=True):
     message_date: date = Field(description="BerichtIdentificatie/Dagtekening.")
     line: int = Field(description="Line of the product element in the message file.")
     allocation_number: str | None = Field(default=None, max_length=8)
-    provider_reference: str | None = Field(default=None, max_length=15)
+    provider_reference: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Keyed HMAC of the provider's ReferentieAanbieder (links JW315 and JW301).",
+    )
     product_category: str | None = Field(default=None, max_length=2, description="JZ020.")
     product_code: str | None = Field(default=None, max_length=5)
     allocated_on: date | None = Field(default=None, description="JW301 Toewijzingsdatum.")
@@ -57,7 +62,6 @@ class IjwProduct(SQLModel, table=True):
     started_on: date | None = Field(default=None, description="JW305/JW307 Begindatum.")
     ended_on: date | None = Field(default=None, description="JW307 Einddatum.")
     referrer_type: str | None = Field(default=None, max_length=2, description="COD327.")
-    referrer_code: str | None = Field(default=None, max_length=8, description="ZorgverlenerCode.")
     end_reason: str | None = Field(default=None, max_length=2, description="JZ588.")
     delivery_status: str | None = Field(default=None, max_length=1, description="COD467.")
     volume: int | None = None

@@ -36,7 +36,6 @@ from schema.base import OrgKind, SourceKind, SubmissionStatus
 SHAPE = "ijw"
 _LINE_COLUMNS = (
     "allocation_number",
-    "provider_reference",
     "product_category",
     "product_code",
     "allocated_on",
@@ -46,7 +45,6 @@ _LINE_COLUMNS = (
     "started_on",
     "ended_on",
     "referrer_type",
-    "referrer_code",
     "end_reason",
     "delivery_status",
     "volume",
@@ -86,6 +84,11 @@ def import_messages(
         )
     else:
         problems += _header_problems(reading, _gemeente_code(municipality))
+    missing = sorted(set(INDICATORS) - set(ctx.indicators["indicator"]))
+    if missing:
+        problems.insert(0, RowProblem(path.name, None, None, None,
+                                      f"de catalogus mist {', '.join(missing)}; laad hem eerst "
+                                      "opnieuw: monitor catalogue load"))  # fmt: skip
     providers = _providers(session, {p.provider_agb for p in reading.products})
     problems += _provider_problems(reading, providers)
     problems += _line_problems(reading)
@@ -236,9 +239,13 @@ def _new_products(session: Session, products: list[Product]) -> tuple[list[Produ
             ).where(IjwProduct.message_id.in_(ids[start : start + 500]))
         ).all()
         stored |= {tuple(r) for r in rows}
-    fresh = [
-        p for p in products if (p.provider_agb, p.message_id, p.message_date, p.kind) not in stored
-    ]
+    first_file: dict[tuple, str] = {}
+    fresh = []
+    for product in products:
+        key = (product.provider_agb, product.message_id, product.message_date, product.kind)
+        # the same message twice in one folder or zip counts once (the first file)
+        if key not in stored and first_file.setdefault(key, product.file) == product.file:
+            fresh.append(product)
     return fresh, len(products) - len(fresh)
 
 
@@ -256,6 +263,7 @@ def _store(
     session.flush()
     report.submission_id = submission.id
     child_ids = _children(session, products, ctx.org_id, now)
+    references = _references(products)
     lines = [
         IjwProduct(
             child_id=child_ids[p.bsn],
@@ -268,6 +276,7 @@ def _store(
             line=p.line,
             recorded_at=now,
             **{c: p.fields.get(c) for c in _LINE_COLUMNS},
+            provider_reference=references.get((p.provider_agb, p.fields["provider_reference"])),
         )
         for p in products
     ]
@@ -339,15 +348,31 @@ def _derive(session: Session, child_ids: list[int]) -> tuple[list[Derived], list
     return derived, notes
 
 
-def _indicator_id(ctx: Context, code: str, day: date) -> int:
-    versions = ctx.indicators.filter(
-        (pl.col("indicator") == code)
-        & (pl.col("i_valid_from") <= day)
-        & (pl.col("i_retired_on").is_null() | (pl.col("i_retired_on") > day))
+def _references(products: list[Product]) -> dict[tuple, str]:
+    """The provider's ReferentieAanbieder as a keyed HMAC per provider (it may hold a
+    client number): equal references stay equal, so JW315 and JW301 still link."""
+    pairs = sorted(
+        {(p.provider_agb, p.fields["provider_reference"]) for p in products}
+        - {(p.provider_agb, None) for p in products}
     )
-    if versions.height == 0:
-        versions = ctx.indicators.filter(pl.col("indicator") == code).sort("i_version")
-    return int(versions["i_id"][-1])
+    digests = pseudonymise_many([f"ref:{agb}:{ref}" for agb, ref in pairs])
+    return dict(zip(pairs, digests, strict=True))
+
+
+def _indicator_ids(ctx: Context):  # noqa: ANN202
+    """code, day -> id of the catalogue version valid that day (else the newest)."""
+    versions: dict[str, list[tuple]] = {}
+    for row in ctx.indicators.filter(pl.col("indicator").is_in(INDICATORS)).iter_rows(named=True):
+        versions.setdefault(row["indicator"], []).append(
+            (row["i_version"], row["i_id"], row["i_valid_from"], row["i_retired_on"])
+        )
+
+    def pick(code: str, day: date) -> int:
+        ordered = sorted(versions[code])
+        valid = [v for v in ordered if v[2] <= day and (v[3] is None or v[3] > day)]
+        return (valid or ordered)[-1][1]
+
+    return pick
 
 
 def _reconcile(
@@ -375,10 +400,11 @@ def _reconcile(
                 Submission.shape == SHAPE,
             )
         ).all()
+    indicator_id = _indicator_ids(ctx)
     rows = [
         {
             "child_id": d.child_id,
-            "indicator_id": _indicator_id(ctx, d.indicator, d.observed_on),
+            "indicator_id": indicator_id(d.indicator, d.observed_on),
             "reporting_org_id": providers[d.provider_agb],
             "submission_id": submission_id,
             "observed_on": d.observed_on,

@@ -396,7 +396,6 @@ def _fields(kind: str, product: etree._Element, ns: dict[str, str]) -> dict[str,
             "valid_from": _date(text("m:ToewijzingIngangsdatum")),
             "valid_to": _date(text("m:ToewijzingEinddatum")),
             "referrer_type": text("m:Verwijzer/ijw:Type"),
-            "referrer_code": text("m:Verwijzer/ijw:ZorgverlenerCode"),
         }
     elif kind == "JW301":
         out |= {

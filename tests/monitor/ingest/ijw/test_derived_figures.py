@@ -305,9 +305,13 @@ def test_the_child_is_known_only_by_pseudonym_with_birth_month_and_sex(ijw, traf
     from sqlalchemy import select
 
     from monitor.pseudonym import pseudonym_for_bsn
-    from schema import Child
+    from schema import Child, IjwProduct
 
     children = {c.pseudonym: c for c in ijw.exec(select(Child)).scalars()}
     assert set(children) == {pseudonym_for_bsn(b) for b in (C0, C1, C2, C3, C4)}
     c1 = children[pseudonym_for_bsn(C1)]
     assert (c1.birth_month, c1.sex) == (date(2014, 5, 1), "m")
+    # the provider's own reference (it may be a client number) is kept only as a keyed hash
+    references = set(ijw.exec(select(IjwProduct.provider_reference)).scalars()) - {None}
+    assert len(references) == 4 and not references & {"R0", "R1", "R4", "X9"}
+    assert all(len(r) == 64 for r in references)
