@@ -14,26 +14,25 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from monitor.errors import RowProblem
 from monitor.ingest.context import Context, load_context
 from monitor.ingest.ijw import codes
-from monitor.ingest.ijw.derive import INDICATORS, Derived, derive_child, note_problem
+from monitor.ingest.ijw.derive import INDICATORS, note_problem
 from monitor.ingest.ijw.read import Product, Reading, read_messages
+from monitor.ingest.ijw.reconcile import SHAPE, derive_children, reconcile
 from monitor.ingest.report import IngestReport
-from monitor.ingest.store import CASE, insert_children, lookup_children, store_table
+from monitor.ingest.store import insert_children, lookup_children
 from monitor.ingest.submissions import Batch, audit, fill, new_submission, record, reject
 from monitor.pseudonym import pseudonymise_many
-from schema import CaseMeasurement, IjwProduct, IjwProvider, Organisation, Submission, utcnow
-from schema.base import OrgKind, SourceKind, SubmissionStatus
+from schema import IjwProduct, IjwProvider, Organisation, Submission, utcnow
+from schema.base import OrgKind, SubmissionStatus
 
-SHAPE = "ijw"
 _LINE_COLUMNS = (
     "allocation_number",
     "product_category",
@@ -282,9 +281,9 @@ def _store(
     ]
     session.add_all(lines)
     session.flush()
-    derived, notes = _derive(session, sorted(set(child_ids.values())))
+    derived, notes = derive_children(session, sorted(set(child_ids.values())))
     report.warnings += [note_problem(batch.file_name, n) for n in sorted(set(notes))]
-    inserted, superseded, unchanged = _reconcile(
+    inserted, superseded, unchanged = reconcile(
         session, derived, sorted(set(child_ids.values())), providers, ctx, submission.id, now
     )
     counts = Counter(d.indicator for d in derived)
@@ -333,21 +332,6 @@ def _children(
     return {by_pseudonym[p]: i for p, i in known.items()}
 
 
-def _derive(session: Session, child_ids: list[int]) -> tuple[list[Derived], list[str]]:
-    columns = [c for c in IjwProduct.__table__.columns]  # type: ignore[attr-defined]
-    by_child: dict[int, list[dict]] = {}
-    for start in range(0, len(child_ids), 500):
-        statement = select(*columns).where(IjwProduct.child_id.in_(child_ids[start : start + 500]))
-        for row in session.execute(statement).mappings():
-            by_child.setdefault(row["child_id"], []).append(dict(row))
-    derived, notes = [], []
-    for child_id, lines in by_child.items():
-        rows, child_notes = derive_child(child_id, lines)
-        derived += rows
-        notes += child_notes
-    return derived, notes
-
-
 def _references(products: list[Product]) -> dict[tuple, str]:
     """The provider's ReferentieAanbieder as a keyed HMAC per provider (it may hold a
     client number): equal references stay equal, so JW315 and JW301 still link."""
@@ -357,85 +341,3 @@ def _references(products: list[Product]) -> dict[tuple, str]:
     )
     digests = pseudonymise_many([f"ref:{agb}:{ref}" for agb, ref in pairs])
     return dict(zip(pairs, digests, strict=True))
-
-
-def _indicator_ids(ctx: Context):  # noqa: ANN202
-    """code, day -> id of the catalogue version valid that day (else the newest)."""
-    versions: dict[str, list[tuple]] = {}
-    for row in ctx.indicators.filter(pl.col("indicator").is_in(INDICATORS)).iter_rows(named=True):
-        versions.setdefault(row["indicator"], []).append(
-            (row["i_version"], row["i_id"], row["i_valid_from"], row["i_retired_on"])
-        )
-
-    def pick(code: str, day: date) -> int:
-        ordered = sorted(versions[code])
-        valid = [v for v in ordered if v[2] <= day and (v[3] is None or v[3] > day)]
-        return (valid or ordered)[-1][1]
-
-    return pick
-
-
-def _reconcile(
-    session: Session,
-    derived: list[Derived],
-    child_ids: list[int],
-    providers: dict[str, int],
-    ctx: Context,
-    submission_id: int,
-    now,  # noqa: ANN001
-) -> tuple[int, int, int]:
-    """Store the derived rows; withdraw the iJw-derived rows no longer derived."""
-    c = CaseMeasurement
-    codes_ids = ctx.indicators.filter(pl.col("indicator").is_in(INDICATORS))
-    indicator_ids = codes_ids["i_id"].to_list()
-    existing: list[tuple] = []
-    for start in range(0, len(child_ids), 500):
-        existing += session.execute(
-            select(c.id, c.child_id, c.reporting_org_id, c.indicator_id, c.category, c.observed_on)
-            .join(Submission, Submission.id == c.submission_id)
-            .where(
-                c.child_id.in_(child_ids[start : start + 500]),
-                c.superseded_at.is_(None),
-                c.indicator_id.in_(indicator_ids),
-                Submission.shape == SHAPE,
-            )
-        ).all()
-    indicator_id = _indicator_ids(ctx)
-    rows = [
-        {
-            "child_id": d.child_id,
-            "indicator_id": indicator_id(d.indicator, d.observed_on),
-            "reporting_org_id": providers[d.provider_agb],
-            "submission_id": submission_id,
-            "observed_on": d.observed_on,
-            "end_date": d.end_date,
-            "value": d.value,
-            "category": d.category,
-            "end_reason": d.end_reason,
-            "source_kind": SourceKind.REGISTERED.value,
-        }
-        for d in derived
-    ]
-    schema = {
-        "child_id": pl.Int64,
-        "indicator_id": pl.Int64,
-        "reporting_org_id": pl.Int64,
-        "submission_id": pl.Int64,
-        "observed_on": pl.Date,
-        "end_date": pl.Date,
-        "value": pl.Float64,
-        "category": pl.String,
-        "end_reason": pl.String,
-        "source_kind": pl.String,
-    }
-    counts = store_table(session, CASE, pl.DataFrame(rows, schema=schema), now=now)
-    wanted = {
-        (r["child_id"], r["reporting_org_id"], r["indicator_id"], r["category"], r["observed_on"])
-        for r in rows
-    }
-    gone = [row[0] for row in existing if tuple(row[1:]) not in wanted]
-    for start in range(0, len(gone), 500):
-        session.execute(
-            update(c).where(c.id.in_(gone[start : start + 500])).values(superseded_at=now)
-        )
-    return counts.inserted, counts.superseded + len(gone), counts.unchanged
