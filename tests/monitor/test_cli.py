@@ -22,7 +22,7 @@ def test_setup_flow(engine, cli, tmp_path):
     code, out, _ = cli("db", "upgrade")
     assert code == 0 and "revision" in out
     code, out, _ = cli("catalogue", "load")
-    assert code == 0 and "new indicators:  48" in out
+    assert code == 0 and "new indicators:  50" in out
     code, out, _ = cli("catalogue", "load")
     assert code == 0 and "nothing changed" in out
     assert cli("org", "add", "GM0363", "Amsterdam", "--kind", "municipality")[0] == 0
