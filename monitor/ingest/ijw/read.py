@@ -222,14 +222,14 @@ _TRANSLATIONS: list[tuple[str, str]] = [
         "waarde '{v}' staat niet in de codelijst (toegestaan: {s})",
     ),
     (
-        rf"\[facet 'maxLength'\] {_VALUE} has a length of '(?P<n>\d+)'; this exceeds the "
+        r"\[facet 'maxLength'\] The value has a length of '(?P<n>\d+)'; this exceeds the "
         r"allowed maximum length of '(?P<m>\d+)'",
-        "waarde '{v}' is {n} tekens lang; hoogstens {m} toegestaan",
+        "waarde is {n} tekens lang; hoogstens {m} toegestaan",
     ),
     (
-        rf"\[facet 'minLength'\] {_VALUE} has a length of '(?P<n>\d+)'; this underruns the "
+        r"\[facet 'minLength'\] The value has a length of '(?P<n>\d+)'; this underruns the "
         r"allowed minimum length of '(?P<m>\d+)'",
-        "waarde '{v}' is {n} tekens lang; minstens {m} nodig",
+        "waarde is {n} tekens lang; minstens {m} nodig",
     ),
     (
         rf"\[facet 'maxInclusive'\] {_VALUE} is greater than the maximum value allowed "

@@ -205,9 +205,11 @@ def _bad_bsn_messages() -> dict[str, tuple[str, str]]:
     """name -> (xml, the BSN-like value it carries)."""
     elfproef = "123456788"  # nine digits, fails the elfproef
     too_long = "2345600091"  # ten digits: not masked by the nine-digit rule
+    typo = "23456A009"  # a BSN with a typo: quoted by the schema's pattern message
     return {
         "elfproef.xml": (_request().replace(CHILD, elfproef), elfproef),
         "lang.xml": (_request().replace(CHILD, too_long), too_long),
+        "tikfout.xml": (_request().replace(CHILD, typo), typo),
         "datum.xml": (_request(end="2027-06-31"), CHILD),  # a valid BSN, another error
     }
 
@@ -225,7 +227,7 @@ def test_a_bad_message_with_a_bsn_never_shows_the_bsn(ijw, engine, inbox, tmp_pa
     assert report.status == "rejected"
     by_file = {p.file: p for p in report.problems}
     assert "elfproef" in by_file["elfproef.xml"].reason
-    assert by_file["lang.xml"].column == "Bsn"
+    assert by_file["lang.xml"].column == by_file["tikfout.xml"].column == "Bsn"
     assert "geen bestaande datum" in by_file["datum.xml"].reason
     rejects = report.rejects_csv(tmp_path / "rejects.csv").read_text()
     code, out, err = cli("ijw", "import", str(archive), "--municipality", "GM0363")
