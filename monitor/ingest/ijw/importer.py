@@ -28,7 +28,7 @@ from monitor.ingest.ijw.read import Product, Reading, read_messages
 from monitor.ingest.ijw.reconcile import SHAPE, derive_children, reconcile
 from monitor.ingest.report import IngestReport
 from monitor.ingest.store import insert_children, lookup_children
-from monitor.ingest.submissions import Batch, audit, fill, new_submission, record, reject
+from monitor.ingest.submissions import Batch, audit, fill, new_submission, record
 from monitor.pseudonym import pseudonymise_many
 from schema import IjwProduct, IjwProvider, Organisation, Submission, utcnow
 from schema.base import OrgKind, SubmissionStatus
@@ -92,7 +92,7 @@ def import_messages(
     problems += _provider_problems(reading, providers)
     problems += _line_problems(reading)
     if problems:
-        return reject(session, batch, rows_read, problems, reading.warnings)
+        return _reject(session, batch, rows_read, problems, reading.warnings)
     previous = (
         session.execute(
             select(Submission).where(
@@ -139,6 +139,26 @@ def import_messages(
     except BaseException:
         session.rollback()
         raise
+
+
+def _reject(
+    session: Session,
+    batch: Batch,
+    rows_read: int,
+    problems: list[RowProblem],
+    warnings: list[RowProblem],
+) -> IngestReport:
+    """Record the refused submission: nothing stored, every problem named."""
+    files = len({p.file for p in problems})
+    report = batch.report(
+        SubmissionStatus.REJECTED,
+        rows_read=rows_read,
+        rows_rejected=rows_read,
+        problems=problems,
+        warnings=warnings,
+        message=f"niets opgeslagen: {len(problems)} probleem/problemen in {files} bestand(en)",
+    )
+    return record(session, batch, report)
 
 
 def _gemeente_code(municipality: Organisation | None) -> str:

@@ -279,14 +279,15 @@ _TRANSLATIONS: list[tuple[str, str]] = [
 _COMPILED = [(re.compile(pattern), dutch) for pattern, dutch in _TRANSLATIONS]
 
 
-def _dutch(message: str) -> str:
+def _dutch(message: str) -> tuple[str, str | None]:
+    """The reason in Dutch and the offending value (when the message quotes one)."""
     text = _names(message)
     text = re.sub(r"^Element '[^']*'(?:, attribute '[^']*')?: ", "", text).rstrip(".")
     for pattern, template in _COMPILED:
         found = pattern.search(text)
         if found:
-            return template.format(**found.groupdict())
-    return f"voldoet niet aan het iJw 3.2-schema ({text})"
+            return template.format(**found.groupdict()), found.groupdict().get("v")
+    return f"voldoet niet aan het iJw 3.2-schema ({text})", None
 
 
 def _element_of(message: str) -> str | None:
@@ -308,7 +309,8 @@ def _schema_problems(name: str, document: etree._ElementTree, log) -> list[RowPr
             reason = "BSN ontbreekt of is geen negen cijfers (waarde niet getoond)"
             problems.append(RowProblem(name, entry.line, "Bsn", None, reason))
             continue
-        problems.append(RowProblem(name, entry.line, element, None, _dutch(entry.message)))
+        reason, value = _dutch(entry.message)
+        problems.append(RowProblem(name, entry.line, element, value, reason))
     return problems
 
 

@@ -41,11 +41,12 @@ def test_an_impossible_date_is_refused_with_file_line_and_element(ijw, inbox):
     (problem,) = report.problems
     assert problem.file == "verzoek.xml"
     assert problem.row == _line_of(xml, "2027-06-31")
-    assert problem.column == "ToewijzingEinddatum"
+    assert (problem.column, problem.value) == ("ToewijzingEinddatum", "2027-06-31")
     assert "'2027-06-31' is geen bestaande datum" in problem.reason
     _nothing_stored(ijw)
     stored = ijw.execute(select(Submission.status, Submission.message)).one()
     assert stored.status == "rejected" and "geen bestaande datum" in stored.message
+    assert report.message == "niets opgeslagen: 1 probleem/problemen in 1 bestand(en)"
 
 
 @pytest.mark.parametrize(
