@@ -175,7 +175,7 @@ def _header_problems(reading: Reading, gemeente: str) -> list[RowProblem]:
             problems.append(
                 RowProblem(
                     product.file,
-                    None,
+                    product.gemeente_line,
                     element,
                     product.municipality,
                     f"bericht van gemeente {product.municipality}, niet van "

@@ -52,6 +52,7 @@ class Product:
     birth_date: date
     sex: str
     fields: dict[str, object] = field(default_factory=dict)
+    gemeente_line: int | None = None  # line of the header's gemeente (Afzender/Ontvanger)
 
 
 @dataclass
@@ -261,7 +262,9 @@ def _extract(name: str, kind: str, root: etree._Element, reading: Reading) -> No
         )
         return
     try:
+        gemeente_element = header.find("m:Afzender" if kind == "JW301" else "m:Ontvanger", ns)
         common = dict(
+            gemeente_line=gemeente_element.sourceline,
             kind=kind,
             file=name,
             municipality=municipality or "",

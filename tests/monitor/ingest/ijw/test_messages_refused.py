@@ -147,6 +147,7 @@ def test_messages_of_another_municipality_and_unknown_providers_are_refused(ijw,
     report = import_messages(ijw, inbox("rdam.xml", other), municipality_code="GM0363")
     assert report.status == "rejected"
     assert "bericht van gemeente 0599" in report.problems[0].reason
+    assert report.problems[0].row == _line_of(other, "<jw301:Afzender>")
     unknown = jw301(
         child=CHILD,
         provider="55554444",
