@@ -20,6 +20,7 @@ from schema.base import (
     utcnow,
 )
 from schema.catalogue import Indicator, IndicatorCategory
+from schema.ijw import IjwProduct, IjwProvider
 from schema.measurements import (
     AggregateCell,
     AggregateMeasurement,
@@ -43,6 +44,8 @@ __all__ = [
     "Direction",
     "Domain",
     "Event",
+    "IjwProduct",
+    "IjwProvider",
     "Indicator",
     "IndicatorCategory",
     "Level",
