@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from monitor import audit
 from monitor.asof import as_utc
 from monitor.auth import get_user
+from monitor.errors import NotFoundError
 from schema import Organisation, RoleAssignment, User, utcnow
 
 
@@ -70,6 +71,17 @@ def list_users(session: Session) -> list[UserSummary]:
 def find_user(session: Session, *, username: str) -> User | None:
     """The account called ``username``, or None."""
     return session.exec(select(User).where(User.username == username)).first()
+
+
+def user_id_of(session: Session, username: str | None) -> int | None:
+    """The id of the account called ``username`` (None for no username); NotFoundError
+    naming it when there is no such account."""
+    if not username:
+        return None
+    user = find_user(session, username=username)
+    if user is None:
+        raise NotFoundError(f"user {username!r} does not exist")
+    return user.id
 
 
 def role_count(session: Session, *, user: User) -> int:

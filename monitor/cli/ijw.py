@@ -7,12 +7,11 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
-from sqlmodel import select
 
+from monitor import users
 from monitor.cli.common import console, err_console, open_session, print_problems
 from monitor.errors import NotFoundError, ValidationFailed
 from monitor.ingest.ijw import import_messages, link_provider, providers
-from schema import User
 from schema.base import SubmissionStatus
 
 ijw_app = typer.Typer(
@@ -45,12 +44,7 @@ def import_command(
     if not path.exists():
         raise NotFoundError(f"{path} bestaat niet")
     with open_session() as session:
-        user_id = None
-        if user:
-            found = session.exec(select(User).where(User.username == user)).first()
-            if found is None:
-                raise NotFoundError(f"user {user!r} does not exist")
-            user_id = found.id
+        user_id = users.user_id_of(session, user)
         report = import_messages(
             session, path, municipality_code=municipality, user_id=user_id, dry_run=dry_run
         )

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from monitor import users
 from monitor.cli.common import console, err_console, open_session, print_problems, require_file
-from monitor.errors import NotFoundError, ValidationFailed
+from monitor.errors import ValidationFailed
 from monitor.ingest import ingest_file
 from monitor.ingest.templates import write_template
 from schema.base import SubmissionStatus
@@ -48,12 +48,7 @@ def ingest(
     user."""
     require_file(path)
     with open_session() as session:
-        user_id = None
-        if user:
-            found = users.find_user(session, username=user)
-            if found is None:
-                raise NotFoundError(f"user {user!r} does not exist")
-            user_id = found.id
+        user_id = users.user_id_of(session, user)
         columns = [
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
