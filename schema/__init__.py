@@ -29,7 +29,7 @@ from schema.measurements import (
     Submission,
 )
 from schema.organisations import Event, NetworkMembership, Organisation, ReportingObligation, Target
-from schema.reflection import ReflectionNote, ReflectionSession
+from schema.reflection import ReflectionAnswer, ReflectionNote, ReflectionSession
 
 metadata = SQLModel.metadata
 
@@ -51,6 +51,7 @@ __all__ = [
     "Organisation",
     "Participation",
     "PeriodType",
+    "ReflectionAnswer",
     "ReflectionNote",
     "ReflectionSession",
     "ReportingObligation",
