@@ -18,8 +18,8 @@ from sqlmodel import Session, func, select
 from monitor import auth
 from monitor import organisations as orgs
 from monitor.catalogue import load_catalogue
+from monitor.cli._demo_sessions import network_of, seed_reflection
 from monitor.cli.common import console
-from monitor.cli.demo_sessions import network_of, seed_reflection
 from monitor.db import get_engine, safe_url, session_scope, upgrade
 from monitor.errors import MonitorError
 from schema import CaseMeasurement, Role, User
