@@ -450,8 +450,8 @@ SESSION_TEXTS: dict[str, tuple[str, str]] = {
     "question_plan": ("Wat gaan we doen?", "What will we do?"),
     "answers_save": ("Antwoorden opslaan", "Save answers"),
     "answers_saved": (
-        "{count} antwoorden opgeslagen bij deze bijeenkomst.",
-        "{count} answers saved with this session.",
+        "Antwoorden opgeslagen bij deze bijeenkomst ({count} van de 4 vragen beantwoord).",
+        "Answers saved with this session ({count} of the 4 questions answered).",
     ),
     "choose_session_first": (
         "Kies eerst een bijeenkomst of maak een nieuwe aan.",

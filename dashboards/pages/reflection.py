@@ -106,7 +106,7 @@ def choose_session(organisation_code, _refresh, created, current):  # noqa: ANN0
         ]
     options = [{"label": f"{i18n.long_date(s.held_on)} – {s.title}", "value": s.id} for s in found]
     values = [o["value"] for o in options]
-    if ctx.triggered_id == ids.REFLECTION_NEW_ID and created in values:
+    if f"{ids.REFLECTION_NEW_ID}.data" in ctx.triggered_prop_ids and created in values:
         current = created
     return options, current if current in values else (values[0] if values else None), owners
 
