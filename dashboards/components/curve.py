@@ -85,11 +85,6 @@ def curve_section() -> html.Div:
     )
 
 
-@callback(
-    Output(ids.REFLECTION_CURVE_INDICATOR, "options"),
-    Output(ids.REFLECTION_CURVE_INDICATOR, "value"),
-    Input(ids.ORG, "value"),
-)
 def choose_curve_indicator(organisation_code):  # noqa: ANN001, ANN201
     """The indicators of the organisation's level; referrals per 1,000 children first."""
     if not isinstance(organisation_code, str) or not organisation_code:
@@ -105,26 +100,12 @@ def choose_curve_indicator(organisation_code):  # noqa: ANN001, ANN201
     return options, default if default in codes else (codes or [None])[0]
 
 
-@callback(
-    Output(ids.REFLECTION_ANSWERS_BUTTON, "disabled"),
-    Output(ids.REFLECTION_NOTE_BUTTON, "disabled"),
-    Input(ids.REFLECTION_SESSION, "value"),
-)
 def need_a_session(session_id):  # noqa: ANN001, ANN201
     """Without a session nothing can be saved with one: the buttons are disabled."""
     missing = not isinstance(session_id, int)
     return missing, missing
 
 
-@callback(
-    Output(ids.REFLECTION_CURVE_GRAPH, "figure"),
-    Output(ids.REFLECTION_GOALS, "children"),
-    *[Output(ids.REFLECTION_ANSWERS[q], "value") for q in QUESTIONS],
-    Input(ids.REFLECTION_CURVE_INDICATOR, "value"),
-    Input(ids.REFLECTION_SESSION, "value"),
-    Input(ids.REFLECTION_REFRESH, "data"),
-    State(ids.ORG, "value"),
-)
 def show_curve(indicator_code, session_id, _refresh, organisation_code):  # noqa: ANN001, ANN201
     """The trend with goals and the session day; the session's answers; the goals."""
     if not isinstance(indicator_code, str) or not isinstance(organisation_code, str):
@@ -193,22 +174,6 @@ def goals_table(goals: pl.DataFrame, decimals: int) -> html.Div:
     return table(headers, rows, table_id="reflection-goal-table")
 
 
-@callback(
-    Output(ids.REFLECTION_REFRESH, "data", allow_duplicate=True),
-    Output(ids.REFLECTION_CURVE_MESSAGE, "children"),
-    Output(ids.REFLECTION_GOAL_VALUE, "value"),
-    Output(ids.REFLECTION_GOAL_DATE, "value"),
-    Input(ids.REFLECTION_ANSWERS_BUTTON, "n_clicks"),
-    Input(ids.REFLECTION_GOAL_BUTTON, "n_clicks"),
-    State(ids.ORG, "value"),
-    State(ids.REFLECTION_SESSION, "value"),
-    State(ids.REFLECTION_CURVE_INDICATOR, "value"),
-    State(ids.REFLECTION_GOAL_VALUE, "value"),
-    State(ids.REFLECTION_GOAL_DATE, "value"),
-    *[State(ids.REFLECTION_ANSWERS[q], "value") for q in QUESTIONS],
-    State(ids.REFLECTION_REFRESH, "data"),
-    prevent_initial_call=True,
-)
 def save_curve(_answers, _goal, org, session_id, indicator, value, due, *rest):  # noqa: ANN001, ANN201
     """Save the answers with the session, or the goal of the organisation."""
     *texts, refresh = rest if rest else [None]
@@ -281,3 +246,43 @@ def _day(value: object) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def register() -> None:
+    """Register this section's callbacks on the app being built (called by the page
+    module, which Dash runs once per app)."""
+    callback(
+        Output(ids.REFLECTION_CURVE_INDICATOR, "options"),
+        Output(ids.REFLECTION_CURVE_INDICATOR, "value"),
+        Input(ids.ORG, "value"),
+    )(choose_curve_indicator)
+    callback(
+        Output(ids.REFLECTION_ANSWERS_BUTTON, "disabled"),
+        Output(ids.REFLECTION_NOTE_BUTTON, "disabled"),
+        Input(ids.REFLECTION_SESSION, "value"),
+    )(need_a_session)
+    callback(
+        Output(ids.REFLECTION_CURVE_GRAPH, "figure"),
+        Output(ids.REFLECTION_GOALS, "children"),
+        *[Output(ids.REFLECTION_ANSWERS[q], "value") for q in QUESTIONS],
+        Input(ids.REFLECTION_CURVE_INDICATOR, "value"),
+        Input(ids.REFLECTION_SESSION, "value"),
+        Input(ids.REFLECTION_REFRESH, "data"),
+        State(ids.ORG, "value"),
+    )(show_curve)
+    callback(
+        Output(ids.REFLECTION_REFRESH, "data", allow_duplicate=True),
+        Output(ids.REFLECTION_CURVE_MESSAGE, "children"),
+        Output(ids.REFLECTION_GOAL_VALUE, "value"),
+        Output(ids.REFLECTION_GOAL_DATE, "value"),
+        Input(ids.REFLECTION_ANSWERS_BUTTON, "n_clicks"),
+        Input(ids.REFLECTION_GOAL_BUTTON, "n_clicks"),
+        State(ids.ORG, "value"),
+        State(ids.REFLECTION_SESSION, "value"),
+        State(ids.REFLECTION_CURVE_INDICATOR, "value"),
+        State(ids.REFLECTION_GOAL_VALUE, "value"),
+        State(ids.REFLECTION_GOAL_DATE, "value"),
+        *[State(ids.REFLECTION_ANSWERS[q], "value") for q in QUESTIONS],
+        State(ids.REFLECTION_REFRESH, "data"),
+        prevent_initial_call=True,
+    )(save_curve)

@@ -11,10 +11,11 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 import polars as pl
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import MissingCallbackContextException
 from plotly.subplots import make_subplots
 
 from dashboards import auth, i18n, ids
-from dashboards.components.curve import curve_section
+from dashboards.components import curve
 from dashboards.components.frame import page
 from dashboards.components.tables import message, suppression_note, table
 from monitor import views
@@ -22,6 +23,7 @@ from monitor.errors import MonitorError
 from monitor.policy import visible_organisations
 
 dash.register_page(__name__, path="/reflectie", title="Common Monitor – dialooggesprek", order=4)
+curve.register()  # the turn-the-curve section's callbacks, once per app like this page's
 
 
 def layout(**_query: str) -> html.Div:
@@ -77,7 +79,7 @@ def layout(**_query: str) -> html.Div:
         html.Div(id=ids.REFLECTION_MESSAGE),
         html.Div(id=ids.REFLECTION_COMPARE),
         html.Div(id=ids.REFLECTION_CORRECTIONS),
-        curve_section(),
+        curve.curve_section(),
         html.H2(i18n.t("notes_title"), className="h5 mt-4"),
         html.Div(id=ids.REFLECTION_NOTES),
         note_form,
@@ -106,7 +108,7 @@ def choose_session(organisation_code, _refresh, created, current):  # noqa: ANN0
         ]
     options = [{"label": f"{i18n.long_date(s.held_on)} – {s.title}", "value": s.id} for s in found]
     values = [o["value"] for o in options]
-    if f"{ids.REFLECTION_NEW_ID}.data" in ctx.triggered_prop_ids and created in values:
+    if _fired(f"{ids.REFLECTION_NEW_ID}.data") and created in values:
         current = created
     return options, current if current in values else (values[0] if values else None), owners
 
@@ -329,6 +331,15 @@ def record(_new, _note, org, held_on, title, session_id, kind, text, owner, due,
             return (no_update, message(str(exc), "danger"), no_update, *keep)
     done = message(i18n.t("note_saved"), "success")
     return refresh + 1, done, no_update, no_update, no_update, "", None, None
+
+
+def _fired(prop: str) -> bool:
+    """True when ``prop`` is among the inputs that fired this callback (False when the
+    function is called outside one, as in tests)."""
+    try:
+        return prop in ctx.triggered_prop_ids
+    except MissingCallbackContextException:
+        return False
 
 
 def _day(value: object) -> date | None:
