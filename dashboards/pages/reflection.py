@@ -180,8 +180,10 @@ def _correction_lines(fixes: list[dict], decimals: int) -> html.Div | str:
     """Each correction behind a then/now row: (category) old → new, who, when."""
     if not fixes:
         return ""
-    lines, d = [], decimals
+    lines = []
     for f in fixes:
+        whole = all(v is None or float(v).is_integer() for v in (f["old_value"], f["new_value"]))
+        d = 0 if whole else decimals
         category = f"{f['category']}: " if f["category"] else ""
         if len({f["indicator_code"] for f in fixes}) > 1 or f["category"]:
             category = f"{f['indicator_code']} {category}"
