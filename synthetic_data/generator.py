@@ -121,7 +121,9 @@ def generate(
         org["population_0_17"] = population.get(str(org["code"]))
     _write_tables(writer, world)
     truth = _truth(world, seed, size, rates, effects, series, injector, writer, children, tally)
-    if size != "national":  # the national panel is for load tests: loaded at once
+    # dated deliveries for the demo and municipality panels; the national one is for load
+    # tests and a panel with injected errors for ingest to catch: both loaded at once
+    if size != "national" and not with_errors:
         municipality_of = {n.code: n.municipality for n in world.networks}
         truth["history"] = write_deliveries(out, seed, municipality_of)
     writer.truth(truth)
