@@ -27,6 +27,7 @@ from monitor import views
 from monitor.catalogue import get_indicator
 from monitor.errors import MonitorError, ValidationFailed
 from monitor.organisations import get_organisation
+from monitor.policy import Action
 from monitor.query import events as query_events
 
 QUESTIONS = tuple(ids.REFLECTION_ANSWERS)
@@ -89,8 +90,12 @@ def choose_curve_indicator(organisation_code):  # noqa: ANN001, ANN201
     """The indicators of the organisation's level; referrals per 1,000 children first."""
     if not isinstance(organisation_code, str) or not organisation_code:
         raise dash.exceptions.PreventUpdate
-    with auth.logged_in() as (session, _principal):
+    with auth.logged_in() as (session, principal):
         organisation = get_organisation(session, organisation_code)
+        try:
+            principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
+        except MonitorError:
+            raise dash.exceptions.PreventUpdate from None
         level = views.level_of(organisation) or "network"
         indicators = views.aggregate_indicators(session, level)
     name = "name_nl" if i18n.language() == "nl" else "name_en"
