@@ -81,3 +81,17 @@ ENTRY_DENOMINATOR = "entry-denominator"
 ENTRY_SUBMIT = "entry-submit"
 ENTRY_COMPLETENESS = "entry-completeness"
 ENTRY_WARNINGS = "entry-warnings"
+
+# the session view: goals and turn the curve (issue #13)
+REFLECTION_NEW_ID = "reflection-new-session-store"
+REFLECTION_CURVE_INDICATOR = "reflection-curve-indicator"
+REFLECTION_CURVE_GRAPH = "reflection-curve-graph"
+REFLECTION_ANSWERS = {
+    q: f"reflection-answer-{q}" for q in ("story", "partners", "what_works", "plan")
+}
+REFLECTION_ANSWERS_BUTTON = "reflection-answers-button"
+REFLECTION_GOALS = "reflection-goals"
+REFLECTION_GOAL_VALUE = "reflection-goal-value"
+REFLECTION_GOAL_DATE = "reflection-goal-date"
+REFLECTION_GOAL_BUTTON = "reflection-goal-button"
+REFLECTION_CURVE_MESSAGE = "reflection-curve-message"

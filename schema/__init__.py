@@ -30,7 +30,7 @@ from schema.measurements import (
     Submission,
 )
 from schema.organisations import Event, NetworkMembership, Organisation, ReportingObligation, Target
-from schema.reflection import ReflectionNote, ReflectionSession
+from schema.reflection import ReflectionAnswer, ReflectionNote, ReflectionSession
 
 metadata = SQLModel.metadata
 
@@ -54,6 +54,7 @@ __all__ = [
     "Organisation",
     "Participation",
     "PeriodType",
+    "ReflectionAnswer",
     "ReflectionNote",
     "ReflectionSession",
     "ReportingObligation",

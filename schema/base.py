@@ -6,6 +6,9 @@ enum types to migrate); the Python enums below are the one list of allowed value
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -21,9 +24,28 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+_recording_moment: ContextVar[datetime | None] = ContextVar("recording_moment", default=None)
+
+
 def utcnow() -> datetime:
-    """Current time in UTC, timezone-aware (SQLModel stores UTC on SQLite and PostgreSQL)."""
-    return datetime.now(UTC)
+    """Current time in UTC, timezone-aware (SQLModel stores UTC on SQLite and PostgreSQL),
+    or the moment set by :func:`recorded_at` while a history is being loaded."""
+    moment = _recording_moment.get()
+    return moment if moment is not None else datetime.now(UTC)
+
+
+@contextmanager
+def recorded_at(moment: datetime) -> Iterator[None]:
+    """Record everything written inside as received at ``moment`` (timezone-aware): for
+    loading submissions as partners sent them over the years (the demo, the oracle, tests).
+    Never used by the web app or the API, where "now" is the real clock."""
+    if moment.tzinfo is None:
+        raise ValueError("recorded_at needs a timezone-aware moment")
+    token = _recording_moment.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _recording_moment.reset(token)
 
 
 class Level(StrEnum):

@@ -211,6 +211,8 @@ class AggregateMeasurement(SQLModel, table=True):
         Index(
             "ix_aggregate_indicator_org_period", "indicator_id", "organisation_id", "period_start"
         ),
+        # one current figure per key, whoever sent it (the network or its municipality):
+        # a re-send by another reporter supersedes, it never stands beside the old row
         Index(
             "uq_aggregate_current",
             "organisation_id",
@@ -219,7 +221,6 @@ class AggregateMeasurement(SQLModel, table=True):
             "period_start",
             "period_end",
             "source_kind",
-            "reporting_org_id",
             unique=True,
             sqlite_where=_CURRENT,
             postgresql_where=_CURRENT,

@@ -27,6 +27,7 @@ from synthetic_data.config import (
 )
 from synthetic_data.errors import AGGREGATE_KINDS, CASE_KINDS, ErrorInjector
 from synthetic_data.events import simulate_events
+from synthetic_data.history import write_deliveries
 from synthetic_data.panel import simulate_panel
 from synthetic_data.population import World, build_world
 from synthetic_data.trajectories import EffectTally, case_rows, reporters
@@ -119,9 +120,13 @@ def generate(
     for org in world.organisations:
         org["population_0_17"] = population.get(str(org["code"]))
     _write_tables(writer, world)
-    writer.truth(
-        _truth(world, seed, size, rates, effects, series, injector, writer, children, tally)
-    )
+    truth = _truth(world, seed, size, rates, effects, series, injector, writer, children, tally)
+    # dated deliveries for the demo and municipality panels; the national one is for load
+    # tests and a panel with injected errors for ingest to catch: both loaded at once
+    if size != "national" and not with_errors:
+        municipality_of = {n.code: n.municipality for n in world.networks}
+        truth["history"] = write_deliveries(out, seed, municipality_of)
+    writer.truth(truth)
     summary = GenerationSummary(
         size=size,
         seed=seed,

@@ -90,3 +90,26 @@ def empty_figure(title: str, message: str) -> go.Figure:
         font={"size": 14},
     )  # fmt: skip
     return style(figure, title=title, x_title=i18n.t("time_axis"), y_title="")
+
+
+GOAL_COLOUR = "#b8860b"
+
+
+def goal_lines(figure: go.Figure, goals: Sequence[dict], decimals: int = 1) -> None:
+    """Each goal (``target_value``, ``target_date``) as a dotted line at its value and a star
+    on its date, named in the legend ("Doel 36,3 uiterlijk 31 december 2025")."""
+    for goal in goals:
+        value, day = goal["target_value"], goal["target_date"]
+        label = i18n.t("goal_label", value=i18n.number(value, decimals=decimals),
+                       date=i18n.long_date(day))  # fmt: skip
+        figure.add_hline(
+            y=value, line={"color": GOAL_COLOUR, "dash": "dot", "width": 2}, row=1, col=1
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=[day.isoformat()], y=[value], mode="markers", name=label,
+                marker={"symbol": "star", "size": 16, "color": GOAL_COLOUR},
+                hovertemplate=f"{label}<extra></extra>",
+            ),
+            row=1, col=1,
+        )  # fmt: skip

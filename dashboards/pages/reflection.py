@@ -10,8 +10,10 @@ import dash
 import dash_bootstrap_components as dbc
 import polars as pl
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import MissingCallbackContextException
 
 from dashboards import auth, i18n, ids, report
+from dashboards.components import curve
 from dashboards.components.frame import page
 from dashboards.components.tables import message, suppression_note, table
 from monitor import views
@@ -19,6 +21,7 @@ from monitor.errors import MonitorError
 from monitor.policy import visible_organisations
 
 dash.register_page(__name__, path="/reflectie", title="Common Monitor – dialooggesprek", order=4)
+curve.register()  # the turn-the-curve section's callbacks, once per app like this page's
 
 
 def layout(**_query: str) -> html.Div:
@@ -68,12 +71,14 @@ def layout(**_query: str) -> html.Div:
         i18n.t("reflection_title"),
         i18n.t("reflection_lead"),
         dcc.Store(id=ids.REFLECTION_REFRESH, data=0),
+        dcc.Store(id=ids.REFLECTION_NEW_ID),
         dbc.Label(i18n.t("session")),
         dcc.Dropdown(id=ids.REFLECTION_SESSION, clearable=False, className="mb-2"),
         new_session,
         html.Div(id=ids.REFLECTION_MESSAGE),
         html.Div(id=ids.REFLECTION_COMPARE),
         html.Div(id=ids.REFLECTION_CORRECTIONS),
+        curve.curve_section(),
         html.H2(i18n.t("notes_title"), className="h5 mt-4"),
         html.Div(id=ids.REFLECTION_NOTES),
         note_form,
@@ -87,10 +92,12 @@ def layout(**_query: str) -> html.Div:
     Output(ids.REFLECTION_NOTE_OWNER, "options"),
     Input(ids.ORG, "value"),
     Input(ids.REFLECTION_REFRESH, "data"),
+    Input(ids.REFLECTION_NEW_ID, "data"),
     State(ids.REFLECTION_SESSION, "value"),
 )
-def choose_session(organisation_code, _refresh, current):  # noqa: ANN001, ANN201
-    """Sessions of the organisation (newest first); organisations that may own an action."""
+def choose_session(organisation_code, _refresh, created, current):  # noqa: ANN001, ANN201
+    """Sessions of the organisation (newest first); organisations that may own an action.
+    A session just created is the one chosen."""
     if not organisation_code:
         raise dash.exceptions.PreventUpdate
     with auth.logged_in() as (session, principal):
@@ -100,6 +107,8 @@ def choose_session(organisation_code, _refresh, current):  # noqa: ANN001, ANN20
         ]
     options = [{"label": f"{i18n.long_date(s.held_on)} – {s.title}", "value": s.id} for s in found]
     values = [o["value"] for o in options]
+    if _fired(f"{ids.REFLECTION_NEW_ID}.data") and created in values:
+        current = created
     return options, current if current in values else (values[0] if values else None), owners
 
 
@@ -132,29 +141,63 @@ def _decimals(row: dict) -> int:
 
 
 def compare_table(frame: pl.DataFrame, held_on: date) -> html.Div:
-    """Indicator | period | then | now | changed."""
+    """Indicator | source | period | then | now | difference | corrections in between."""
     title = html.H2(i18n.t("then_now_title", date=i18n.long_date(held_on)), className="h5 mt-3")
     if frame.is_empty():
         return html.Div([title, message(i18n.t("no_data"))])
     name = "name_nl" if i18n.language() == "nl" else "name_en"
-    rows = [
-        [
-            r[name],
-            i18n.t(r["source_kind"]),
-            i18n.period_label(r["period_code"]),
-            i18n.number(r["value_then"], suppressed=r["suppressed_then"], decimals=_decimals(r)),
-            i18n.number(
-                r["value_now"], suppressed=bool(r["suppressed_now"]), decimals=_decimals(r)
-            ),
-            html.Strong(i18n.t("yes")) if r["changed"] else "",
-        ]
-        for r in frame.to_dicts()
-    ]
+    rows = []
+    for r in frame.to_dicts():
+        decimals = _decimals(r)
+        difference = r.get("difference")
+        shown = "" if difference is None or abs(difference) < 1e-9 else (
+            ("+" if difference > 0 else "") + i18n.number(difference, decimals=decimals)
+        )  # fmt: skip
+        changed = html.Strong(shown or i18n.t("yes")) if r["changed"] else ""
+        rows.append(
+            [
+                r[name],
+                i18n.t(r["source_kind"]),
+                i18n.period_label(r["period_code"]),
+                i18n.number(r["value_then"], suppressed=r["suppressed_then"], decimals=decimals),
+                i18n.number(
+                    r["value_now"], suppressed=bool(r["suppressed_now"]), decimals=decimals
+                ),
+                changed,
+                _correction_lines(r.get("corrections") or [], decimals),
+            ]
+        )
     headers = [
         i18n.t("indicator"), i18n.t("source"), i18n.t("period"),
-        i18n.t("then", date=i18n.long_date(held_on)), i18n.t("now"), i18n.t("changed"),
+        i18n.t("then", date=i18n.long_date(held_on)), i18n.t("now"), i18n.t("difference"),
+        i18n.t("corrections_between"),
     ]  # fmt: skip
     return html.Div([title, table(headers, rows, table_id="then-now"), suppression_note()])
+
+
+def _correction_lines(fixes: list[dict], decimals: int) -> html.Div | str:
+    """Each correction behind a then/now row: (category) old → new, who, when."""
+    if not fixes:
+        return ""
+    lines = []
+    for f in fixes:
+        whole = all(v is None or float(v).is_integer() for v in (f["old_value"], f["new_value"]))
+        d = 0 if whole else decimals
+        category = f"{f['category']}: " if f["category"] else ""
+        if len({f["indicator_code"] for f in fixes}) > 1 or f["category"]:
+            category = f"{f['indicator_code']} {category}"
+        lines.append(
+            html.Div(
+                i18n.t(
+                    "correction_line", category=category,
+                    old=i18n.number(f["old_value"], suppressed=f["old_suppressed"], decimals=d),
+                    new=i18n.number(f["new_value"], suppressed=f["new_suppressed"], decimals=d),
+                    who=f["corrected_by"] or "–", when=i18n.long_date(f["corrected_at"]),
+                ),
+                className="small",
+            )
+        )  # fmt: skip
+    return html.Div(lines)
 
 
 def corrections_table(frame: pl.DataFrame, held_on: date) -> html.Div:
@@ -221,9 +264,20 @@ def delete_note(confirmed=None, refresh=None):  # noqa: ANN001, ANN201 - forged:
     return (refresh or 0) + 1, ""
 
 
+#: The form fields ``record`` clears after saving: new session (date, title), note (text,
+#: organisation, due date).
+CLEARED = 5
+
+
 @callback(
     Output(ids.REFLECTION_REFRESH, "data"),
     Output(ids.REFLECTION_MESSAGE, "children"),
+    Output(ids.REFLECTION_NEW_ID, "data"),
+    Output(ids.REFLECTION_NEW_DATE, "value"),
+    Output(ids.REFLECTION_NEW_TITLE, "value"),
+    Output(ids.REFLECTION_NOTE_TEXT, "value"),
+    Output(ids.REFLECTION_NOTE_OWNER, "value"),
+    Output(ids.REFLECTION_NOTE_DUE, "value"),
     Input(ids.REFLECTION_NEW_BUTTON, "n_clicks"),
     Input(ids.REFLECTION_NOTE_BUTTON, "n_clicks"),
     State(ids.ORG, "value"),
@@ -238,26 +292,64 @@ def delete_note(confirmed=None, refresh=None):  # noqa: ANN001, ANN201 - forged:
     prevent_initial_call=True,
 )
 def record(_new, _note, org, held_on, title, session_id, kind, text, owner, due, refresh):  # noqa: ANN001, ANN201
-    """Create a session or add a note/action; the lists refresh afterwards."""
+    """Create a session (then chosen) or add a note/action; the form that was saved is
+    cleared and the lists refresh. Missing input gets a message in the user's language."""
+    refresh = refresh if isinstance(refresh, int) else 0
+    keep = [no_update] * CLEARED
+
+    def refused(key: str) -> tuple:
+        return (no_update, message(i18n.t(key), "warning"), no_update, *keep)
+
+    new_session = ctx.triggered_id == ids.REFLECTION_NEW_BUTTON
+    if new_session:
+        day = _day(held_on)
+        if day is None:
+            return refused("session_needs_date")
+        if not isinstance(title, str) or not 1 <= len(title.strip()) <= 200:
+            return refused("session_needs_title")
+    else:
+        if not isinstance(session_id, int):
+            return refused("choose_session_first")
+        if not isinstance(text, str) or not text.strip():
+            return refused("note_needs_text")
+        if kind == "action" and not isinstance(owner, str):
+            return refused("action_needs_owner")
     with auth.logged_in() as (session, principal):
         try:
-            if ctx.triggered_id == ids.REFLECTION_NEW_BUTTON:
-                if not held_on:
-                    return no_update, message(i18n.t("no_data"), "warning")
-                views.create_reflection_session(
-                    session, principal, organisation_code=org,
-                    held_on=date.fromisoformat(held_on), title=title or "",
+            if new_session:
+                row = views.create_reflection_session(
+                    session, principal, organisation_code=org, held_on=day, title=title,
                 )  # fmt: skip
-            else:
-                views.add_reflection_note(
-                    session, principal, session_id=session_id, kind=kind, text=text or "",
-                    owner_organisation_code=owner if kind == "action" else None,
-                    due_on=date.fromisoformat(due) if due else None,
-                )  # fmt: skip
+                done = message(i18n.t("session_created"), "success")
+                return refresh + 1, done, row.id, None, "", no_update, no_update, no_update
+            views.add_reflection_note(
+                session, principal, session_id=session_id, kind=kind, text=text,
+                owner_organisation_code=owner if kind == "action" else None,
+                due_on=_day(due) if kind == "action" else None,
+            )  # fmt: skip
         except MonitorError as exc:
             session.rollback()
-            return no_update, message(str(exc), "danger")
-    return (refresh or 0) + 1, ""
+            return (no_update, message(str(exc), "danger"), no_update, *keep)
+    done = message(i18n.t("note_saved"), "success")
+    return refresh + 1, done, no_update, no_update, no_update, "", None, None
+
+
+def _fired(prop: str) -> bool:
+    """True when ``prop`` is among the inputs that fired this callback (False when the
+    function is called outside one, as in tests)."""
+    try:
+        return prop in ctx.triggered_prop_ids
+    except MissingCallbackContextException:
+        return False
+
+
+def _day(value: object) -> date | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 @callback(

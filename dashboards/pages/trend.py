@@ -19,6 +19,7 @@ from dashboards.components.charts import (
     GROUP_COLOURS,
     chart_card,
     event_markers,
+    goal_lines,
     period_ticks,
     style,
 )
@@ -168,6 +169,10 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
                 category=category or "",
             )
             found = query_events(session, principal, organisation_codes=[organisation_code])
+            goals = views.network_goals(
+                session, principal, organisation_code=organisation_code,
+                indicator_code=indicator_code,
+            ) if not category else None  # fmt: skip
             source = views.figure_source(
                 session, principal, organisation_code=organisation_code,
                 indicator_codes=[indicator_code],
@@ -187,6 +192,8 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
         except (ModelFitError, ValueError) as exc:
             reason = str(exc)
     figure = trend_figure(series, found.to_dicts(), forecast, period_code, name, indicator.unit)
+    if goals is not None:
+        goal_lines(figure, goals.to_dicts(), 0 if indicator.value_type == "count" else 1)
     notes = [html.P(i18n.source_line(source), className="chart-note figure-source")]
     withheld = series.filter(pl.col("withheld").is_not_null() & (pl.col("group") != "own"))
     if withheld.height:

@@ -36,7 +36,7 @@ def _production_rules() -> None:
 
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-    if _module != "common":
+    if _module != "common" and not _module.startswith("_"):  # _name: a helper module
         importlib.import_module(f"{__name__}.{_module}").register(app)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import typer
@@ -17,10 +18,13 @@ from sqlmodel import Session, func, select
 from monitor import auth
 from monitor import organisations as orgs
 from monitor.catalogue import load_catalogue
+from monitor.cli._demo_sessions import network_of, seed_reflection
 from monitor.cli.common import console
 from monitor.db import get_engine, safe_url, session_scope, upgrade
 from monitor.errors import MonitorError
 from schema import CaseMeasurement, Role, User
+from schema.base import recorded_at
+from synthetic_data.history import MANIFEST
 
 DEMO_PASSWORD = "demo-wachtwoord"
 
@@ -89,6 +93,23 @@ def demo_logins(truth: dict, data_dir: Path) -> list[DemoLogin]:
     ]
 
 
+def partner_batches(data_dir: Path) -> list[tuple[Path, str, datetime | None]]:
+    """The files to ingest, in order: each batch of ``deliveries.csv`` with its reporter and
+    the moment it was received, or (a panel without deliveries) every file at once, now."""
+    import polars as pl
+
+    manifest = data_dir / MANIFEST
+    if manifest.exists():
+        rows = pl.read_csv(manifest, infer_schema=False).iter_rows(named=True)
+        return [
+            (data_dir / r["file"], r["reporter"], datetime.fromisoformat(r["recorded_at"]))
+            for r in rows
+        ]
+    files = sorted((data_dir / "aggregate").glob("*.csv"))
+    files += sorted((data_dir / "case").glob("*.parquet"))
+    return [(path, path.stem, None) for path in files]
+
+
 def build_demo(engine, data_dir: Path, *, seed: int = 42) -> list[DemoLogin]:  # noqa: ANN001
     """Create a complete demo database on ``engine``; returns the demo logins."""
     from monitor.ingest import ingest_file
@@ -126,18 +147,21 @@ def build_demo(engine, data_dir: Path, *, seed: int = 42) -> list[DemoLogin]:  #
                 orgs.import_obligations(session, data_dir / "obligations.csv")
             steps.advance(task)
 
-        files = sorted((data_dir / "aggregate").glob("*.csv")) + sorted(
-            (data_dir / "case").glob("*.parquet")
-        )
-        task = steps.add_task("ingest partner files", total=len(files))
-        for path in files:
-            with Session(engine, expire_on_commit=False) as session:
-                report = ingest_file(session, path, organisation_code=path.stem, channel="cli")
+        batches = partner_batches(data_dir)
+        task = steps.add_task("ingest partner files, as sent 2021-2025", total=len(batches))
+        for path, reporter, moment in batches:
+            clock = recorded_at(moment) if moment else nullcontext()
+            with clock, Session(engine, expire_on_commit=False) as session:
+                report = ingest_file(session, path, organisation_code=reporter, channel="cli")
             if report.rows_rejected:
                 raise MonitorError(f"demo data {path.name} was rejected: {report.problems[:3]}")
             steps.advance(task)
 
         logins = demo_logins(truth, data_dir)
+        task = steps.add_task("reflection sessions", total=1)
+        with session_scope(engine) as session:
+            seed_reflection(session, network_of(logins))
+        steps.advance(task)
         _load_cbs_demo(engine, steps, logins)
         task = steps.add_task("demo users", total=len(logins))
         with session_scope(engine) as session:

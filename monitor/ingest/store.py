@@ -101,7 +101,8 @@ PARTICIPATION = TableSpec(
 )
 #: A figure has one reporter: the key leaves the reporting organisation out, so that a
 #: municipality's re-send of a network's figure supersedes the network's row (the new row
-#: records who sent it, ``reporting_org_id``, and when, ``recorded_at``).
+#: records who sent it, ``reporting_org_id``, and when, ``recorded_at``). The current-row
+#: index ``uq_aggregate_current`` has the same key, so a key has at most one current row.
 AGGREGATE = TableSpec(
     AggregateMeasurement.__table__,  # type: ignore[attr-defined]
     key=(
@@ -342,20 +343,8 @@ def store_table(
     )
     has_old = pl.col("_old_id").is_not_null()
     merged = merged.with_columns(_unchanged=has_old & same)
-    firsts = merged
-    if existing.height and existing.select(spec.key).is_duplicated().any():
-        # a key stored before a figure had one reporter may hold several current rows:
-        # unchanged only if it is one row with the same values, else all are superseded
-        merged = (
-            rows.with_row_index("_in")
-            .join(existing, on=list(spec.key), how="left", nulls_equal=True)
-            .with_columns(
-                _unchanged=(has_old & same).all().over("_in") & (pl.len().over("_in") == 1)
-            )
-        )
-        firsts = merged.unique("_in", keep="first", maintain_order=True).drop("_in")
     merged = merged.with_columns(_supersedes=has_old & ~pl.col("_unchanged"))
-    counts.unchanged = int(firsts["_unchanged"].sum())
+    counts.unchanged = int(merged["_unchanged"].sum())
     old_ids = merged.filter("_supersedes")["_old_id"].to_list()
     counts.superseded = len(old_ids)
     table = spec.table
@@ -363,7 +352,7 @@ def store_table(
         connection.execute(
             update(table).where(table.c.id.in_(list(chunk))).values(superseded_at=now)
         )
-    new = firsts.filter(~pl.col("_unchanged")).with_columns(
+    new = merged.filter(~pl.col("_unchanged")).with_columns(
         recorded_at=pl.lit(now, dtype=pl.Datetime("us", "UTC"))
     )
     write_rows(connection, table, new.select(spec.columns), progress)

@@ -15,7 +15,8 @@ of them: one other network's figure is never revealed through a "group" of one.
 Modules: :mod:`~monitor.views.figures` (figures, totals, pooling), ``scorecard`` (latest
 value, change, judgement; then-and-now; corrections), ``comparison`` (groups),
 ``pathways`` (Sankey), ``outcomes`` (child outcomes, completeness), ``reflection``
-(sessions and notes), ``entry`` (data entry, quality warnings), ``access`` (who asks).
+(sessions and notes), ``curve`` (goals, turn-the-curve answers), ``entry`` (data entry,
+quality warnings), ``access`` (who asks).
 """
 
 from monitor.views.access import principal_for_user_id
@@ -25,6 +26,13 @@ from monitor.views.comparison import (
     MUNICIPAL_EQUIVALENT,
     SIMILAR_SIZE_FACTOR,
     comparison_series,
+)
+from monitor.views.curve import (
+    curve_answers,
+    delete_goal,
+    network_goals,
+    save_curve_answers,
+    set_goal,
 )
 from monitor.views.entry import (
     default_reporter,
@@ -77,6 +85,11 @@ __all__ = [
     "RUNNING",
     "SIMILAR_SIZE_FACTOR",
     "ReflectionView",
+    "curve_answers",
+    "delete_goal",
+    "network_goals",
+    "save_curve_answers",
+    "set_goal",
     "add_reflection_note",
     "aggregate_indicators",
     "available_periods",

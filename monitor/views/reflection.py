@@ -12,9 +12,10 @@ from sqlmodel import Session
 
 from monitor import audit
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
+from monitor.figures.aggregates import codes_needed
 from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
-from monitor.views.figures import end_of_day
+from monitor.views.figures import aggregate_indicators, end_of_day, level_of
 from monitor.views.scorecard import corrections, then_and_now
 from schema import (
     Organisation,
@@ -69,18 +70,51 @@ def reflection_view(session: Session, principal: Principal, *, session_id: int) 
     found = reflection_session(session, principal, session_id)
     organisation = session.get(Organisation, found.organisation_id)
     code = organisation.code
+    fixes = corrections(
+        session, principal, organisation_codes=[code], since=end_of_day(found.held_on)
+    )
+    then_now = then_and_now(session, principal, organisation_code=code, on=found.held_on)
     return ReflectionView(
         session_id=found.id,
         title=found.title,
         held_on=found.held_on,
         organisation_code=code,
         organisation_name=organisation.name,
-        then_now=then_and_now(session, principal, organisation_code=code, on=found.held_on),
-        corrections=corrections(
-            session, principal, organisation_codes=[code], since=end_of_day(found.held_on)
-        ),
+        then_now=with_differences(session, then_now, fixes, level_of(organisation)),
+        corrections=fixes,
         notes=reflection_notes(session, principal, session_id=found.id),
     )
+
+
+#: The corrections shown beside a then/now row (published values, as in ``corrections``).
+CORRECTION_FIELDS = (
+    "indicator_code", "category", "old_value", "old_suppressed", "new_value",
+    "new_suppressed", "corrected_at", "corrected_by",
+)  # fmt: skip
+
+
+def with_differences(
+    session: Session, then_now: pl.DataFrame, fixes: pl.DataFrame, level: str | None
+) -> pl.DataFrame:
+    """Then/now with ``difference`` (now - then; null when either side is withheld or
+    missing, so a difference never reveals a withheld figure) and ``corrections``: the
+    corrections since the session of the stored figures behind each row (a rate: its
+    numerator and denominator), of the same period."""
+    hidden = pl.col("suppressed_then").fill_null(False) | pl.col("suppressed_now").fill_null(False)
+    difference = pl.when(hidden).then(None).otherwise(pl.col("value_now") - pl.col("value_then"))
+    out = then_now.with_columns(difference.alias("difference"))
+    needed = (
+        {i.code: codes_needed(i) for i in aggregate_indicators(session, level)} if level else {}
+    )
+    lists = []
+    for row in out.select("indicator_code", "period_code").iter_rows():
+        codes = needed.get(row[0], [row[0]])
+        mine = fixes.filter(
+            pl.col("indicator_code").is_in(codes) & (pl.col("period_code") == row[1])
+        )
+        lists.append(mine.select(CORRECTION_FIELDS).to_dicts())
+    schema = pl.List(pl.Struct({c: fixes.schema[c] for c in CORRECTION_FIELDS}))
+    return out.with_columns(pl.Series("corrections", lists, dtype=schema))
 
 
 def _invalid(column: str, value: object, reason: str) -> ValidationFailed:

@@ -364,6 +364,27 @@ def _new_note(ctx: Context) -> dict[str, Any]:
     }
 
 
+def _curve_of(ctx: Context) -> dict[str, Any]:
+    return {**_session_of(ctx), "reflection-curve-indicator.value": "NW_REF_RATE"}
+
+
+def _new_goal(ctx: Context) -> dict[str, Any]:
+    return {
+        **_curve_of(ctx),
+        "reflection-goal-button.n_clicks": 1,
+        "reflection-goal-value.value": 30,
+        "reflection-goal-date.value": "2025-12-31",
+    }
+
+
+def _curve_answers(ctx: Context) -> dict[str, Any]:
+    return {
+        **_curve_of(ctx),
+        "reflection-answers-button.n_clicks": 1,
+        "reflection-answer-story.value": "Matrixantwoord",
+    }
+
+
 def _form(about_own: bool) -> Callable[[Context], dict[str, Any]]:
     """The figure form, on behalf of ``ctx.org`` (about it), or on behalf of the caller's
     own organisation about ``ctx.org`` (the picker's organisation)."""
@@ -447,6 +468,9 @@ PAGES: tuple[Entry, ...] = (
         PageCall("show_session", _session_of, ("reflection-session.value",), _table("then-now")),
         PageCall("record", _new_session, ("reflection-new-button.n_clicks",)),
         PageCall("record", _new_note, ("reflection-note-button.n_clicks",)),
+        PageCall("show_curve", _curve_of, ("reflection-curve-indicator.value",)),
+        PageCall("save_curve", _new_goal, ("reflection-goal-button.n_clicks",)),
+        PageCall("save_curve", _curve_answers, ("reflection-answers-button.n_clicks",)),
     ),
     _page_entry(
         "/invoer",

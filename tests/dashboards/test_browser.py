@@ -255,7 +255,7 @@ def test_reflection_then_and_now_corrections_and_notes(dash_duo, app, artifacts)
     assert row[3:6] == [
         f"{REACH_BEFORE:,}".replace(",", "."),
         f"{REACH_AFTER:,}".replace(",", "."),
-        "ja",
+        f"+{REACH_AFTER - REACH_BEFORE}",  # the difference
     ]
     corrections = dash_duo.find_element("#corrections").text
     assert f"{CORRECTED_AT.day} maart {CORRECTED_AT.year}" in corrections
@@ -266,7 +266,7 @@ def test_reflection_then_and_now_corrections_and_notes(dash_duo, app, artifacts)
     dash_duo.find_element(f"#{ids.REFLECTION_NOTE_KIND} input[value='action']").click()
     dash_duo.find_element(f"#{ids.REFLECTION_NOTE_TEXT}").send_keys("Huisartsen uitnodigen")
     dash_duo.find_element(f"#{ids.REFLECTION_NOTE_BUTTON}").click()
-    dash_duo.wait_for_contains_text(f"#{ids.REFLECTION_MESSAGE}", "organisation", timeout=10)
+    dash_duo.wait_for_contains_text(f"#{ids.REFLECTION_MESSAGE}", "organisatie", timeout=10)
     choose(dash_duo, ids.REFLECTION_NOTE_OWNER, "Netwerk Amsterdam-Oost")
     dash_duo.find_element(f"#{ids.REFLECTION_NOTE_BUTTON}").click()
     dash_duo.wait_for_contains_text(

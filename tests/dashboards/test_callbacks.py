@@ -140,7 +140,7 @@ def test_outcome_and_reflection_callbacks(app):  # noqa: ANN001
         assert [t.x for t in distribution.data if t.name == "binnen programma"] == [("4-11",)]
         assert "< 10" in _text(table)
     with _as(app, "viewer_a"):
-        options, value, owners = _page("reflection").choose_session("NW-A", 0, None)
+        options, value, owners = _page("reflection").choose_session("NW-A", 0, None, None)
         assert options[0]["label"] == "1 februari 2024 – Dialooggesprek voorjaar"
         compare, corrections, notes = _page("reflection").show_session(value, 0, "NW-A")
     assert "1.100" in _text(compare) and "1 maart 2024" in _text(corrections)

@@ -61,25 +61,3 @@ def test_municipalitys_resend_supersedes_the_networks_row(orgs, tmp_path, exact_
     again = write_aggregate(tmp_path / "netwerk2.csv", [{**ROW, "value": "812"}])
     assert ingest_file(orgs, again, organisation_code="NW-OOST").rows_unchanged == 1
     assert len(_rows(orgs)) == 2
-
-
-def test_a_key_with_two_current_rows_from_before_is_superseded_whole(orgs, tmp_path):
-    """Before this rule a member school's row stood next to the network's; the next
-    re-send supersedes both, so that one current figure remains."""
-    first = write_aggregate(tmp_path / "netwerk.csv", [{**ROW, "value": "800"}])
-    assert ingest_file(orgs, first, organisation_code="NW-OOST").status == "accepted"
-    [network_row] = _rows(orgs)
-    school = get_organisation(orgs, "SCH-01")
-    orgs.add(
-        AggregateMeasurement(
-            **network_row.model_dump(exclude={"id", "reporting_org_id", "value"}),
-            reporting_org_id=school.id,
-            value=950.0,
-        )
-    )
-    orgs.commit()
-    fix = write_aggregate(tmp_path / "gemeente.csv", [{**ROW, "value": "812"}])
-    report = ingest_file(orgs, fix, organisation_code="GM0363")
-    assert (report.status, report.rows_superseded) == ("accepted", 2)
-    current = [r.value for r in _rows(orgs) if r.superseded_at is None]
-    assert current == [812.0]
