@@ -36,12 +36,25 @@ def message(text: str, colour: str = "secondary") -> dbc.Alert:
     return dbc.Alert(text, color=colour, className="py-2")
 
 
-def completeness_table(frame: pl.DataFrame) -> html.Div:
-    """Completeness per partner and indicator."""
+def indicator_names(session, frame: pl.DataFrame, lang: str) -> dict[str, str]:  # noqa: ANN001
+    """The catalogue name of every indicator code in ``frame`` (column indicator_code)."""
+    from monitor.catalogue import get_indicator
+
+    names = {}
+    for code in frame["indicator_code"].unique().to_list() if frame.height else []:
+        indicator = get_indicator(session, code)
+        names[code] = indicator.name_nl if lang == "nl" else indicator.name_en
+    return names
+
+
+def completeness_table(frame: pl.DataFrame, names: dict[str, str] | None = None) -> html.Div:
+    """Completeness per partner and indicator (indicators by name, given ``names``)."""
     if frame.is_empty():
         return message(i18n.t("no_obligations"))
+    names = names or {}
     rows = [
-        [r["organisation"], r["indicator_code"], r.get("periods") or "", r["expected"],
+        [r["organisation"], names.get(r["indicator_code"], r["indicator_code"]),
+         r.get("periods") or "", r["expected"],
          r["on_time"], r["late"], r["missing"], r["open"]]
         for r in frame.to_dicts()
     ]  # fmt: skip
