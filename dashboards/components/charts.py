@@ -63,8 +63,8 @@ INTERVAL_FILL = "rgba(140,140,140,0.20)"
 HEADROOM = 0.10
 #: An axis that does not start at 0 is at least this share of the largest |value| tall.
 MIN_SPAN_SHARE = 0.5
-#: Where withheld markers sit, in the strip axis' 0..1 coordinates.
-WITHHELD_Y = 0.03
+#: Share of a panel's height kept below its plot area for the withheld-cells strip.
+STRIP_SHARE = 0.12
 
 _white = pio.templates["plotly_white"]
 #: The house template: plotly_white's layout only, categories' colours as colorway. It is
@@ -149,27 +149,40 @@ def event_markers(figure: go.Figure, events: Sequence[dict]) -> None:
 def withheld_markers(
     figure: go.Figure, x: Sequence, hover: Sequence[str], *, panel: int = 1
 ) -> None:
-    """Mark withheld cells at ``x``: grey crosses on a strip at the foot of the panel,
-    on an axis of their own (0..1, hidden), so they never sit on a real value such as 0.
-    The legend says what they are."""
+    """Mark withheld cells at ``x``: one grey cross per period in a strip of its own below
+    the panel's plot area (its own hidden axis), so a mark never sits on a value, not even
+    on a real 0. The hover names every withheld cell of the period; the legend says what
+    the crosses are."""
     if not x:
         return
+    by_x: dict = {}
+    for at, text in zip(x, hover, strict=True):
+        by_x.setdefault(at, []).append(text)
+    value_axis = panel_axis(panel)
+    low, high = figure.layout[value_axis].domain or (0.0, 1.0)
+    height = high - low
     strip = f"yaxis{20 + panel}"
+    x_axis = "x" if panel == 1 else f"x{panel}"
     figure.update_layout(
-        {strip: {"overlaying": "y" if panel == 1 else f"y{panel}", "range": [0, 1],
-                 "visible": False, "fixedrange": True}}
+        {
+            value_axis: {"domain": [low + STRIP_SHARE * height, high]},
+            # the time axis goes to the foot of the strip: crosses between plot and labels
+            ("xaxis" if panel == 1 else f"xaxis{panel}"): {"anchor": "free", "position": low},
+            strip: {"domain": [low, low + 0.6 * STRIP_SHARE * height], "range": [0, 1],
+                    "visible": False, "fixedrange": True, "anchor": x_axis},
+        }
     )  # fmt: skip
     limit = f"< {i18n.threshold()}"
     figure.add_trace(
         go.Scatter(
-            x=list(x), y=[WITHHELD_Y] * len(x), yaxis=f"y{20 + panel}",
-            mode="markers+text", text=[limit] * len(x), textposition="top center",
-            textfont={"size": 10, "color": "#555"},
-            marker={"symbol": "x-thin-open", "size": 10, "color": WITHHELD_COLOUR,
+            x=list(by_x), y=[0.5] * len(by_x), yaxis=f"y{20 + panel}",
+            xaxis=x_axis, mode="markers+text", text=[limit] * len(by_x),
+            textposition="middle right", textfont={"size": 10, "color": "#555"},
+            marker={"symbol": "x-thin-open", "size": 9, "color": WITHHELD_COLOUR,
                     "line": {"width": 2, "color": WITHHELD_COLOUR}},
-            name=i18n.t("withheld_marker", t=i18n.threshold()), hovertext=list(hover),
-            hoverinfo="text", legendgroup="withheld", showlegend=panel == 1,
-            meta="withheld",
+            name=i18n.t("withheld_marker", t=i18n.threshold()),
+            hovertext=["<br>".join(texts) for texts in by_x.values()], hoverinfo="text",
+            legendgroup="withheld", showlegend=panel == 1, meta="withheld",
         )
     )  # fmt: skip
 
@@ -271,7 +284,8 @@ def trace_colours(figure: go.Figure) -> list[str]:
     """The colour of every drawn trace (line, marker or fill), for checks and reports."""
     colours = []
     for trace in figure.data:
-        if trace.type == "sankey":
+        if trace.type == "sankey":  # coloured per block, not per trace
+            colours.append(None)
             continue
         line = getattr(trace, "line", None)
         marker = getattr(trace, "marker", None)

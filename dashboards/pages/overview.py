@@ -18,6 +18,7 @@ from dashboards.components.tables import (
     completeness_table,
     indicator_names,
     message,
+    organisation_names,
     suppression_note,
     table,
 )
@@ -206,6 +207,15 @@ def show_scorecard(organisation_code, period_code):  # noqa: ANN001, ANN201
             series = indicator_series(
                 session, principal, organisation_code=organisation_code, period_code=period_code
             )
+            senders = {c for r in card["reported_by"].drop_nulls() for c in r.split(", ")}
+            card = card.with_columns(
+                pl.col("reported_by").map_elements(
+                    lambda who, names=organisation_names(session, sorted(senders)): ", ".join(
+                        names.get(c, c) for c in who.split(", ")
+                    ),
+                    return_dtype=pl.String,
+                )
+            )
         except MonitorError as exc:
             return message(str(exc), "warning")
     return html.Div([kpi_tiles(card, series), scorecard_table(card)])
@@ -229,6 +239,7 @@ def show_completeness(organisation_code, period_code):  # noqa: ANN001, ANN201
                 period_codes=[period_code, views.previous_period(period_code)],
             )
             names = indicator_names(session, completeness, i18n.language())
+            partners = organisation_names(session, completeness["organisation"].to_list())
         except MonitorError as exc:
             return message(str(exc), "warning")
-    return completeness_table(completeness, names)
+    return completeness_table(completeness, names, partners)

@@ -14,7 +14,7 @@ from dashboards.components.charts import (
 )
 from dashboards.components.figures import care_figure, rate_figure, sankey_figure
 from dashboards.components.frame import page
-from dashboards.components.tables import message, suppression_note
+from dashboards.components.tables import message, named_source, suppression_note
 from monitor import views
 from monitor.catalogue import get_indicator
 from monitor.errors import MonitorError
@@ -91,6 +91,7 @@ def show_referrals(organisation_code, period_code):  # noqa: ANN001, ANN201
                 session, principal, organisation_code=organisation_code,
                 indicator_codes=[code, "NW_CARE_RATE" if code == "NW_REF_RATE" else "MU_CARE_RATE"],
             )  # fmt: skip
+            source = named_source(session, source)
             flows = views.care_pathway_flows(
                 session, principal, organisation_code=organisation_code, period_code=period_code
             )

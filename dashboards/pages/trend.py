@@ -18,7 +18,7 @@ from dashboards.components.charts import (
 )
 from dashboards.components.figures import forecast_rows, trend_figure
 from dashboards.components.frame import page
-from dashboards.components.tables import message, suppression_note, table
+from dashboards.components.tables import message, named_source, suppression_note, table
 from monitor import views
 from monitor.catalogue import get_indicator, possible_range
 from monitor.errors import ModelFitError, MonitorError
@@ -171,6 +171,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
                 session, principal, organisation_code=organisation_code,
                 indicator_codes=[indicator_code],
             )  # fmt: skip
+            source = named_source(session, source)
         except MonitorError as exc:
             return go.Figure(), "", message(str(exc), "warning")
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
@@ -247,7 +248,7 @@ def trend_table(series: pl.DataFrame, forecast=None, decimals: int = 1) -> html.
         for (_start, kind), cell in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0]))
     ]  # fmt: skip
     return html.Div(
-        [html.H2(i18n.t("trend_table_title"), className="h6 mt-2"),
+        [html.H2(i18n.t("trend_table_title"), className="h5 mt-3"),
          table(headers, rows, table_id="trend-values"), suppression_note()]
     )  # fmt: skip
 
