@@ -52,7 +52,8 @@ GROUP_COLOURS = {
     "similar_size": OKABE_ITO["purple"],
     "all": OKABE_ITO["orange"],
 }
-BASELINE_COLOUR = OKABE_ITO["black"]
+#: Dark grey, dashed: "the grey dashed line" of the trend's reading guide.
+BASELINE_COLOUR = "#555555"
 #: Reserved for goal lines (target value and date) drawn on the trend.
 GOAL_COLOUR = OKABE_ITO["sky"]
 #: The marker of a withheld cell: a grey no palette above uses.
