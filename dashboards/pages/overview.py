@@ -183,8 +183,7 @@ def kpi_tiles(card: pl.DataFrame, series: pl.DataFrame) -> html.Div:
         )
     return html.Div(
         [
-            html.H2(i18n.t("tiles_title"), className="h5 mt-3"),
-            html.Div(tiles, className="kpi-tiles"),
+            html.Div(tiles, className="kpi-tiles", title=i18n.t("tiles_title")),
         ],
         id="kpi-tiles",
     )
