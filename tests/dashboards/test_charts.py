@@ -282,3 +282,11 @@ def test_trend_table_has_the_comparison_and_the_baseline_the_chart_draws(app):  
     highs = list(band.y)[: len(band.y) // 2]
     assert all(f"{h:.1f}".replace(".", ",") in text for h in highs)
     assert "1e halfjaar 2025" in text  # the projection past the last measurement
+
+
+def test_the_warm_up_at_serve_builds_every_kind_of_chart_without_a_database(monkeypatch):  # noqa: ANN001
+    """``monitor serve`` calls it before answering: it must not need a database or a user."""
+    from dashboards import warmup
+
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////nonexistent/dir/never.db")
+    assert warmup.warm_up() > 0
