@@ -409,7 +409,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "interval_range": ("Interval (95%)", "Interval (95%)"),
     "tiles_title": ("Kerncijfers", "Key figures"),
     "tile_trend": ("verloop", "trend"),
-    "school": ("School", "School"),
 }
 
 
