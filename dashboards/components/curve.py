@@ -14,6 +14,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from plotly.subplots import make_subplots
 
 from dashboards import auth, i18n, ids
+from dashboards.components import figures
 from dashboards.components.charts import (
     OWN_COLOUR,
     chart_card,
@@ -31,7 +32,6 @@ from monitor.policy import Action
 from monitor.query import events as query_events
 
 QUESTIONS = tuple(ids.REFLECTION_ANSWERS)
-DEFAULT_INDICATOR = {"network": "NW_REF_RATE", "municipality": "MU_REF_RATE"}
 
 
 def curve_section() -> html.Div:
@@ -101,7 +101,7 @@ def choose_curve_indicator(organisation_code):  # noqa: ANN001, ANN201
     name = "name_nl" if i18n.language() == "nl" else "name_en"
     options = [{"label": getattr(i, name), "value": i.code} for i in indicators]
     codes = [o["value"] for o in options]
-    default = DEFAULT_INDICATOR.get(level)
+    default = figures.DEFAULT_INDICATOR.get(level)
     return options, default if default in codes else (codes or [None])[0]
 
 

@@ -36,12 +36,54 @@ def message(text: str, colour: str = "secondary") -> dbc.Alert:
     return dbc.Alert(text, color=colour, className="py-2")
 
 
-def completeness_table(frame: pl.DataFrame) -> html.Div:
-    """Completeness per partner and indicator."""
+def indicator_names(session, frame: pl.DataFrame, lang: str) -> dict[str, str]:  # noqa: ANN001
+    """The catalogue name of every indicator code in ``frame`` (column indicator_code)."""
+    from monitor.catalogue import get_indicator
+
+    names = {}
+    for code in frame["indicator_code"].unique().to_list() if frame.height else []:
+        indicator = get_indicator(session, code)
+        names[code] = indicator.name_nl if lang == "nl" else indicator.name_en
+    return names
+
+
+def organisation_names(session, codes) -> dict[str, str]:  # noqa: ANN001
+    """Organisation names for codes (BRIN, CBS code, network code); an unknown code
+    stays as it is."""
+    from monitor.errors import MonitorError
+    from monitor.organisations import get_organisation
+
+    names = {}
+    for code in codes:
+        if code and code not in names:
+            try:
+                names[code] = get_organisation(session, code).name
+            except MonitorError:
+                names[code] = code
+    return names
+
+
+def named_source(session, source: dict) -> dict:  # noqa: ANN001
+    """A figure's source (``views.figure_source``) with its senders by name."""
+    senders = source.get("reported_by") or []
+    if not senders:
+        return source
+    names = organisation_names(session, senders)
+    return {**source, "reported_by": [names[c] for c in senders]}
+
+
+def completeness_table(
+    frame: pl.DataFrame, names: dict[str, str] | None = None, partners: dict | None = None
+) -> html.Div:
+    """Completeness per partner and indicator (by name, given ``names`` for indicators
+    and ``partners`` for organisations)."""
     if frame.is_empty():
         return message(i18n.t("no_obligations"))
+    names, partners = names or {}, partners or {}
     rows = [
-        [r["organisation"], r["indicator_code"], r.get("periods") or "", r["expected"],
+        [partners.get(r["organisation"], r["organisation"]),
+         names.get(r["indicator_code"], r["indicator_code"]),
+         r.get("periods") or "", r["expected"],
          r["on_time"], r["late"], r["missing"], r["open"]]
         for r in frame.to_dicts()
     ]  # fmt: skip

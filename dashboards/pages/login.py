@@ -32,6 +32,9 @@ def layout(next: str = "", **_query: str) -> html.Div:  # noqa: A002 (the query'
                 html.Div(id=ids.LOGIN_MESSAGE, className="mt-3"),
                 dcc.Location(id=ids.LOGIN_REDIRECT, refresh=True),
                 dcc.Store(id=ids.LOGIN_NEXT, data=next),
+                # loads and compiles plotly.js while the user types (seconds on a busy
+                # machine), so the first chart after logging in does not wait for it
+                dcc.Graph(id="login-plotly-preload", style={"display": "none"}),
             ]
         ),
         className="login-card",

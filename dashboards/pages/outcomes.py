@@ -11,12 +11,16 @@ import polars as pl
 from dash import Input, Output, callback, html
 
 from dashboards import auth, i18n, ids
-from dashboards.components.charts import PALETTE, chart_card, empty_figure, period_ticks, style
+from dashboards.components.charts import (
+    chart_card,
+)
+from dashboards.components.figures import distribution_figure, outcome_trend_figure
 from dashboards.components.frame import page
 from dashboards.components.tables import message, suppression_note, table
 from monitor import views
-from monitor.catalogue import get_indicator
+from monitor.catalogue import get_indicator, possible_range
 from monitor.errors import MonitorError
+from monitor.organisations import get_organisation
 from monitor.periods import parse_period, period_containing
 from schema import PeriodType
 
@@ -86,57 +90,17 @@ def layout(**_query: str) -> html.Div:
     )
 
 
-def distribution_figure(cells: pl.DataFrame, breakdown: str, title: str, unit: str) -> go.Figure:
-    """Boxes (25th-75th percentile, median) per breakdown group, in vs outside programme."""
-    shown = cells.filter(~pl.col("suppressed"))
-    if shown.is_empty():
-        return empty_figure(title, i18n.t("no_data"))
-    figure = go.Figure()
-    for index, programme in enumerate(["in", "out"]):
-        part = shown.filter(pl.col("programme") == programme).sort(breakdown)
-        if part.is_empty():
-            continue
-        figure.add_trace(
-            go.Box(
-                x=part[breakdown].to_list(), q1=part["p25"].to_list(),
-                median=part["median"].to_list(), q3=part["p75"].to_list(),
-                lowerfence=part["p25"].to_list(), upperfence=part["p75"].to_list(),
-                mean=part["mean"].to_list(), name=i18n.t(programme),
-                marker_color=PALETTE[index],
-            )
-        )  # fmt: skip
-    figure.update_layout(boxmode="group")
-    if breakdown == "age_group":  # youngest first, not in text order ("12-17" < "4-11")
-        order = sorted(set(shown[breakdown].to_list()), key=lambda g: int(g.split("-")[0]))
-        figure.update_xaxes(categoryorder="array", categoryarray=order)
-    return style(figure, title=title, x_title=i18n.t(breakdown), y_title=unit)
-
-
-def trend_figure(cells: pl.DataFrame, title: str, unit: str) -> go.Figure:
-    """Mean per period, in vs outside the programme."""
-    if cells.filter(~pl.col("suppressed")).is_empty():
-        return empty_figure(title, i18n.t("no_data"))
-    figure = go.Figure()
-    for index, programme in enumerate(["in", "out"]):
-        line = cells.filter(pl.col("programme") == programme).sort("period_start")
-        figure.add_trace(
-            go.Scatter(
-                x=line["period_start"].to_list(), y=line["mean"].to_list(),
-                name=i18n.t(programme), mode="lines+markers",
-                line={"color": PALETTE[index], "width": 3},
-            )
-        )  # fmt: skip
-    period_ticks(figure, cells["period_start"].to_list(), cells["period_code"].to_list())
-    return style(figure, title=title, x_title=i18n.t("time_axis"), y_title=unit)
-
-
-def counts_table(cells: pl.DataFrame, breakdown: str) -> html.Div:
-    """Children per cell; withheld cells as "< 10"."""
+def counts_table(
+    cells: pl.DataFrame, breakdown: str, names: dict[str, str] | None = None
+) -> html.Div:
+    """Children per cell (schools by name); withheld cells as "< 10"."""
     if cells.is_empty():
         return message(i18n.t("no_data"))
+    names = names or {}
     rows = [
         [
-            i18n.period_label(r["period_code"]), r[breakdown], i18n.t(r["programme"]),
+            i18n.period_label(r["period_code"]), names.get(r[breakdown], r[breakdown]),
+            i18n.t(r["programme"]),
             i18n.number(r["n_children"], suppressed=r["suppressed"], decimals=0),
             i18n.number(r["mean"], suppressed=r["suppressed"]),
         ]
@@ -147,6 +111,18 @@ def counts_table(cells: pl.DataFrame, breakdown: str) -> html.Div:
         i18n.t("value"),
     ]  # fmt: skip
     return html.Div([table(headers, rows, table_id="outcome-counts"), suppression_note()])
+
+
+def _school_names(session, codes: list[str]) -> dict[str, str]:  # noqa: ANN001
+    """Organisation names for the breakdown's codes (BRIN), so schools show by name."""
+    names = {}
+    for code in codes:
+        if code:
+            try:
+                names[code] = get_organisation(session, code).name
+            except MonitorError:
+                names[code] = code
+    return names
 
 
 @callback(
@@ -175,18 +151,30 @@ def show_outcomes(organisation_code, period_code, indicator_code, breakdown):  #
             )
             cells = views.outcome_rollup(session, principal, by=("programme", breakdown), **common)
             trend = views.outcome_rollup(session, principal, by=("programme",), **common)
+            organisation_name = get_organisation(session, organisation_code).name
+            names = (
+                _school_names(session, cells["reporting_org_code"].unique().to_list())
+                if breakdown == "reporting_org_code"
+                else {}
+            )
         except MonitorError as exc:
             return go.Figure(), go.Figure(), message(str(exc), "warning")
     chosen = period_containing(parse_period(period_code).start, rollup_type).code
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
     in_period = cells.filter(pl.col("period_code") == chosen)
     title = i18n.t("outcome_distribution_title", name=name, period=i18n.period_label(chosen))
+    floor = possible_range(indicator)[0]
+    empty = i18n.t(
+        "empty_outcome", name=name, org=organisation_name, period=i18n.period_label(chosen),
+        t=i18n.threshold(),
+    )  # fmt: skip
+    trend_title = i18n.t("outcome_trend_title", name=name)
     return (
-        distribution_figure(in_period, breakdown, title, indicator.unit),
-        trend_figure(trend, i18n.t("outcome_trend_title", name=name), indicator.unit),
+        distribution_figure(in_period, breakdown, title, indicator.unit, names, floor, empty),
+        outcome_trend_figure(trend, trend_title, indicator.unit, floor, empty),
         html.Div(
             [
-                counts_table(in_period if in_period.height else cells, breakdown),
+                counts_table(in_period if in_period.height else cells, breakdown, names),
                 html.P(i18n.source_line({}), className="chart-note figure-source"),
             ]
         ),

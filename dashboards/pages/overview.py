@@ -3,6 +3,7 @@ completeness of the partners' reporting."""
 
 from __future__ import annotations
 
+from base64 import b64encode
 from datetime import UTC, datetime
 
 import dash
@@ -11,10 +12,19 @@ import polars as pl
 from dash import Input, Output, callback, html
 
 from dashboards import auth, i18n, ids
+from dashboards.components.charts import sparkline_svg
 from dashboards.components.frame import page
-from dashboards.components.tables import completeness_table, message, suppression_note, table
+from dashboards.components.tables import (
+    completeness_table,
+    indicator_names,
+    message,
+    organisation_names,
+    suppression_note,
+    table,
+)
 from monitor import views
 from monitor.errors import MonitorError
+from monitor.views.series import indicator_series
 
 dash.register_page(__name__, path="/", title="Common Monitor – overzicht", order=0)
 
@@ -115,6 +125,70 @@ def _source(row: dict) -> html.Span:
     return html.Span(parts)
 
 
+def kpi_tiles(card: pl.DataFrame, series: pl.DataFrame) -> html.Div:
+    """A tile per indicator: name, latest value, change, and a sparkline of its last
+    periods (the same figures as the scorecard table below; withheld values break the
+    line and show as "< 10")."""
+    if card.is_empty():
+        return html.Div()
+    name = "name_nl" if i18n.language() == "nl" else "name_en"
+    tiles = []
+    for r in card.to_dicts():
+        decimals = 0 if r["value_type"] == "count" else 1
+        points = series.filter(
+            (pl.col("indicator_code") == r["indicator_code"])
+            & (pl.col("source_kind") == r["source_kind"])
+        )
+        spark = sparkline_svg(points["value"].to_list())
+        change = ""
+        if r["change"] is not None:
+            arrow = "▲" if r["change"] > 0 else "▼" if r["change"] < 0 else "="
+            change = f"{arrow} {i18n.number(abs(r['change']), decimals=decimals)}"
+        first = points["period_code"][0] if points.height else r["period_code"]
+        span = f"{i18n.period_label(first)} – {i18n.period_label(r['period_code'])}"
+        tiles.append(
+            html.Div(
+                [
+                    html.Div(r[name], className="kpi-name"),
+                    html.Div(
+                        [
+                            _cell(r["value"], r["suppressed"], decimals),
+                            html.Span(f" {r['unit']}", className="kpi-unit"),
+                        ],
+                        className="kpi-value",
+                    ),
+                    html.Div(
+                        [
+                            html.Span(change, className="me-2"),
+                            dbc.Badge(
+                                i18n.t(r["judgement"]),
+                                color=JUDGEMENT_COLOURS[r["judgement"]],
+                                text_color="dark"
+                                if JUDGEMENT_COLOURS[r["judgement"]] in ("light", "warning")
+                                else None,
+                            ),
+                        ],
+                        className="kpi-change",
+                    ),
+                    html.Img(
+                        src="data:image/svg+xml;base64," + b64encode(spark.encode()).decode(),
+                        className="kpi-spark",
+                        alt=f"{i18n.t('tile_trend')} {span}",
+                        title=f"{i18n.t('tile_trend')} {span}",
+                    ),
+                ],
+                className="kpi-tile",
+                **{"data-indicator": r["indicator_code"]},
+            )
+        )
+    return html.Div(
+        [
+            html.Div(tiles, className="kpi-tiles", title=i18n.t("tiles_title")),
+        ],
+        id="kpi-tiles",
+    )
+
+
 @callback(
     Output(ids.OVERVIEW_SCORECARD, "children"),
     Input(ids.ORG, "value"),
@@ -129,9 +203,21 @@ def show_scorecard(organisation_code, period_code):  # noqa: ANN001, ANN201
             card = views.scorecard(
                 session, principal, organisation_code=organisation_code, period_code=period_code
             )
+            series = indicator_series(
+                session, principal, organisation_code=organisation_code, period_code=period_code
+            )
+            senders = {c for r in card["reported_by"].drop_nulls() for c in r.split(", ")}
+            card = card.with_columns(
+                pl.col("reported_by").map_elements(
+                    lambda who, names=organisation_names(session, sorted(senders)): ", ".join(
+                        names.get(c, c) for c in who.split(", ")
+                    ),
+                    return_dtype=pl.String,
+                )
+            )
         except MonitorError as exc:
             return message(str(exc), "warning")
-    return scorecard_table(card)
+    return html.Div([kpi_tiles(card, series), scorecard_table(card)])
 
 
 @callback(
@@ -151,6 +237,8 @@ def show_completeness(organisation_code, period_code):  # noqa: ANN001, ANN201
                 organisation_code=organisation_code,
                 period_codes=[period_code, views.previous_period(period_code)],
             )
+            names = indicator_names(session, completeness, i18n.language())
+            partners = organisation_names(session, completeness["organisation"].to_list())
         except MonitorError as exc:
             return message(str(exc), "warning")
-    return completeness_table(completeness)
+    return completeness_table(completeness, names, partners)

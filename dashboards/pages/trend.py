@@ -3,38 +3,32 @@ events as vertical markers, and the baseline forecast ("turn the curve")."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, dcc, html
-from plotly.subplots import make_subplots
 
 from analysis.forecast import baseline_forecast
 from dashboards import auth, i18n, ids
-from dashboards.components import cbs_comparison
+from dashboards.components import cbs_comparison, figures
 from dashboards.components.charts import (
-    GROUP_COLOURS,
     chart_card,
-    event_markers,
     goal_lines,
-    period_ticks,
-    style,
 )
+from dashboards.components.figures import forecast_rows, trend_figure
 from dashboards.components.frame import page
-from dashboards.components.tables import message, suppression_note, table
+from dashboards.components.tables import message, named_source, suppression_note, table
 from monitor import views
 from monitor.catalogue import get_indicator, possible_range
 from monitor.errors import ModelFitError, MonitorError
 from monitor.organisations import get_organisation
-from monitor.periods import parse_period
+from monitor.periods import parse_period, period_containing
 from monitor.query import events as query_events
 
 dash.register_page(__name__, path="/trend", title="Common Monitor – trend", order=1)
-
-DEFAULT_INDICATOR = {"network": "NW_REF_RATE", "municipality": "MU_REF_RATE"}
 
 
 def layout(**_query: str) -> html.Div:
@@ -42,8 +36,16 @@ def layout(**_query: str) -> html.Div:
     groups = [{"label": i18n.t(g), "value": g} for g in views.GROUPS if g != "own"]
     controls = dbc.Row(
         [
-            dbc.Col([dbc.Label(i18n.t("indicator")), dcc.Dropdown(id=ids.TREND_INDICATOR)], md=4),
-            dbc.Col([dbc.Label(i18n.t("category")), dcc.Dropdown(id=ids.TREND_CATEGORY)], md=2),
+            dbc.Col([dbc.Label(i18n.t("indicator")), dcc.Dropdown(id=ids.TREND_INDICATOR)], md=5),
+            dbc.Col([dbc.Label(i18n.t("category")), dcc.Dropdown(id=ids.TREND_CATEGORY)], md=3),
+            dbc.Col(
+                [
+                    dbc.Label(i18n.t("event_for_baseline")),
+                    # wide enough for "1 januari 2023: Nieuw verwijsprotocol" (issue #13)
+                    dcc.Dropdown(id=ids.TREND_EVENT, className="event-picker"),
+                ],
+                md=4,
+            ),
             dbc.Col(
                 [
                     dbc.Label(i18n.t("groups")),
@@ -54,10 +56,7 @@ def layout(**_query: str) -> html.Div:
                         inline=True,
                     ),
                 ],
-                md=4,
-            ),
-            dbc.Col(
-                [dbc.Label(i18n.t("event_for_baseline")), dcc.Dropdown(id=ids.TREND_EVENT)], md=2
+                md=12,
             ),
         ],
         className="g-2 mb-3",
@@ -92,7 +91,7 @@ def choose_indicator(organisation_code):  # noqa: ANN001, ANN201
     # CBS's published figures have their own card (cbs_comparison): never pooled in groups
     options = [{"label": getattr(i, name), "value": i.code} for i in indicators if not i.publisher]
     codes = [o["value"] for o in options]
-    default = DEFAULT_INDICATOR.get(level)
+    default = figures.DEFAULT_INDICATOR.get(level)
     events = [
         {"label": f"{i18n.long_date(e['event_date'])}: {e['title']}", "value": str(e["event_date"])}
         for e in found.to_dicts()
@@ -160,6 +159,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
     with auth.logged_in() as (session, principal):
         try:
             indicator = get_indicator(session, indicator_code)
+            organisation_name = get_organisation(session, organisation_code).name
             series = views.comparison_series(
                 session,
                 principal,
@@ -177,6 +177,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
                 session, principal, organisation_code=organisation_code,
                 indicator_codes=[indicator_code],
             )  # fmt: skip
+            source = named_source(session, source)
         except MonitorError as exc:
             return go.Figure(), "", message(str(exc), "warning")
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
@@ -191,7 +192,17 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
             )
         except (ModelFitError, ValueError) as exc:
             reason = str(exc)
-    figure = trend_figure(series, found.to_dicts(), forecast, period_code, name, indicator.unit)
+    floor = possible_range(indicator)[0]
+    figure = trend_figure(
+        series,
+        found.to_dicts(),
+        forecast,
+        period_code,
+        name,
+        indicator.unit,
+        floor,
+        organisation_name,
+    )
     if goals is not None:
         goal_lines(figure, goals.to_dicts(), 0 if indicator.value_type == "count" else 1)
     notes = [html.P(i18n.source_line(source), className="chart-note figure-source")]
@@ -201,86 +212,55 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
         notes.append(html.P(i18n.t("group_withheld", groups=names), className="chart-note"))
     if reason:
         notes.append(html.P(i18n.t("baseline_missing", reason=reason), className="chart-note"))
-    return figure, own_table(own), notes
+    decimals = 0 if indicator.value_type == "count" else 1
+    return figure, trend_table(series, forecast, decimals), notes
 
 
-def trend_figure(series, events, forecast, period_code, name, unit):  # noqa: ANN001, ANN201
-    """Lines per group, one panel per source kind; events; baseline with its band."""
-    kinds = series["source_kind"].unique(maintain_order=True).to_list() or ["registered"]
-    figure = make_subplots(
-        rows=len(kinds),
-        cols=1,
-        shared_xaxes=True,
-        subplot_titles=[i18n.t(k) for k in kinds] if len(kinds) > 1 else None,
-    )
-    for row, kind in enumerate(kinds, start=1):
-        panel = series.filter(pl.col("source_kind") == kind)
-        for group in panel["group"].unique(maintain_order=True).to_list():
-            points = panel.filter(pl.col("group") == group).sort("period_start")
-            if group != "own" and points["value"].is_null().all():
-                continue  # a withheld comparison group: named in the note instead
-            figure.add_trace(
-                go.Scatter(
-                    x=points["period_start"].to_list(),
-                    y=points["value"].to_list(),
-                    name=i18n.t(group) + (f" ({i18n.t(kind)})" if len(kinds) > 1 else ""),
-                    mode="lines+markers",
-                    line={"color": GROUP_COLOURS[group], "width": 4 if group == "own" else 2},
-                    legendgroup=group,
-                ),
-                row=row,
-                col=1,
-            )
-    if forecast is not None:
-        ahead = forecast.forecast
-        x = ahead["period_start"].to_list()
-        figure.add_trace(
-            go.Scatter(
-                x=x + x[::-1],
-                y=ahead["pi_high"].to_list() + ahead["pi_low"].to_list()[::-1],
-                fill="toself",
-                mode="lines",
-                fillcolor="rgba(120,120,120,0.18)",
-                line={"width": 0},
-                name=i18n.t("interval"),
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=1,
-        )
-        base = forecast.baseline
-        figure.add_trace(
-            go.Scatter(
-                x=base["period_start"].to_list() + x,
-                y=base["fitted"].to_list() + ahead["expected"].to_list(),
-                name=i18n.t("baseline"),
-                mode="lines",
-                line={"color": "#666", "dash": "dash", "width": 2},
-            ),
-            row=1,
-            col=1,
-        )
-    event_markers(figure, events)
-    if period_code:
-        start = parse_period(period_code)
-        figure.add_vrect(
-            x0=start.start.isoformat(), x1=start.end.isoformat(), fillcolor="#1b5e85",
-            opacity=0.07, line_width=0,
-        )  # fmt: skip
-    style(figure, title=i18n.t("trend_title", name=name), x_title=i18n.t("time_axis"), y_title=unit)
-    if series.height:
-        period_ticks(figure, series["period_start"].to_list(), series["period_code"].to_list())
-    return figure
+def trend_table(series: pl.DataFrame, forecast=None, decimals: int = 1) -> html.Div:  # noqa: ANN001
+    """The values the chart draws: the organisation's own, each comparison group shown,
+    and the baseline's expectation with its interval (periods past the last measurement
+    included); withheld values as "< 10"."""
+    own = series.filter(pl.col("group") == "own")
+    if own.is_empty():
+        return message(i18n.t("no_data"))
+    drawn = [
+        g for g in series["group"].unique(maintain_order=True).to_list()
+        if g != "own" and series.filter(pl.col("group") == g)["value"].is_not_null().any()
+    ]  # fmt: skip
+    expected = forecast_rows(forecast)
+    period_type = parse_period(own["period_code"][0]).type
+    first_kind = own["source_kind"][0]
+    cells: dict[tuple[date, str], dict] = {}
+    for r in series.to_dicts():
+        key = (r["period_start"], r["source_kind"])
+        cell = cells.setdefault(key, {"period_code": r["period_code"]})
+        cell[r["group"]] = i18n.number(r["value"], suppressed=r["suppressed"], decimals=decimals)
+    step = timedelta(days=15)
+    for r in expected.to_dicts():
+        code = period_containing(r["period_start"] + step, period_type).code
+        key = next((k for k in cells if k[1] == first_kind and cells[k]["period_code"] == code),
+                   (r["period_start"], first_kind))  # fmt: skip
+        cell = cells.setdefault(key, {"period_code": code})
+        cell["expected"] = i18n.number(r["expected"], decimals=decimals)
+        if r["pi_low"] is not None:
+            low = i18n.number(r["pi_low"], decimals=decimals)
+            cell["interval"] = f"{low} – {i18n.number(r['pi_high'], decimals=decimals)}"
+    columns = ["own", *drawn] + (["expected", "interval"] if forecast is not None else [])
+    headers = [i18n.t("period"), i18n.t("source")] + [
+        i18n.t({"expected": "expected_value", "interval": "interval_range"}.get(c, c))
+        for c in columns
+    ]
+    rows = [
+        [i18n.period_label(cell["period_code"]), i18n.t(kind),
+         *[cell.get(c, "–") for c in columns]]
+        for (_start, kind), cell in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    ]  # fmt: skip
+    return html.Div(
+        [html.H2(i18n.t("trend_table_title"), className="h5 mt-3"),
+         table(headers, rows, table_id="trend-values"), suppression_note()]
+    )  # fmt: skip
 
 
 def own_table(own: pl.DataFrame) -> html.Div:
-    """The organisation's own values, withheld ones as "< 10"."""
-    if own.is_empty():
-        return message(i18n.t("no_data"))
-    rows = [
-        [i18n.period_label(r["period_code"]), i18n.t(r["source_kind"]),
-         i18n.number(r["value"], suppressed=r["suppressed"])]
-        for r in own.sort("period_start").to_dicts()
-    ]  # fmt: skip
-    headers = [i18n.t("period"), i18n.t("source"), i18n.t("value")]
-    return html.Div([table(headers, rows, table_id="trend-values"), suppression_note()])
+    """The organisation's own values alone (kept for callers outside this page)."""
+    return trend_table(own)

@@ -116,9 +116,6 @@ def pngs_as_zip(report: PrintedReport) -> bytes:
 def in_language(language: str) -> Iterator[None]:
     """Texts in ``language`` outside a web request (the CLI): the dashboards read the
     language from the Flask session, so a request context of the app carries it."""
-    from dashboards.report.content import page_module
-
-    page_module("trend")  # the app and its pages exist before the request context
     app = flask.Flask("report")
     app.secret_key = "report-language-only"  # the session holds nothing but the language
     with app.test_request_context("/"):

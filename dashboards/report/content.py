@@ -11,10 +11,8 @@ their access checks and disclosure rules; each chart is the figure the dashboard
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from types import ModuleType
 
 import plotly.graph_objects as go
 import polars as pl
@@ -22,6 +20,7 @@ from sqlmodel import Session
 
 from analysis.forecast import baseline_forecast
 from dashboards import i18n
+from dashboards.components import figures
 from dashboards.report.texts import t
 from monitor import views
 from monitor.catalogue import get_indicator, possible_range
@@ -66,18 +65,6 @@ class ReportContent:
     sources: list[tuple[str, str]]
 
 
-def page_module(name: str) -> ModuleType:
-    """A dashboard page module as the running app loaded it (``pages.<name>``); outside
-    the web app (the CLI) the app is built first, which loads the pages."""
-    module = sys.modules.get(f"pages.{name}")
-    if module is None:
-        from dashboards.app import create_dash_app
-
-        create_dash_app()
-        module = sys.modules[f"pages.{name}"]
-    return module
-
-
 def exporter_name(session: Session, principal: Principal) -> str:
     """Who exports: the account's full name and username, or the username."""
     user = session.get(User, principal.user_id) if principal.user_id else None
@@ -107,7 +94,7 @@ def gather(
     card = views.scorecard(
         session, principal, organisation_code=code, period_code=period_code, as_of=known_on
     )
-    trend_code = indicator_code or page_module("trend").DEFAULT_INDICATOR.get(level, "NW_REF_RATE")
+    trend_code = indicator_code or figures.DEFAULT_INDICATOR.get(level, "NW_REF_RATE")
     period = period_code or _report_period(session, principal, code, card, trend_code)
     charts = [
         _trend_chart(session, principal, code, trend_code, period, known_on),
@@ -188,8 +175,10 @@ def _trend_chart(
         except (ModelFitError, ValueError) as exc:
             notes.append(i18n.t("baseline_missing", reason=str(exc)))
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
-    trend = page_module("trend")
-    figure = trend.trend_figure(series, found, forecast, period_code, name, indicator.unit)
+    figure = figures.trend_figure(
+        series, found, forecast, period_code, name, indicator.unit,
+        possible_range(indicator)[0], get_organisation(session, code).name,
+    )  # fmt: skip
     withheld = series.filter(pl.col("withheld").is_not_null() & (pl.col("group") != "own"))
     if withheld.height:
         names = ", ".join(i18n.t(g) for g in withheld["group"].unique(maintain_order=True))
@@ -210,7 +199,7 @@ def _referral_charts(
     known_on: datetime,
 ) -> list[Chart]:
     """The referrals page's three charts, with the notes the page puts under them."""
-    referrals = page_module("referrals")
+    organisation = get_organisation(session, code).name
     lang = i18n.language()
     rate_code = "MU_REF_RATE" if level == "municipality" else "NW_REF_RATE"
     care_code = "MU_CARE_RATE" if level == "municipality" else "NW_CARE_RATE"
@@ -243,19 +232,19 @@ def _referral_charts(
     return [
         Chart(
             "referrals",
-            referrals.rate_figure(rates, referrers, band, indicator.unit),
+            figures.rate_figure(rates, referrers, band, indicator.unit, organisation),
             i18n.t("referral_rate_help"),
-            [referrals._withheld_note(rates, referrers), named],
+            [figures.withheld_note(rates, referrers), named],
         ),
         Chart(
             "care",
-            referrals.care_figure(care),
+            figures.care_figure(care, organisation),
             i18n.t("care_help"),
-            [referrals._withheld_note(care, residence), named],
+            [figures.withheld_note(care, residence), named],
         ),
         Chart(
             "pathway",
-            referrals.sankey_figure(flows, labels, period_code),
+            figures.sankey_figure(flows, labels, period_code, organisation),
             i18n.t("sankey_help"),
             [
                 i18n.t("sankey_withheld", n=n_withheld, t=i18n.threshold()) if n_withheld else "",

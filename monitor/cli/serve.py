@@ -22,6 +22,9 @@ def serve(
     settings.check_production_secrets()  # refuses the demo key/secret in production
     engine = require_migrated(get_engine())
     app = create_web_app(engine=engine)
+    from dashboards.warmup import warm_up  # the outer shell may wire in the dashboards
+
+    warm_up()  # the first visitor does not pay for plotly's and statsmodels' first use
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     console.print(f"Common Monitor on http://{shown}:{port}/ (API docs: /api/docs)")
     console.print(f"database {safe_url(str(engine.url))}, environment {settings.environment}")

@@ -113,7 +113,7 @@ def test_trend_callback_builds_the_figure(app):  # noqa: ANN001
     names = [t.name for t in figure.data]
     assert names[:2] == ["Andere netwerken", "Eigen organisatie"] or "Eigen organisatie" in names
     assert "Gemeente" not in names and "Gemeente" in _text(notes)
-    assert "Bron (geregistreerd): aangeleverd door NW-A" in _text(notes)
+    assert "Bron (geregistreerd): aangeleverd door Netwerk Amsterdam-Oost" in _text(notes)
     assert figure.layout.title.text.startswith("Verwijzingen per 1.000 kinderen")
     assert figure.layout.yaxis.title.text == "per 1.000 kinderen"
     assert figure.layout.showlegend and figure.layout.separators == ",."
@@ -125,7 +125,7 @@ def test_referral_callback_withholds_small_flows(app):  # noqa: ANN001
             "NW-A", "2023-H1"
         )
     assert "Jeugdarts" in _text(note) and "< 10" in _text(note)
-    assert "aangeleverd door NW-A" in _text(note)  # the figures name their source
+    assert "aangeleverd door Netwerk Amsterdam-Oost" in _text(note)  # source by name
     assert min(sankey.data[0].link.value) >= 10
     assert "gegevens per kind" in _text(sankey_note)
     assert "1 stroom" in _text(sankey_note)  # the 4 children referred by the jeugdarts without care
