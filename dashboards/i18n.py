@@ -297,6 +297,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "errors per row and column; warnings block nothing.",
     ),
     "upload_title": ("Bestand aanleveren", "Upload a file"),
+    "template_download": ("Sjabloon downloaden", "Download template"),
+    "template_help": (
+        "Excel-bestand met uw organisatie en de cijfers die u moet aanleveren, met "
+        "keuzelijsten; vul de waarden in en lever het hier weer aan.",
+        "Excel file with your organisation and the figures you are expected to send, with "
+        "dropdowns; fill in the values and upload it here.",
+    ),
+    "template_file": ("sjabloon", "template"),
+    "stored_what": (
+        "Opgeslagen: {n} cijfer(s) van {orgs} voor {indicators}, periode {periods}.",
+        "Stored: {n} figure(s) of {orgs} for {indicators}, period {periods}.",
+    ),
+    "stored_where": ("Bekijk ze op de pagina Trend.", "See them on the Trend page."),
     "upload_hint": (
         "Sleep een CSV- of Excel-bestand hierheen of klik om te kiezen",
         "Drag a CSV or Excel file here or click to choose",
@@ -356,6 +369,38 @@ TEXTS: dict[str, tuple[str, str]] = {
     "warning": ("Waarschuwing", "Warning"),
     "detail": ("Toelichting", "Detail"),
 }
+
+
+#: English forms of the catalogue's units (monitor/data/indicators.yaml writes them in Dutch).
+UNITS_EN: dict[str, str] = {
+    "% doelen": "% goals",
+    "% leerlingen": "% pupils",
+    "% per jaar": "% per year",
+    "% schooldagen": "% school days",
+    "1-5": "1-5",
+    "EUR": "EUR",
+    "bijeenkomsten": "meetings",
+    "contacturen per maand": "contact hours per month",
+    "dagen": "days",
+    "jeugdigen": "young people",
+    "kinderen": "children",
+    "leerlingen": "pupils",
+    "organisaties": "organisations",
+    "overleggen": "consultations",
+    "per 1.000 jeugdigen": "per 1,000 young people",
+    "per 1.000 kinderen": "per 1,000 children",
+    "schaalscore 0-100": "scale score 0-100",
+    "standaardscore": "standard score",
+    "trajecten": "care trajectories",
+    "uren": "hours",
+}
+
+
+def unit(text: str | None) -> str:
+    """An indicator's unit in the current language."""
+    if not text or language() == "nl":
+        return text or ""
+    return UNITS_EN.get(text, text)
 
 
 def language() -> str:

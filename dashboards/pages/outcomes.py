@@ -183,8 +183,8 @@ def show_outcomes(organisation_code, period_code, indicator_code, breakdown):  #
     in_period = cells.filter(pl.col("period_code") == chosen)
     title = i18n.t("outcome_distribution_title", name=name, period=i18n.period_label(chosen))
     return (
-        distribution_figure(in_period, breakdown, title, indicator.unit),
-        trend_figure(trend, i18n.t("outcome_trend_title", name=name), indicator.unit),
+        distribution_figure(in_period, breakdown, title, i18n.unit(indicator.unit)),
+        trend_figure(trend, i18n.t("outcome_trend_title", name=name), i18n.unit(indicator.unit)),
         html.Div(
             [
                 counts_table(in_period if in_period.height else cells, breakdown),

@@ -229,7 +229,9 @@ def show_referrals(organisation_code, period_code):  # noqa: ANN001, ANN201
     named = html.P(i18n.source_line(source), className="chart-note figure-source")
     cases = html.P(i18n.source_line({}), className="chart-note figure-source")
     return (
-        rate_figure(rates, referrers, (indicator.alert_low, indicator.alert_high), indicator.unit),
+        rate_figure(
+            rates, referrers, (indicator.alert_low, indicator.alert_high), i18n.unit(indicator.unit)
+        ),
         [_withheld_note(rates, referrers), named],
         care_figure(care),
         [_withheld_note(care, {g: i18n.t(g) for g in ("met_verblijf", "zonder_verblijf")}), named],

@@ -183,7 +183,9 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
             )
         except (ModelFitError, ValueError) as exc:
             reason = str(exc)
-    figure = trend_figure(series, found.to_dicts(), forecast, period_code, name, indicator.unit)
+    figure = trend_figure(
+        series, found.to_dicts(), forecast, period_code, name, i18n.unit(indicator.unit)
+    )
     notes = [html.P(i18n.source_line(source), className="chart-note figure-source")]
     withheld = series.filter(pl.col("withheld").is_not_null() & (pl.col("group") != "own"))
     if withheld.height:

@@ -50,6 +50,32 @@ AGGREGATE_COLUMNS: tuple[Column, ...] = (
     Column("source_kind", False, "registered, survey or observed (default: indicator's)", ""),
 )
 
+#: Dutch headers of the aggregate columns (the data-entry template in Dutch); a file with
+#: these headers is read as if it had the English ones.
+DUTCH_HEADERS: dict[str, str] = {
+    "organisatie": "organisation",
+    "indicator": "indicator",
+    "periode": "period",
+    "waarde": "value",
+    "teller": "numerator",
+    "noemer": "denominator",
+    "categorie": "category",
+    "bron": "source_kind",
+}
+
+
+def english_headers(columns: list[str]) -> dict[str, str]:
+    """Renames of Dutch headers to the aggregate columns (case and spaces ignored), unless
+    the English column is there too."""
+    present = set(columns)
+    renames = {}
+    for column in columns:
+        english = DUTCH_HEADERS.get(column.strip().lower())
+        if english and english != column and english not in present:
+            renames[column] = english
+    return renames
+
+
 DHIS2_COLUMNS: tuple[Column, ...] = (
     Column("dataElement", True, "DHIS2 data element uid (mapped to an indicator)", ""),
     Column("period", True, "DHIS2 period: 2024S1, 2024Q2, 202403, 2024", "2024S1"),
