@@ -17,7 +17,6 @@ from schema import ReportingObligation
 from tests.dashboards.world import DashboardWorld
 
 DAY = date(2025, 3, 1)  # the latest ended half-year is 2024-H2
-CARE_TYPES = None
 
 
 def _obligations(session: Session, world: DashboardWorld) -> None:
