@@ -65,6 +65,7 @@ def create_dash_app(
         title="Common Monitor",
         update_title=None,
     )
+    _set_html_lang(app)
     auth.configure(server, requests_pathname_prefix, routes)
     auth.add_security_headers(server, app)
     server.before_request(lambda: refuse_malformed_callback(app))
@@ -93,7 +94,33 @@ def create_dash_app(
         Input(ids.PERIOD, "value"),
         Input(ids.URL, "pathname"),
     )
+    # the trend page's indicator travels in the address too, so the language switch (and a
+    # shared link) comes back to the same indicator
+    app.clientside_callback(
+        """function (indicator) {
+            if (!indicator) { return window.dash_clientside.no_update; }
+            const url = new URL(window.location.href);
+            url.searchParams.set("indicator", indicator);
+            if (url.href !== window.location.href) {
+                window.history.replaceState(window.history.state, "", url.href);
+            }
+            return window.dash_clientside.no_update;
+        }""",
+        Output(ids.URL_SYNC_INDICATOR, "data"),
+        Input(ids.TREND_INDICATOR, "value"),
+    )
     return app
+
+
+def _set_html_lang(app: dash.Dash) -> None:
+    """``<html lang="nl">`` (or ``en``) on every page, for screen readers and spelling."""
+    interpolate = app.interpolate_index
+
+    def with_lang(**parts: str) -> str:
+        page = interpolate(**parts)
+        return page.replace("<html>", f'<html lang="{i18n.language()}">', 1)
+
+    app.interpolate_index = with_lang
 
 
 def _organisation_options(orgs) -> list[dict]:  # noqa: ANN001
@@ -109,8 +136,20 @@ def shell() -> html.Div:
         orgs = visible_organisations(session, principal) if principal else []
     switch = html.Span(
         [
-            html.A("NL", href=_lang_href("nl"), className="me-2" + _bold(lang == "nl")),
-            html.A("EN", href=_lang_href("en"), className=_bold(lang == "en")),
+            html.A(
+                "NL",
+                href=_lang_href("nl"),
+                className="lang-switch me-2" + _bold(lang == "nl"),
+                id="lang-nl",
+                lang="nl",
+            ),
+            html.A(
+                "EN",
+                href=_lang_href("en"),
+                className="lang-switch" + _bold(lang == "en"),
+                id="lang-en",
+                lang="en",
+            ),
         ],
         className="ms-3",
     )
@@ -181,6 +220,7 @@ def shell() -> html.Div:
         [
             dcc.Location(id=ids.URL),
             dcc.Store(id=ids.URL_SYNC),
+            dcc.Store(id=ids.URL_SYNC_INDICATOR),
             dcc.Store(id=ids.SELECTION, storage_type="session"),
             bar,
             dbc.Container([pickers, dash.page_container], fluid=True),

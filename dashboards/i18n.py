@@ -296,6 +296,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Submit figures as a file or type in one figure. Everything passes the same checks: "
         "errors per row and column; warnings block nothing.",
     ),
+    "not_found_title": ("Pagina niet gevonden", "Page not found"),
+    "not_found_lead": (
+        "Deze pagina bestaat niet (meer). Kies een pagina in het menu bovenaan.",
+        "This page does not exist (any more). Choose a page in the menu at the top.",
+    ),
+    "not_found_home": ("Naar het overzicht", "Go to the overview"),
     "upload_title": ("Bestand aanleveren", "Upload a file"),
     "template_download": ("Sjabloon downloaden", "Download template"),
     "template_help": (

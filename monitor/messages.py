@@ -498,6 +498,7 @@ TEMPLATES: tuple[tuple[str, str, str | None], ...] = (
         None,
     ),
     # access (monitor.policy)
+    ("{user} may not submit for {org}", "{user} mag niet aanleveren voor {org}", None),
     (
         "{user} may not submit data for {org}",
         "{user} mag geen gegevens aanleveren voor {org}",

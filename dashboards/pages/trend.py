@@ -88,7 +88,7 @@ def choose_indicator(organisation_code):  # noqa: ANN001, ANN201
     name = "name_nl" if i18n.language() == "nl" else "name_en"
     options = [{"label": getattr(i, name), "value": i.code} for i in indicators]
     codes = [o["value"] for o in options]
-    default = DEFAULT_INDICATOR.get(level)
+    default = auth.page_query().get("indicator") or DEFAULT_INDICATOR.get(level)
     events = [
         {"label": f"{i18n.long_date(e['event_date'])}: {e['title']}", "value": str(e["event_date"])}
         for e in found.to_dicts()

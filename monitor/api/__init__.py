@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from monitor.api import errors, limits
 from monitor.api.docs import install_docs
 from monitor.api.headers import SecurityHeadersMiddleware
+from monitor.api.language import LanguageMiddleware
 from monitor.api.limits import BodyLimitMiddleware
 from monitor.api.routes import ROUTERS
 from monitor.settings import production_checked
@@ -48,4 +49,5 @@ def create_api(*, engine: Engine | None = None, max_upload_bytes: int | None = N
         BodyLimitMiddleware, max_bytes=max_upload_bytes or max_upload_bytes_from_env()
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(LanguageMiddleware)
     return app
