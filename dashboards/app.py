@@ -16,6 +16,7 @@ import flask
 from dash import Input, Output, State, dcc, html
 
 from dashboards import auth, i18n, ids
+from dashboards.components.frame import dropdown
 from monitor import views
 from monitor.db import session_scope
 from monitor.policy import visible_organisations
@@ -177,13 +178,13 @@ def shell() -> html.Div:
             dbc.Col(
                 [
                     dbc.Label(i18n.t("organisation"), html_for=ids.ORG),
-                    dcc.Dropdown(
+                    dropdown(
                         id=ids.ORG,
                         options=options,
                         value=chosen_org,
                         clearable=False,
-                        persistence=True,
-                        persistence_type="session",
+                        # no browser persistence: the choice travels in the address
+                        # (?org=), which a link or the language switch may change
                     ),
                 ],
                 md=5,
@@ -191,7 +192,7 @@ def shell() -> html.Div:
             dbc.Col(
                 [
                     dbc.Label(i18n.t("period"), html_for=ids.PERIOD),
-                    dcc.Dropdown(id=ids.PERIOD, clearable=False),
+                    dropdown(id=ids.PERIOD, clearable=False),
                     dcc.Store(id=ids.ASKED_PERIOD, data=asked.get("period")),
                 ],
                 md=3,

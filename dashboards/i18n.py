@@ -296,6 +296,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Submit figures as a file or type in one figure. Everything passes the same checks: "
         "errors per row and column; warnings block nothing.",
     ),
+    "choose": ("Kies…", "Select…"),
     "not_found_title": ("Pagina niet gevonden", "Page not found"),
     "not_found_lead": (
         "Deze pagina bestaat niet (meer). Kies een pagina in het menu bovenaan.",

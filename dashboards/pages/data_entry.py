@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboards import auth, i18n, ids
-from dashboards.components.frame import page
+from dashboards.components.frame import dropdown, page
 from dashboards.components.tables import completeness_table, message, table
 from monitor import messages, views
 from monitor.errors import MonitorError, ValidationFailed
@@ -42,7 +42,7 @@ def layout(**_query: str) -> html.Div:
             [
                 html.H2(i18n.t("upload_title"), className="h5"),
                 dbc.Label(i18n.t("on_behalf")),
-                dcc.Dropdown(id=ids.ENTRY_REPORTER, clearable=False, className="mb-2"),
+                dropdown(id=ids.ENTRY_REPORTER, clearable=False, className="mb-2"),
                 html.P(
                     [
                         dbc.Button(
@@ -82,7 +82,7 @@ def layout(**_query: str) -> html.Div:
                 html.H2(i18n.t("form_title"), className="h5"),
                 dbc.Row(
                     [
-                        _field("indicator", dcc.Dropdown(id=ids.ENTRY_INDICATOR), 4),
+                        _field("indicator", dropdown(id=ids.ENTRY_INDICATOR), 4),
                         _field(
                             "period", dbc.Input(id=ids.ENTRY_FORM_PERIOD, placeholder="2024-H1"), 2
                         ),
@@ -220,7 +220,8 @@ def stored_note(session, principal, report) -> html.Div | None:  # noqa: ANN001
                 )
                 + " "
             ),
-            html.A(i18n.t("stored_where"), href=href, id="entry-stored-link"),
+            # a full load, so that the shell takes the organisation and period of the link
+            dcc.Link(i18n.t("stored_where"), href=href, id="entry-stored-link", refresh=True),
         ],
         id="entry-stored-note",
     )

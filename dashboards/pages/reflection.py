@@ -14,7 +14,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from plotly.subplots import make_subplots
 
 from dashboards import auth, i18n, ids
-from dashboards.components.frame import page
+from dashboards.components.frame import dropdown, page
 from dashboards.components.tables import message, suppression_note, table
 from monitor import views
 from monitor.errors import MonitorError
@@ -47,7 +47,7 @@ def layout(**_query: str) -> html.Div:
             dbc.Col(dbc.Textarea(id=ids.REFLECTION_NOTE_TEXT, placeholder=i18n.t("text")), md=4),
             dbc.Col(
                 [
-                    dcc.Dropdown(id=ids.REFLECTION_NOTE_OWNER, placeholder=i18n.t("owner")),
+                    dropdown(id=ids.REFLECTION_NOTE_OWNER, placeholder=i18n.t("owner")),
                     html.Small(i18n.t("owner_help"), className="text-muted"),
                 ],
                 md=3,
@@ -70,7 +70,7 @@ def layout(**_query: str) -> html.Div:
         i18n.t("reflection_lead"),
         dcc.Store(id=ids.REFLECTION_REFRESH, data=0),
         dbc.Label(i18n.t("session")),
-        dcc.Dropdown(id=ids.REFLECTION_SESSION, clearable=False, className="mb-2"),
+        dropdown(id=ids.REFLECTION_SESSION, clearable=False, className="mb-2"),
         new_session,
         html.Div(id=ids.REFLECTION_MESSAGE),
         html.Div(id=ids.REFLECTION_COMPARE),

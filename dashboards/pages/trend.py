@@ -9,7 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 import polars as pl
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, html
 from plotly.subplots import make_subplots
 
 from analysis.forecast import baseline_forecast
@@ -21,7 +21,7 @@ from dashboards.components.charts import (
     period_ticks,
     style,
 )
-from dashboards.components.frame import page
+from dashboards.components.frame import dropdown, page
 from dashboards.components.tables import message, suppression_note, table
 from monitor import views
 from monitor.catalogue import get_indicator, possible_range
@@ -40,8 +40,8 @@ def layout(**_query: str) -> html.Div:
     groups = [{"label": i18n.t(g), "value": g} for g in views.GROUPS if g != "own"]
     controls = dbc.Row(
         [
-            dbc.Col([dbc.Label(i18n.t("indicator")), dcc.Dropdown(id=ids.TREND_INDICATOR)], md=4),
-            dbc.Col([dbc.Label(i18n.t("category")), dcc.Dropdown(id=ids.TREND_CATEGORY)], md=2),
+            dbc.Col([dbc.Label(i18n.t("indicator")), dropdown(id=ids.TREND_INDICATOR)], md=4),
+            dbc.Col([dbc.Label(i18n.t("category")), dropdown(id=ids.TREND_CATEGORY)], md=2),
             dbc.Col(
                 [
                     dbc.Label(i18n.t("groups")),
@@ -54,9 +54,7 @@ def layout(**_query: str) -> html.Div:
                 ],
                 md=4,
             ),
-            dbc.Col(
-                [dbc.Label(i18n.t("event_for_baseline")), dcc.Dropdown(id=ids.TREND_EVENT)], md=2
-            ),
+            dbc.Col([dbc.Label(i18n.t("event_for_baseline")), dropdown(id=ids.TREND_EVENT)], md=2),
         ],
         className="g-2 mb-3",
     )

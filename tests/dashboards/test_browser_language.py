@@ -137,3 +137,46 @@ def test_every_page_in_one_language(dash_duo, app, artifacts, lang):  # noqa: AN
     title = dash_duo.find_element("#not-found h1").text
     assert title == ("Pagina niet gevonden" if lang == "nl" else "Page not found")
     assert not found, f"words of the other language on {found}"
+
+
+def test_template_download_fill_upload_and_see_it(dash_duo, app, artifacts, tmp_path):  # noqa: ANN001
+    import openpyxl
+
+    dash_duo.start_server(app)
+    dash_duo.driver.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    log_in(dash_duo, "officer_ams")
+    go_to(dash_duo, "/invoer", f"#{ids.ENTRY_UPLOAD}")
+    dash_duo.wait_for_contains_text(f"#{ids.ENTRY_REPORTER}", "Amsterdam (GM0363)", timeout=20)
+    choose(dash_duo, ids.ENTRY_REPORTER, "Netwerk Amsterdam-Oost (NW-A)")
+    dash_duo.find_element("#entry-template-button").click()
+    until(lambda: list(tmp_path.glob("sjabloon-NW-A.xlsx")), timeout=20)
+    path = next(tmp_path.glob("sjabloon-NW-A.xlsx"))
+    book = openpyxl.load_workbook(path)
+    sheet = book["cijfers"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [(r[0].value, r[1].value) for r in rows] == [("NW-A", "NW_CHILDREN")]  # its duty
+    period = rows[0][2].value
+    rows[0][3].value = 1234
+    book.save(path)
+
+    dash_duo.find_element(f"#{ids.ENTRY_UPLOAD} input[type=file]").send_keys(str(path))
+    dash_duo.wait_for_contains_text("#entry-report-status", "Opgeslagen: 1 cijfer", timeout=30)
+    note = dash_duo.find_element("#entry-stored-note").text
+    assert "NW_CHILDREN" in note and "NW-A" in note, note
+    screenshot(dash_duo, artifacts, "data-entry-template-stored")
+    dash_duo.find_element("#entry-stored-link").click()
+    dash_duo.wait_for_contains_text(f"#{ids.TREND_INDICATOR}", "Kinderen in bereik", timeout=20)
+    assert f"period={period}" in _query(dash_duo) and "org=NW-A" in _query(dash_duo)
+
+    # a count written with a Dutch thousands point gets the hint, in Dutch
+    go_to(dash_duo, "/invoer", f"#{ids.ENTRY_UPLOAD}")
+    choose(dash_duo, ids.ENTRY_INDICATOR, "NW_CONSULT – Gezamenlijke casusoverleggen")
+    dash_duo.find_element(f"#{ids.ENTRY_FORM_PERIOD}").send_keys("2024-H1")
+    dash_duo.find_element(f"#{ids.ENTRY_VALUE}").send_keys("2.405")
+    dash_duo.find_element(f"#{ids.ENTRY_SUBMIT}").click()
+    dash_duo.wait_for_contains_text(f"#{ids.ENTRY_GRID}", "bedoelde u 2405?", timeout=30)
+    grid = dash_duo.find_element(f"#{ids.ENTRY_GRID}").text
+    assert "duizendtalscheiding" in grid and "fout" in grid
+    screenshot(dash_duo, artifacts, "data-entry-thousands-hint")
