@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import flask
 
+from monitor import messages
 from monitor.disclosure import display_value
 from monitor.periods import parse_period
 from monitor.settings import get_settings
@@ -421,6 +422,11 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     nl, en = TEXTS[key]
     text = nl if (lang or language()) == "nl" else en
     return text.format(**values) if values else text
+
+
+def message(text: str) -> str:
+    """A message of the core (an error's text) in the current language."""
+    return messages.translate(text, language())
 
 
 def source_line(source: dict) -> str:

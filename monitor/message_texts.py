@@ -505,6 +505,41 @@ TEMPLATES: tuple[tuple[str, str, str | None], ...] = (
         "{user} mag de cijfers van {org} niet bekijken",
         None,
     ),  # fmt: skip
+    # figures and pages (query layer, catalogue, forecast)
+    (
+        "organisation {code} does not exist (see: monitor org list)",
+        "organisatie {code} bestaat niet; " + _WHERE_ORGS_NL,
+        "organisation {code} does not exist; " + _WHERE_ORGS_EN,
+    ),
+    ("organisation(s) {codes} do not exist", "organisatie(s) {codes} bestaan niet", None),
+    (
+        "indicator {code} is not in the catalogue",
+        "indicator {code} staat niet in de catalogus",
+        None,
+    ),  # fmt: skip
+    (
+        "indicator {code} has no version valid on {date}",
+        "indicator {code} heeft geen versie die geldt op {date}",
+        None,
+    ),
+    (
+        "{text} is not a period; use 2024, 2024-H1, 2024-Q2, 2024-03 or CBS codes 2024JJ00, "
+        "2024HJ01, 2024KW02, 2024MM03",
+        "{text} is geen periode; gebruik 2024, 2024-H1, 2024-Q2, 2024-03 of de CBS-codes "
+        "2024JJ00, 2024HJ01, 2024KW02, 2024MM03",
+        None,
+    ),
+    (
+        "a baseline needs at least {n} periods with a value before {date}; there are {found}",
+        "een basislijn vraagt minstens {n} perioden met een waarde vóór {date}; er zijn er {found}",
+        None,
+    ),
+    ("session ended; log in again", "sessie beëindigd; log opnieuw in", None),
+    (
+        "unknown comparison group {group}; use one of {allowed}",
+        "onbekende vergelijkingsgroep {group}; kies uit {allowed}",
+        None,
+    ),
     ("the request is not valid: {detail}", "het verzoek is niet geldig: {detail}", None),
     (
         "internal error; the administrator can find it in the log as {error_id}",

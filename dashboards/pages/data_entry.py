@@ -18,6 +18,7 @@ from dashboards.components.frame import dropdown, page
 from dashboards.components.tables import completeness_table, message, table
 from monitor import messages, views
 from monitor.errors import MonitorError, ValidationFailed
+from monitor.ingest.formats import DUTCH_HEADERS
 from monitor.views.entry_help import entry_template, stored_figures
 
 dash.register_page(__name__, path="/invoer", title="Common Monitor – invoer", order=5)
@@ -192,9 +193,20 @@ def report_rows(problems) -> list[dict]:  # noqa: ANN001 - list of RowProblem
     lang = i18n.language()
     return [
         {"severity": messages.severity(p.severity, lang), "file": p.file, "row": p.row,
-         "column": p.column, "value": p.value, "reason": messages.translate(p.reason, lang)}
+         "column": _column(p.column, lang), "value": p.value,
+         "reason": messages.translate(p.reason, lang)}
         for p in problems
     ]  # fmt: skip
+
+
+def _column(name: str | None, lang: str) -> str | None:
+    """A column as the user may have written it: ``waarde (value)`` in Dutch, since a file
+    may use the template's Dutch headers or the English ones."""
+    dutch = _DUTCH_NAMES.get(name or "")
+    return f"{dutch} ({name})" if lang == "nl" and dutch else name
+
+
+_DUTCH_NAMES = {english: dutch for dutch, english in DUTCH_HEADERS.items() if dutch != english}
 
 
 def stored_note(session, principal, report) -> html.Div | None:  # noqa: ANN001
@@ -227,6 +239,11 @@ def stored_note(session, principal, report) -> html.Div | None:  # noqa: ANN001
     )
 
 
+def _sentence(text: str) -> str:
+    """A message as a sentence on the page: first letter upper case."""
+    return text[:1].upper() + text[1:]
+
+
 def report_status(report, note=None) -> dbc.Alert:  # noqa: ANN001 - IngestReport
     """One line: status and counts, coloured by outcome; what was stored and where."""
     colour = {"accepted": "success", "partial": "warning", "rejected": "danger"}.get(
@@ -243,7 +260,7 @@ def report_status(report, note=None) -> dbc.Alert:  # noqa: ANN001 - IngestRepor
     lang = i18n.language()
     lines = [html.Div(text)]
     if report.message:
-        lines.append(html.Div(messages.translate(report.message, lang)))
+        lines.append(html.Div(_sentence(messages.translate(report.message, lang))))
     if note is not None:
         lines.append(note)
     return dbc.Alert(lines, color=colour, id="entry-report-status")
@@ -304,11 +321,12 @@ def submit(
                 )
         except ValidationFailed as exc:
             session.rollback()
-            text = messages.translate(exc.summary, i18n.language())
+            text = _sentence(messages.translate(exc.summary, i18n.language()))
             return message(text, "danger"), report_rows(exc.problems)
         except MonitorError as exc:
             session.rollback()
-            return message(messages.translate(exc.message, i18n.language()), "danger"), []
+            text = _sentence(messages.translate(exc.message, i18n.language()))
+            return message(text, "danger"), []
         note = stored_note(session, principal, report)
     return report_status(report, note), report_rows([*report.problems, *report.warnings])
 

@@ -180,7 +180,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
                 bounds=possible_range(indicator),
             )
         except (ModelFitError, ValueError) as exc:
-            reason = str(exc)
+            reason = i18n.message(str(exc))
     figure = trend_figure(
         series, found.to_dicts(), forecast, period_code, name, i18n.unit(indicator.unit)
     )

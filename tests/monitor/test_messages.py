@@ -144,3 +144,42 @@ def test_severities() -> None:
     assert messages.severity("error", "nl") == "fout"
     assert messages.severity("warning", "nl") == "waarschuwing"
     assert messages.severity("warning", "en") == "warning"
+
+
+def _raised(action) -> str:  # noqa: ANN001
+    from monitor.errors import MonitorError
+
+    try:
+        action()
+    except (MonitorError, ValueError) as exc:
+        return str(exc)
+    raise AssertionError("no error raised")
+
+
+def test_errors_the_pages_show_are_translated(catalogue) -> None:  # noqa: ANN001
+    """Errors raised by the code the pages call (not hand-written samples)."""
+    from datetime import date
+
+    import polars as pl
+
+    from analysis.forecast import baseline_forecast
+    from monitor.catalogue import get_indicator
+    from monitor.organisations import get_organisation
+    from monitor.periods import parse_period
+
+    raised = [
+        _raised(lambda: get_organisation(catalogue, "NOPE")),
+        _raised(lambda: get_indicator(catalogue, "NOPE")),
+        _raised(lambda: parse_period("2024-H7")),
+        _raised(
+            lambda: baseline_forecast(
+                pl.DataFrame({"period_start": [date(2024, 1, 1)], "value": [1.0]}),
+                event_date=date(2023, 1, 1),
+            )
+        ),  # fmt: skip
+    ]
+    for text in raised:
+        assert messages.known(text), text
+        dutch = messages.translate(text, "nl")
+        assert not _words(dutch) & ENGLISH, dutch
+        assert not CLI.search(messages.translate(text, "en")), text
