@@ -441,6 +441,11 @@ TEMPLATES: tuple[tuple[str, str, str | None], ...] = (
         "unusual value for {indicator} compared with what you sent in {n} earlier "
         "period(s); please check the value",
     ),
+    (
+        "median {median} over {n}",
+        "mediaan {median} over {n} eerdere perioden",
+        "median {median} over {n} earlier periods",
+    ),
     # storing
     (
         "the database refused the batch: {detail}",

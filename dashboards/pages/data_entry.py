@@ -373,7 +373,8 @@ def warnings_table(frame) -> html.Div:  # noqa: ANN001
         return message(i18n.t("no_warnings"), "success")
     rows = [
         [i18n.t(r["warning"]), r["indicator_code"], i18n.period_label(r["period_code"]),
-         r["category"], i18n.number(r["value"], suppressed=r["value"] is None), r["detail"]]
+         r["category"], i18n.number(r["value"], suppressed=r["value"] is None),
+         i18n.message(r["detail"])]
         for r in frame.to_dicts()
     ]  # fmt: skip
     headers = [i18n.t("warning"), i18n.t("indicator"), i18n.t("period"), i18n.t("category"),
