@@ -268,6 +268,6 @@ def refuse_malformed_callback(app: dash.Dash) -> flask.Response | None:
             and len(state) == len(spec.get("state", []))
         ):
             return None
-    answer = flask.jsonify({"detail": "Ongeldig verzoek: de invoer past niet bij dit scherm."})
+    answer = flask.jsonify({"detail": i18n.t("bad_request")})
     answer.status_code = 400
     return answer

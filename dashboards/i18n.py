@@ -298,6 +298,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "errors per row and column; warnings block nothing.",
     ),
     "choose": ("Kies…", "Select…"),
+    "bad_request": (
+        "Ongeldig verzoek: de invoer past niet bij dit scherm.",
+        "Invalid request: the input does not fit this screen.",
+    ),
     "not_found_title": ("Pagina niet gevonden", "Page not found"),
     "not_found_lead": (
         "Deze pagina bestaat niet (meer). Kies een pagina in het menu bovenaan.",
