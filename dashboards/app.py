@@ -17,6 +17,7 @@ from dash import Input, Output, State, dcc, html
 from sqlalchemy import Engine
 
 from dashboards import auth, i18n, ids
+from dashboards.components.frame import dropdown
 from monitor import views
 from monitor.policy import visible_organisations
 
@@ -71,6 +72,7 @@ def create_dash_app(
         update_title=None,
     )
     auth.use_engine(server, engine)
+    _set_html_lang(app)
     auth.configure(server, requests_pathname_prefix, routes)
     auth.add_security_headers(server, app)
     server.before_request(lambda: refuse_malformed_callback(app))
@@ -99,7 +101,33 @@ def create_dash_app(
         Input(ids.PERIOD, "value"),
         Input(ids.URL, "pathname"),
     )
+    # the trend page's indicator travels in the address too, so the language switch (and a
+    # shared link) comes back to the same indicator
+    app.clientside_callback(
+        """function (indicator) {
+            if (!indicator) { return window.dash_clientside.no_update; }
+            const url = new URL(window.location.href);
+            url.searchParams.set("indicator", indicator);
+            if (url.href !== window.location.href) {
+                window.history.replaceState(window.history.state, "", url.href);
+            }
+            return window.dash_clientside.no_update;
+        }""",
+        Output(ids.URL_SYNC_INDICATOR, "data"),
+        Input(ids.TREND_INDICATOR, "value"),
+    )
     return app
+
+
+def _set_html_lang(app: dash.Dash) -> None:
+    """``<html lang="nl">`` (or ``en``) on every page, for screen readers and spelling."""
+    interpolate = app.interpolate_index
+
+    def with_lang(**parts: str) -> str:
+        page = interpolate(**parts)
+        return page.replace("<html>", f'<html lang="{i18n.language()}">', 1)
+
+    app.interpolate_index = with_lang
 
 
 def _organisation_options(orgs) -> list[dict]:  # noqa: ANN001
@@ -115,8 +143,20 @@ def shell() -> html.Div:
         orgs = visible_organisations(session, principal) if principal else []
     switch = html.Span(
         [
-            html.A("NL", href=_lang_href("nl"), className="me-2" + _bold(lang == "nl")),
-            html.A("EN", href=_lang_href("en"), className=_bold(lang == "en")),
+            html.A(
+                "NL",
+                href=_lang_href("nl"),
+                className="lang-switch me-2" + _bold(lang == "nl"),
+                id="lang-nl",
+                lang="nl",
+            ),
+            html.A(
+                "EN",
+                href=_lang_href("en"),
+                className="lang-switch" + _bold(lang == "en"),
+                id="lang-en",
+                lang="en",
+            ),
         ],
         className="ms-3",
     )
@@ -144,13 +184,13 @@ def shell() -> html.Div:
             dbc.Col(
                 [
                     dbc.Label(i18n.t("organisation"), html_for=ids.ORG),
-                    dcc.Dropdown(
+                    dropdown(
                         id=ids.ORG,
                         options=options,
                         value=chosen_org,
                         clearable=False,
-                        persistence=True,
-                        persistence_type="session",
+                        # no browser persistence: the choice travels in the address
+                        # (?org=), which a link or the language switch may change
                     ),
                 ],
                 md=5,
@@ -158,7 +198,7 @@ def shell() -> html.Div:
             dbc.Col(
                 [
                     dbc.Label(i18n.t("period"), html_for=ids.PERIOD),
-                    dcc.Dropdown(id=ids.PERIOD, clearable=False),
+                    dropdown(id=ids.PERIOD, clearable=False),
                     dcc.Store(id=ids.ASKED_PERIOD, data=asked.get("period")),
                 ],
                 md=3,
@@ -187,6 +227,7 @@ def shell() -> html.Div:
         [
             dcc.Location(id=ids.URL),
             dcc.Store(id=ids.URL_SYNC),
+            dcc.Store(id=ids.URL_SYNC_INDICATOR),
             dcc.Store(id=ids.SELECTION, storage_type="session"),
             bar,
             dbc.Container([pickers, dash.page_container], fluid=True),
@@ -233,6 +274,6 @@ def refuse_malformed_callback(app: dash.Dash) -> flask.Response | None:
             and len(state) == len(spec.get("state", []))
         ):
             return None
-    answer = flask.jsonify({"detail": "Ongeldig verzoek: de invoer past niet bij dit scherm."})
+    answer = flask.jsonify({"detail": i18n.t("bad_request")})
     answer.status_code = 400
     return answer

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import flask
 
+from monitor import messages
 from monitor.disclosure import display_value
 from monitor.periods import parse_period
 from monitor.settings import get_settings
@@ -296,7 +297,31 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Submit figures as a file or type in one figure. Everything passes the same checks: "
         "errors per row and column; warnings block nothing.",
     ),
+    "choose": ("Kies…", "Select…"),
+    "bad_request": (
+        "Ongeldig verzoek: de invoer past niet bij dit scherm.",
+        "Invalid request: the input does not fit this screen.",
+    ),
+    "not_found_title": ("Pagina niet gevonden", "Page not found"),
+    "not_found_lead": (
+        "Deze pagina bestaat niet (meer). Kies een pagina in het menu bovenaan.",
+        "This page does not exist (any more). Choose a page in the menu at the top.",
+    ),
+    "not_found_home": ("Naar het overzicht", "Go to the overview"),
     "upload_title": ("Bestand aanleveren", "Upload a file"),
+    "template_download": ("Sjabloon downloaden", "Download template"),
+    "template_help": (
+        "Excel-bestand met uw organisatie en de cijfers die u moet aanleveren, met "
+        "keuzelijsten; vul de waarden in en lever het hier weer aan.",
+        "Excel file with your organisation and the figures you are expected to send, with "
+        "dropdowns; fill in the values and upload it here.",
+    ),
+    "template_file": ("sjabloon", "template"),
+    "stored_what": (
+        "Opgeslagen: {n} cijfer(s) van {orgs} voor {indicators}, periode {periods}.",
+        "Stored: {n} figure(s) of {orgs} for {indicators}, period {periods}.",
+    ),
+    "stored_where": ("Bekijk ze op de pagina Trend.", "See them on the Trend page."),
     "upload_hint": (
         "Sleep een CSV- of Excel-bestand hierheen of klik om te kiezen",
         "Drag a CSV or Excel file here or click to choose",
@@ -412,6 +437,38 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+#: English forms of the catalogue's units (monitor/data/indicators.yaml writes them in Dutch).
+UNITS_EN: dict[str, str] = {
+    "% doelen": "% goals",
+    "% leerlingen": "% pupils",
+    "% per jaar": "% per year",
+    "% schooldagen": "% school days",
+    "1-5": "1-5",
+    "EUR": "EUR",
+    "bijeenkomsten": "meetings",
+    "contacturen per maand": "contact hours per month",
+    "dagen": "days",
+    "jeugdigen": "young people",
+    "kinderen": "children",
+    "leerlingen": "pupils",
+    "organisaties": "organisations",
+    "overleggen": "consultations",
+    "per 1.000 jeugdigen": "per 1,000 young people",
+    "per 1.000 kinderen": "per 1,000 children",
+    "schaalscore 0-100": "scale score 0-100",
+    "standaardscore": "standard score",
+    "trajecten": "care trajectories",
+    "uren": "hours",
+}
+
+
+def unit(text: str | None) -> str:
+    """An indicator's unit in the current language."""
+    if not text or language() == "nl":
+        return text or ""
+    return UNITS_EN.get(text, text)
+
+
 def language() -> str:
     """The current language: the session's choice, else the ``LANGUAGE`` setting."""
     chosen = flask.session.get("lang") if flask.has_request_context() else None
@@ -423,6 +480,11 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     nl, en = TEXTS[key]
     text = nl if (lang or language()) == "nl" else en
     return text.format(**values) if values else text
+
+
+def message(text: str) -> str:
+    """A message of the core (an error's text) in the current language."""
+    return messages.translate(text, language())
 
 
 def source_line(source: dict) -> str:

@@ -3,6 +3,7 @@
 # shell (app.py)
 URL = "shell-url"
 URL_SYNC = "shell-url-sync"
+URL_SYNC_INDICATOR = "shell-url-sync-indicator"
 ASKED_PERIOD = "shell-asked-period"
 ORG = "shell-organisation"
 PERIOD = "shell-period"

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from monitor.api import API_PREFIX, create_api
+from monitor.api.language import in_language
 from monitor.db import get_engine
 from monitor.settings import production_checked
 
@@ -37,7 +38,8 @@ def create_web_app(*, engine: Engine | None = None, dashboards: bool = True) -> 
     )
     def unknown_api_path(rest: str) -> JSONResponse:
         """Unknown API paths answer JSON 404, not a dashboard page."""
-        return JSONResponse(status_code=404, content={"detail": f"no API route /api/{rest}"})
+        detail = in_language(f"no API route /api/{rest}")
+        return JSONResponse(status_code=404, content={"detail": detail})
 
     if dashboards:
         from dashboards.app import create_dash_app

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import dash
 from dash import dcc, html
 
-from dashboards import auth
+from dashboards import auth, i18n
 
 
 def login_redirect() -> dcc.Location | None:
@@ -31,3 +31,23 @@ def page(title: str, lead: str, *children) -> html.Div:  # noqa: ANN002
     return html.Div(
         [html.H1(title, className="page-title"), html.P(lead, className="page-lead"), *children]
     )
+
+
+def dropdown(**props) -> dcc.Dropdown:  # noqa: ANN003
+    """A ``dcc.Dropdown`` whose own texts (placeholder, search box, "nothing found") are in
+    the current language; Dash's defaults are English."""
+    if i18n.language() == "nl":
+        props.setdefault("placeholder", i18n.t("choose"))
+        props.setdefault("labels", DROPDOWN_LABELS_NL)
+    return dcc.Dropdown(**props)
+
+
+#: Dutch texts of Dash's dropdown (keys of ``dcc.Dropdown(labels=...)``).
+DROPDOWN_LABELS_NL = {
+    "search": "Zoeken",
+    "clear_search": "Zoekterm wissen",
+    "clear_selection": "Keuze wissen",
+    "no_options_found": "Niets gevonden",
+    "select_all": "Alles kiezen",
+    "deselect_all": "Niets kiezen",
+}

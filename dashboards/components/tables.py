@@ -32,8 +32,9 @@ def suppression_note() -> html.P:
 
 
 def message(text: str, colour: str = "secondary") -> dbc.Alert:
-    """A short message in place of a chart or table."""
-    return dbc.Alert(text, color=colour, className="py-2")
+    """A short message in place of a chart or table (a core message in the current
+    language)."""
+    return dbc.Alert(i18n.message(text), color=colour, className="py-2")
 
 
 def indicator_names(session, frame: pl.DataFrame, lang: str) -> dict[str, str]:  # noqa: ANN001

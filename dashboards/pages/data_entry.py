@@ -14,14 +14,18 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboards import auth, i18n, ids
-from dashboards.components.frame import page
+from dashboards.components.frame import dropdown, page
 from dashboards.components.tables import completeness_table, message, table
-from monitor import views
-from monitor.errors import MonitorError
+from monitor import messages, views
+from monitor.errors import MonitorError, ValidationFailed
+from monitor.ingest.formats import DUTCH_HEADERS
+from monitor.views.entry_help import entry_template, stored_figures
 
 dash.register_page(__name__, path="/invoer", title="Common Monitor – invoer", order=5)
 
 GRID_COLUMNS = ("severity", "file", "row", "column", "value", "reason")
+TEMPLATE_BUTTON = "entry-template-button"
+TEMPLATE_DOWNLOAD = "entry-template-download"
 
 
 def _field(key: str, component, md: int) -> dbc.Col:  # noqa: ANN001
@@ -39,7 +43,22 @@ def layout(**_query: str) -> html.Div:
             [
                 html.H2(i18n.t("upload_title"), className="h5"),
                 dbc.Label(i18n.t("on_behalf")),
-                dcc.Dropdown(id=ids.ENTRY_REPORTER, clearable=False, className="mb-2"),
+                dropdown(id=ids.ENTRY_REPORTER, clearable=False, className="mb-2"),
+                html.P(
+                    [
+                        dbc.Button(
+                            i18n.t("template_download"),
+                            id=TEMPLATE_BUTTON,
+                            color="secondary",
+                            outline=True,
+                            size="sm",
+                            className="me-2",
+                        ),
+                        html.Span(i18n.t("template_help"), className="text-muted small"),
+                    ],
+                    className="mb-2",
+                ),
+                dcc.Download(id=TEMPLATE_DOWNLOAD),
                 dcc.Upload(
                     html.Div(i18n.t("upload_hint")),
                     id=ids.ENTRY_UPLOAD,
@@ -64,7 +83,7 @@ def layout(**_query: str) -> html.Div:
                 html.H2(i18n.t("form_title"), className="h5"),
                 dbc.Row(
                     [
-                        _field("indicator", dcc.Dropdown(id=ids.ENTRY_INDICATOR), 4),
+                        _field("indicator", dropdown(id=ids.ENTRY_INDICATOR), 4),
                         _field(
                             "period", dbc.Input(id=ids.ENTRY_FORM_PERIOD, placeholder="2024-H1"), 2
                         ),
@@ -150,17 +169,83 @@ def land_on_own_organisation(pathname, search):  # noqa: ANN001, ANN201
     return own or no_update
 
 
-def report_rows(report) -> list[dict]:  # noqa: ANN001 - IngestReport
-    """Problems and warnings of an ingest report as grid rows."""
+@callback(
+    Output(TEMPLATE_DOWNLOAD, "data"),
+    Input(TEMPLATE_BUTTON, "n_clicks"),
+    State(ids.ENTRY_REPORTER, "value"),
+    prevent_initial_call=True,
+)
+def download_template(_clicks, reporter):  # noqa: ANN001, ANN201
+    """The XLSX template of the chosen reporter, in the page's language."""
+    if not reporter:
+        raise dash.exceptions.PreventUpdate
+    lang = i18n.language()
+    with auth.logged_in() as (session, principal):
+        content = entry_template(
+            session, principal, reporter, language=lang, units_en=i18n.UNITS_EN
+        )
+    name = f"{i18n.t('template_file')}-{reporter}.xlsx"
+    return dcc.send_bytes(content, name)
+
+
+def report_rows(problems) -> list[dict]:  # noqa: ANN001 - list of RowProblem
+    """Problems and warnings as grid rows, reason and severity in the page's language."""
+    lang = i18n.language()
     return [
-        {"severity": p.severity, "file": p.file, "row": p.row, "column": p.column,
-         "value": p.value, "reason": p.reason}
-        for p in [*report.problems, *report.warnings]
+        {"severity": messages.severity(p.severity, lang), "file": p.file, "row": p.row,
+         "column": _column(p.column, lang), "value": p.value,
+         "reason": messages.translate(p.reason, lang)}
+        for p in problems
     ]  # fmt: skip
 
 
-def report_status(report) -> dbc.Alert:  # noqa: ANN001 - IngestReport
-    """One line: status and counts, coloured by outcome."""
+def _column(name: str | None, lang: str) -> str | None:
+    """A column as the user may have written it: ``waarde (value)`` in Dutch, since a file
+    may use the template's Dutch headers or the English ones."""
+    dutch = _DUTCH_NAMES.get(name or "")
+    return f"{dutch} ({name})" if lang == "nl" and dutch else name
+
+
+_DUTCH_NAMES = {english: dutch for dutch, english in DUTCH_HEADERS.items() if dutch != english}
+
+
+def stored_note(session, principal, report) -> html.Div | None:  # noqa: ANN001
+    """What was stored and where to see it: counts, indicators, periods, a link."""
+    if report.submission_id is None or report.status not in ("accepted", "partial"):
+        return None
+    stored = stored_figures(session, principal, report.submission_id)
+    if stored.count == 0:
+        return None
+    periods = ", ".join(i18n.period_label(p) for p in stored.periods)
+    query = {"org": stored.organisations[0], "period": stored.periods[-1]}
+    query["indicator"] = stored.indicators[0]
+    href = dash.get_relative_path("/trend") + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return html.Div(
+        [
+            html.Span(
+                i18n.t(
+                    "stored_what",
+                    n=stored.count,
+                    indicators=", ".join(stored.indicators),
+                    periods=periods,
+                    orgs=", ".join(stored.organisations),
+                )
+                + " "
+            ),
+            # a full load, so that the shell takes the organisation and period of the link
+            dcc.Link(i18n.t("stored_where"), href=href, id="entry-stored-link", refresh=True),
+        ],
+        id="entry-stored-note",
+    )
+
+
+def _sentence(text: str) -> str:
+    """A message as a sentence on the page: first letter upper case."""
+    return text[:1].upper() + text[1:]
+
+
+def report_status(report, note=None) -> dbc.Alert:  # noqa: ANN001 - IngestReport
+    """One line: status and counts, coloured by outcome; what was stored and where."""
     colour = {"accepted": "success", "partial": "warning", "rejected": "danger"}.get(
         report.status, "info"
     )
@@ -172,7 +257,13 @@ def report_status(report) -> dbc.Alert:  # noqa: ANN001 - IngestReport
         rejected=report.rows_rejected,
         superseded=report.rows_superseded,
     )
-    return dbc.Alert(text, color=colour, id="entry-report-status")
+    lang = i18n.language()
+    lines = [html.Div(text)]
+    if report.message:
+        lines.append(html.Div(_sentence(messages.translate(report.message, lang))))
+    if note is not None:
+        lines.append(note)
+    return dbc.Alert(lines, color=colour, id="entry-report-status")
 
 
 @callback(
@@ -228,10 +319,16 @@ def submit(
                     category=category or "",
                     dry_run="dry_run" in options,
                 )
+        except ValidationFailed as exc:
+            session.rollback()
+            text = _sentence(messages.translate(exc.summary, i18n.language()))
+            return message(text, "danger"), report_rows(exc.problems)
         except MonitorError as exc:
             session.rollback()
-            return message(str(exc), "danger"), []
-    return report_status(report), report_rows(report)
+            text = _sentence(messages.translate(exc.message, i18n.language()))
+            return message(text, "danger"), []
+        note = stored_note(session, principal, report)
+    return report_status(report, note), report_rows([*report.problems, *report.warnings])
 
 
 def _ingest_upload(session, principal, contents: str, filename: str, reporter: str, options):  # noqa: ANN001, ANN202
@@ -266,7 +363,7 @@ def show_quality(organisation_code, period_code, _status):  # noqa: ANN001, ANN2
                 session, principal, organisation_code=organisation_code
             )
         except MonitorError as exc:
-            return message(str(exc), "warning"), ""
+            return message(messages.translate(exc.message, i18n.language()), "warning"), ""
     return completeness_table(completeness), warnings_table(warnings)
 
 
@@ -276,7 +373,8 @@ def warnings_table(frame) -> html.Div:  # noqa: ANN001
         return message(i18n.t("no_warnings"), "success")
     rows = [
         [i18n.t(r["warning"]), r["indicator_code"], i18n.period_label(r["period_code"]),
-         r["category"], i18n.number(r["value"], suppressed=r["value"] is None), r["detail"]]
+         r["category"], i18n.number(r["value"], suppressed=r["value"] is None),
+         i18n.message(r["detail"])]
         for r in frame.to_dicts()
     ]  # fmt: skip
     headers = [i18n.t("warning"), i18n.t("indicator"), i18n.t("period"), i18n.t("category"),

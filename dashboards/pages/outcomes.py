@@ -170,8 +170,10 @@ def show_outcomes(organisation_code, period_code, indicator_code, breakdown):  #
     )  # fmt: skip
     trend_title = i18n.t("outcome_trend_title", name=name)
     return (
-        distribution_figure(in_period, breakdown, title, indicator.unit, names, floor, empty),
-        outcome_trend_figure(trend, trend_title, indicator.unit, floor, empty),
+        distribution_figure(
+            in_period, breakdown, title, i18n.unit(indicator.unit), names, floor, empty
+        ),
+        outcome_trend_figure(trend, trend_title, i18n.unit(indicator.unit), floor, empty),
         html.Div(
             [
                 counts_table(in_period if in_period.height else cells, breakdown, names),

@@ -89,7 +89,9 @@ def scorecard_table(frame: pl.DataFrame) -> html.Div:
         )
         rows.append(
             [
-                html.Span([r[name], html.Br(), html.Small(r["unit"], className="text-muted")]),
+                html.Span(
+                    [r[name], html.Br(), html.Small(i18n.unit(r["unit"]), className="text-muted")]
+                ),
                 _source(r),
                 i18n.period_label(r["period_code"]),
                 _cell(r["value"], r["suppressed"], decimals),

@@ -104,7 +104,7 @@ def show_referrals(organisation_code, period_code):  # noqa: ANN001, ANN201
     cases = html.P(i18n.source_line({}), className="chart-note figure-source")
     band = (indicator.alert_low, indicator.alert_high)
     return (
-        rate_figure(rates, referrers, band, indicator.unit, organisation.name),
+        rate_figure(rates, referrers, band, i18n.unit(indicator.unit), organisation.name),
         [withheld_note(rates, referrers), named],
         care_figure(care, organisation.name),
         [withheld_note(care, {g: i18n.t(g) for g in ("met_verblijf", "zonder_verblijf")}), named],

@@ -14,7 +14,7 @@ from dash.exceptions import MissingCallbackContextException
 
 from dashboards import auth, i18n, ids, report
 from dashboards.components import curve
-from dashboards.components.frame import page
+from dashboards.components.frame import dropdown, page
 from dashboards.components.tables import message, suppression_note, table
 from monitor import views
 from monitor.errors import MonitorError
@@ -48,7 +48,7 @@ def layout(**_query: str) -> html.Div:
             dbc.Col(dbc.Textarea(id=ids.REFLECTION_NOTE_TEXT, placeholder=i18n.t("text")), md=4),
             dbc.Col(
                 [
-                    dcc.Dropdown(id=ids.REFLECTION_NOTE_OWNER, placeholder=i18n.t("owner")),
+                    dropdown(id=ids.REFLECTION_NOTE_OWNER, placeholder=i18n.t("owner")),
                     html.Small(i18n.t("owner_help"), className="text-muted"),
                 ],
                 md=3,
@@ -73,7 +73,7 @@ def layout(**_query: str) -> html.Div:
         dcc.Store(id=ids.REFLECTION_REFRESH, data=0),
         dcc.Store(id=ids.REFLECTION_NEW_ID),
         dbc.Label(i18n.t("session")),
-        dcc.Dropdown(id=ids.REFLECTION_SESSION, clearable=False, className="mb-2"),
+        dropdown(id=ids.REFLECTION_SESSION, clearable=False, className="mb-2"),
         new_session,
         html.Div(id=ids.REFLECTION_MESSAGE),
         html.Div(id=ids.REFLECTION_COMPARE),

@@ -9,7 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 import polars as pl
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, html
 
 from analysis.forecast import baseline_forecast
 from dashboards import auth, i18n, ids
@@ -19,7 +19,7 @@ from dashboards.components.charts import (
     goal_lines,
 )
 from dashboards.components.figures import forecast_rows, trend_figure
-from dashboards.components.frame import page
+from dashboards.components.frame import dropdown, page
 from dashboards.components.tables import message, named_source, suppression_note, table
 from monitor import views
 from monitor.catalogue import get_indicator, possible_range
@@ -36,13 +36,13 @@ def layout(**_query: str) -> html.Div:
     groups = [{"label": i18n.t(g), "value": g} for g in views.GROUPS if g != "own"]
     controls = dbc.Row(
         [
-            dbc.Col([dbc.Label(i18n.t("indicator")), dcc.Dropdown(id=ids.TREND_INDICATOR)], md=5),
-            dbc.Col([dbc.Label(i18n.t("category")), dcc.Dropdown(id=ids.TREND_CATEGORY)], md=3),
+            dbc.Col([dbc.Label(i18n.t("indicator")), dropdown(id=ids.TREND_INDICATOR)], md=5),
+            dbc.Col([dbc.Label(i18n.t("category")), dropdown(id=ids.TREND_CATEGORY)], md=3),
             dbc.Col(
                 [
                     dbc.Label(i18n.t("event_for_baseline")),
                     # wide enough for "1 januari 2023: Nieuw verwijsprotocol" (issue #13)
-                    dcc.Dropdown(id=ids.TREND_EVENT, className="event-picker"),
+                    dropdown(id=ids.TREND_EVENT, className="event-picker"),
                 ],
                 md=4,
             ),
@@ -91,7 +91,7 @@ def choose_indicator(organisation_code):  # noqa: ANN001, ANN201
     # CBS's published figures have their own card (cbs_comparison): never pooled in groups
     options = [{"label": getattr(i, name), "value": i.code} for i in indicators if not i.publisher]
     codes = [o["value"] for o in options]
-    default = figures.DEFAULT_INDICATOR.get(level)
+    default = auth.page_query().get("indicator") or figures.DEFAULT_INDICATOR.get(level)
     events = [
         {"label": f"{i18n.long_date(e['event_date'])}: {e['title']}", "value": str(e["event_date"])}
         for e in found.to_dicts()
@@ -191,7 +191,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
                 bounds=possible_range(indicator),
             )
         except (ModelFitError, ValueError) as exc:
-            reason = str(exc)
+            reason = i18n.message(str(exc))
     floor = possible_range(indicator)[0]
     figure = trend_figure(
         series,
@@ -199,7 +199,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
         forecast,
         period_code,
         name,
-        indicator.unit,
+        i18n.unit(indicator.unit),
         floor,
         organisation_name,
     )

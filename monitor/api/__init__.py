@@ -12,7 +12,9 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from monitor.api import errors, limits
+from monitor.api.docs import install_docs
 from monitor.api.headers import SecurityHeadersMiddleware
+from monitor.api.language import LanguageMiddleware
 from monitor.api.limits import BodyLimitMiddleware
 from monitor.api.routes import ROUTERS
 from monitor.settings import production_checked
@@ -35,10 +37,11 @@ def create_api(*, engine: Engine | None = None, max_upload_bytes: int | None = N
         summary="Shared indicators, submissions and figures of networks around children.",
         version="0.1.0",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served from local assets (monitor.api.docs)
         redoc_url=None,
     )
     app.state.engine = engine
+    install_docs(app, API_PREFIX)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     errors.install(app)
@@ -46,4 +49,5 @@ def create_api(*, engine: Engine | None = None, max_upload_bytes: int | None = N
         BodyLimitMiddleware, max_bytes=max_upload_bytes or max_upload_bytes_from_env()
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(LanguageMiddleware)
     return app

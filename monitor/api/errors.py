@@ -19,6 +19,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from monitor.api.language import in_language
 from monitor.errors import (
     AccessDeniedError,
     AuthenticationError,
@@ -78,7 +79,7 @@ def problem_dict(problem: RowProblem) -> dict:
         "row": problem.row,
         "column": None if problem.column is None else scrub(str(problem.column)),
         "value": redact_value(problem.column, value),
-        "reason": scrub(problem.reason),
+        "reason": in_language(scrub(problem.reason)),
         "severity": problem.severity,
     }
 
@@ -94,9 +95,9 @@ def status_for(exc: MonitorError) -> int:
 def error_response(exc: MonitorError) -> JSONResponse:
     """The JSON answer for a MonitorError."""
     status = status_for(exc)
-    body: dict = {"detail": scrub(exc.message)}
+    body: dict = {"detail": in_language(scrub(exc.message))}
     if isinstance(exc, ValidationFailed):
-        body["detail"] = scrub(exc.summary)
+        body["detail"] = in_language(scrub(exc.summary))
         body["problems"] = [problem_dict(p) for p in exc.problems[:1000]]
         body["problem_count"] = len(exc.problems)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -128,8 +129,10 @@ async def _request_invalid(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         status_code=422,
         content={
-            "detail": "the request is not valid: "
-            + "; ".join(f"{p['column'] or p['file']}: {p['reason']}" for p in problems[:10]),
+            "detail": in_language(
+                "the request is not valid: "
+                + "; ".join(f"{p['column'] or p['file']}: {p['reason']}" for p in problems[:10])
+            ),
             "problems": problems,
             "problem_count": len(problems),
         },
@@ -141,8 +144,10 @@ async def _data_error(_request: Request, _exc: Exception) -> JSONResponse:
     return JSONResponse(
         status_code=422,
         content={
-            "detail": "a value in the request cannot be stored: it is too long, out of range "
-            "or contains a NUL character"
+            "detail": in_language(
+                "a value in the request cannot be stored: it is too long, out of range "
+                "or contains a NUL character"
+            )
         },
     )
 
@@ -166,7 +171,11 @@ def log_unexpected(exc: BaseException, method: str, path: str) -> str:
 
 def internal_error_body(error_id: str) -> dict:
     """The 500 answer: only the error id, never the exception."""
-    return {"detail": f"internal error; the administrator can find it in the log as {error_id}"}
+    return {
+        "detail": in_language(
+            f"internal error; the administrator can find it in the log as {error_id}"
+        )
+    }
 
 
 class CatchAllMiddleware:

@@ -16,13 +16,15 @@ from monitor.settings import get_settings
 
 #: JSON answers: nothing to load, never framed.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-#: FastAPI's Swagger UI page: its bundle and styles from jsDelivr, one inline start script.
+#: The API documentation pages (Swagger UI, ReDoc): bundles and styles from this server
+#: only (:mod:`monitor.api.docs`), one inline start script; ReDoc runs a blob: worker.
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "img-src 'self' data: https://fastapi.tiangolo.com; frame-ancestors 'none'; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; "
     "base-uri 'self'; form-action 'self'; object-src 'none'"
 )
+DOCS_PATHS = ("/api/docs", "/api/redoc", "/docs")
 HSTS = "max-age=31536000; includeSubDomains"
 COMMON = {
     "x-frame-options": "DENY",
@@ -46,14 +48,14 @@ def dashboard_csp(script_hashes: list[str] | tuple[str, ...] = ()) -> str:
 
 def security_headers(path: str, *, https: bool, other_csp: str | None = None) -> dict[str, str]:
     """The headers for a response to ``path``."""
-    if path.startswith("/api/docs") or path.startswith("/docs"):
+    if path.startswith(DOCS_PATHS):
         csp = DOCS_CSP
     elif path.startswith("/api"):
         csp = API_CSP
     else:
         csp = other_csp or dashboard_csp()
     headers = {**COMMON, "content-security-policy": csp}
-    if path.startswith("/api") and not path.startswith("/api/docs"):
+    if path.startswith("/api") and not path.startswith(DOCS_PATHS):
         headers["cache-control"] = "no-store"
     if https or get_settings().environment == "production":
         headers["strict-transport-security"] = HSTS

@@ -54,6 +54,31 @@ AGGREGATE_COLUMNS: tuple[Column, ...] = (
 
 #: The publisher's status of a published figure (CBS StatLine), from first to final.
 PUBLISHED_STATUSES = ("voorlopig", "nader_voorlopig", "definitief")
+#: Dutch headers of the aggregate columns (the data-entry template in Dutch); a file with
+#: these headers is read as if it had the English ones.
+DUTCH_HEADERS: dict[str, str] = {
+    "organisatie": "organisation",
+    "indicator": "indicator",
+    "periode": "period",
+    "waarde": "value",
+    "teller": "numerator",
+    "noemer": "denominator",
+    "categorie": "category",
+    "bron": "source_kind",
+}
+
+
+def english_headers(columns: list[str]) -> dict[str, str]:
+    """Renames of Dutch headers to the aggregate columns (case and spaces ignored), unless
+    the English column is there too."""
+    present = set(columns)
+    renames = {}
+    for column in columns:
+        english = DUTCH_HEADERS.get(column.strip().lower())
+        if english and english != column and english not in present:
+            renames[column] = english
+    return renames
+
 
 DHIS2_COLUMNS: tuple[Column, ...] = (
     Column("dataElement", True, "DHIS2 data element uid (mapped to an indicator)", ""),

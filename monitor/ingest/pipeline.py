@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from monitor.errors import ConflictError, RowProblem, ValidationFailed
 from monitor.ingest import dhis2, quality
 from monitor.ingest.context import Context, load_context
-from monitor.ingest.formats import detect_shape, header_problems
+from monitor.ingest.formats import detect_shape, english_headers, header_problems
 from monitor.ingest.read import MB, ROW, checksum_frame, prepare, read_file
 from monitor.ingest.report import IngestReport
 from monitor.ingest.rules import Problems
@@ -139,6 +139,7 @@ def _ingest(
     progress: ProgressCallback | None,
     dhis2_map: Path | str | None,
 ) -> IngestReport:
+    frame = frame.rename(english_headers(frame.columns))
     columns = [c for c in frame.columns if c != ROW]
     if frame.height == 0:
         if shape is None and columns:

@@ -125,6 +125,10 @@ def parse_value(column: str, value_type: str) -> pl.Expr:
     return pl.when(pl.col(value_type) == "boolean").then(boolean).otherwise(parse_number(column))
 
 
+#: "2.405" or "1.234.567": a Dutch thousands separator, read as a decimal point.
+THOUSANDS_WITH_POINTS = r"^\d{1,3}(\.\d{3})+$"
+
+
 def check_value(frame: pl.DataFrame, problems: Problems, *, required: pl.Expr) -> None:
     """Rules for ``value`` / ``_value`` given the indicator columns ``i_*``."""
     vt = pl.col("i_value_type")
@@ -155,9 +159,21 @@ def check_value(frame: pl.DataFrame, problems: Problems, *, required: pl.Expr) -
         known
         & (vt == "count")
         & parsed.is_not_null()
-        & ((parsed != parsed.round(0)) | (parsed < 0)),
+        & (
+            (parsed != parsed.round(0))
+            | (parsed < 0)
+            | raw.str.contains(THOUSANDS_WITH_POINTS)  # "1.000" is not 1 child
+        ),
         "value",
-        "a count must be a whole number of 0 or more",
+        pl.when(raw.str.contains(THOUSANDS_WITH_POINTS))
+        .then(
+            pl.format(
+                "not a whole number: did you mean {}? write numbers without a point as "
+                "thousands separator",
+                raw.str.replace_all(".", "", literal=True),
+            )
+        )
+        .otherwise(pl.lit("a count must be a whole number of 0 or more")),
     )
     low = pl.col("i_min").fill_null(
         vt.replace_strict(

@@ -97,7 +97,8 @@ def test_overview_callback_shows_dutch_numbers_and_withheld_cells(app):  # noqa:
         shown = _text(_page("overview").show_scorecard("NW-A", "2024-H1"))
         assert "41,5" in shown and "< 10" in shown and "Signalen zorg" in shown
         refused = _text(_page("overview").show_scorecard("NW-B", "2024-H1"))
-    assert "may not view" in refused and "Verwijzingen per 1.000" not in refused
+    assert "mag de cijfers van NW-B niet bekijken" in refused  # in Dutch, as the page
+    assert "Verwijzingen per 1.000" not in refused
     with _as(app, "viewer_a", lang="en"):
         assert "41.5" in _text(_page("overview").show_scorecard("NW-A", "2024-H1"))
 

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from monitor import organisations as orgs
 from monitor.api.deps import CurrentPrincipal, SessionDep
 from monitor.api.errors import problem_dict, scrub
+from monitor.api.language import in_language
 from monitor.api.models import ERRORS, ErrorBody, SubmissionOut
 from monitor.api.uploads import refuse_formulas
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
@@ -72,7 +73,7 @@ def _answer(report: IngestReport) -> JSONResponse:
         rows_superseded=data["rows_superseded"],
         rows_unchanged=data["rows_unchanged"],
         seconds=data["seconds"],
-        message=scrub(data["message"]),
+        message=in_language(scrub(data["message"])),
         problems=problems,
         problem_count=len(data["problems"]),
         warnings=[problem_dict(_problem(p)) for p in data["warnings"][:1000]],

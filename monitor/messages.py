@@ -1,0 +1,83 @@
+"""Messages of the core in the user's language: ingest reasons, severities and errors.
+
+The core writes its messages in English (the CLI, logs and the API's default). For a web
+user (dashboards, the API with ``Accept-Language: nl`` or ``?lang=nl``) :func:`translate`
+turns a message into Dutch, or into English without CLI commands, by matching it against
+the templates in :data:`TEMPLATES` (``{name}`` marks a part taken over from the message;
+known words in it, such as a value type or an organisation kind, are translated too).
+A message no template knows is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from monitor.message_texts import SEVERITIES, TEMPLATES, WORDS
+
+LANGUAGES = ("nl", "en")
+
+__all__ = ["SEVERITIES", "TEMPLATES", "WORDS", "known", "language_of", "severity", "translate"]
+
+
+@cache
+def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    compiled = []
+    for english, dutch, web_english in TEMPLATES:
+        parts = re.split(r"(\{[a-z_0-9]+\})", english)
+        pattern = "".join(
+            f"(?P<{p[1:-1]}>.+?)" if re.fullmatch(r"\{[a-z_0-9]+\}", p) else re.escape(p)
+            for p in parts
+        )
+        compiled.append((re.compile(pattern + r"\Z", re.S), dutch, web_english or english))
+    return tuple(compiled)
+
+
+def _fill(value: str, lang: str) -> str:
+    if value in WORDS:
+        return WORDS[value][0 if lang == "nl" else 1]
+    # a part may itself be a message ("X: nothing stored; <reason>")
+    return translate(value, lang) if " " in value else value
+
+
+def translate(message: str, lang: str) -> str:
+    """``message`` (English, from the core) for a web user in ``lang`` (nl/en)."""
+    if not message:
+        return message
+    for pattern, dutch, web_english in _compiled():
+        match = pattern.match(message)
+        if match is None:
+            continue
+        values = {k: _fill(v, lang) for k, v in match.groupdict().items()}
+        return (dutch if lang == "nl" else web_english).format(**values)
+    return message
+
+
+def known(message: str) -> bool:
+    """True when a template covers ``message``."""
+    return any(p.match(message) for p, _, _ in _compiled())
+
+
+def severity(code: str, lang: str) -> str:
+    """``error``/``warning`` in ``lang``."""
+    nl, en = SEVERITIES.get(code, (code, code))
+    return nl if lang == "nl" else en
+
+
+def language_of(accept_language: str | None, asked: str | None = None) -> str:
+    """The language a caller asked for: ``lang`` if given, else the first of nl/en in an
+    ``Accept-Language`` header (``nl-NL,nl;q=0.9,en;q=0.8``), else English."""
+    if asked in LANGUAGES:
+        return asked
+    ranked = []
+    for index, item in enumerate((accept_language or "").split(",")):
+        tag, _, weight = item.strip().partition(";q=")
+        try:
+            q = float(weight) if weight else 1.0
+        except ValueError:
+            q = 0.0
+        ranked.append((-q, index, tag.split("-")[0].lower()))
+    for _, _, tag in sorted(ranked):
+        if tag in LANGUAGES:
+            return tag
+    return "en"
