@@ -276,27 +276,34 @@ def _fit_fast(
     times = pdf[time].to_numpy(dtype=float)
     Z = np.column_stack([np.ones(len(pdf)), times]) if slope else np.ones((len(pdf), 1))
     re_names = ["Group", safe_name(time)] if slope else ["Group"]
-    reason = ""
     if np.linalg.matrix_rank(X) < X.shape[1]:
-        reason = "the fixed-effect columns are collinear"
+        redundant = [
+            unquote(str(name))
+            for j, name in enumerate(exog.columns)
+            if j and np.linalg.matrix_rank(X[:, : j + 1]) <= np.linalg.matrix_rank(X[:, :j])
+        ]
+        raise ModelFitError(
+            f"{MODEL}: the fixed-effect terms are collinear: {', '.join(redundant)} "
+            "is a combination of the terms before it; leave it out"
+        )
+    reason = ""
+    try:
+        fit = fit_two_level(
+            np.asarray(endog, dtype=float).ravel(),
+            X,
+            Z,
+            pdf[child].to_numpy(),
+            fe_names=[str(c) for c in exog.columns],
+            re_names=re_names,
+            reml=reml,
+            maxiter=maxiter,
+        )
+    except np.linalg.LinAlgError as exc:
+        reason = f"a matrix was singular ({exc})"
     else:
-        try:
-            fit = fit_two_level(
-                np.asarray(endog, dtype=float).ravel(),
-                X,
-                Z,
-                pdf[child].to_numpy(),
-                fe_names=[str(c) for c in exog.columns],
-                re_names=re_names,
-                reml=reml,
-                maxiter=maxiter,
-            )
-        except np.linalg.LinAlgError as exc:
-            reason = f"a matrix was singular ({exc})"
-        else:
-            if fit.converged:
-                return fit, ""
-            reason = "the optimiser did not converge"
+        if fit.converged:
+            return fit, ""
+        reason = "the optimiser did not converge"
     if strict:
         raise ModelFitError(f"{MODEL}: the fast engine could not fit this model: {reason}")
     return None, f"fast mixed-model fit not used ({reason}); fitted with statsmodels MixedLM"
