@@ -109,8 +109,13 @@ class _Profile:
             axis=1,
         )
         sums = np.asarray(indicator @ products)
-        self.ZtW = np.ascontiguousarray(sums[:, : q * (p + 1)].reshape(-1, q, p + 1))
-        self.ZtZ = np.ascontiguousarray(sums[:, q * (p + 1) :].reshape(-1, q, q))
+        # one contiguous array per block entry: U[j] = rows j of Z_i'W, (groups, p+1), and
+        # C[j][k] = entries (j, k) of Z_i'Z_i, (groups,); the work per θ is then a handful
+        # of vector operations and BLAS products per entry of Λ
+        m = p + 1
+        self.U = [np.ascontiguousarray(sums[:, j * m : (j + 1) * m]) for j in range(q)]
+        zz = sums[:, q * m :]
+        self.C = [[np.ascontiguousarray(zz[:, j * q + k]) for k in range(q)] for j in range(q)]
         self.rows, self.cols = np.tril_indices(q)
         order = np.lexsort((self.rows, self.cols))  # column-major, as lme4's theta
         self.rows, self.cols = self.rows[order], self.cols[order]
@@ -132,13 +137,16 @@ class _Profile:
         self.evaluations += 1
         lam = self.factor(theta)
         q, p = self.q, self.p
-        CL = self.ZtZ @ lam  # C_i Λ
-        M = lam.T @ CL
-        M[:, np.arange(q), np.arange(q)] += 1.0
+        span = range(q)
+        # C_i Λ, M_i = I + Λ'C_iΛ and Λ'U_i, entry by entry (Λ is lower triangular)
+        CL = [[sum(self.C[a][k2] * lam[k2, k] for k2 in range(k, q)) for k in span] for a in span]
+        M = [
+            [sum(lam[j, i] * CL[j][k] for j in range(i, q)) + (i == k) for k in span] for i in span
+        ]
+        B = [sum(lam[j, i] * self.U[j] for j in range(i, q)) for i in span]
         Minv, logdet_m = _inverse_logdet(M)
-        B = lam.T @ self.ZtW  # Λ'U_i
-        KU = Minv @ B  # K_i U_i
-        S = self.WtW - np.tensordot(B, KU, axes=([0, 1], [0, 1]))
+        KU = [sum(Minv[i][k][:, None] * B[k] for k in span) for i in span]  # M_i⁻¹Λ'U_i
+        S = self.WtW - sum(np.dot(B[i].T, KU[i]) for i in span)
         A, c, yy = S[:p, :p], S[:p, p], S[p, p]
         chol_a = np.linalg.cholesky(A)
         beta = np.linalg.solve(A, c)
@@ -154,33 +162,39 @@ class _Profile:
             Q = (dof / r2) * np.outer(v, v)
             if reml:
                 Q[:p, :p] += np.linalg.inv(A)
-            HU = self.ZtW - CL @ KU
-            g_logdet = 2.0 * (CL @ Minv).sum(axis=0)
-            g_s = -2.0 * np.tensordot(HU @ Q, KU, axes=([0, 2], [0, 2]))
-            out["gradient"] = (g_logdet + g_s)[self.rows, self.cols]
+            HU = [self.U[a] - sum(CL[a][k][:, None] * KU[k] for k in span) for a in span]
+            grad = np.zeros((q, q))
+            for a in span:
+                HUQ = np.dot(HU[a], Q)
+                for b in range(a + 1):
+                    # (x * y).sum(), not np.dot: a 1-D BLAS dot stalls on a busy machine
+                    g_logdet = sum(float((CL[a][k] * Minv[k][b]).sum()) for k in span)
+                    grad[a, b] = 2.0 * g_logdet - 2.0 * float(np.sum(HUQ * KU[b]))
+            out["gradient"] = grad[self.rows, self.cols]
         return out
 
 
-def _inverse_logdet(M: np.ndarray) -> tuple[np.ndarray, float]:
-    """Inverses of a stack of SPD q×q matrices and the sum of their log-determinants
-    (closed forms for q ≤ 2, the platform's designs; LAPACK otherwise)."""
-    q = M.shape[-1]
+def _inverse_logdet(M: list[list[np.ndarray]]) -> tuple[list[list[np.ndarray]], float]:
+    """Entry-wise inverses of the per-group SPD q×q matrices and the sum of their
+    log-determinants (closed forms for q ≤ 2, the platform's designs; LAPACK otherwise)."""
+    q = len(M)
     if q == 1:
-        if np.any(M <= 0):
+        m = M[0][0]
+        if np.any(m <= 0):
             raise np.linalg.LinAlgError("not positive definite")
-        return 1.0 / M, float(np.log(M).sum())
+        return [[1.0 / m]], float(np.log(m).sum())
     if q == 2:
-        a, b, d = M[:, 0, 0], M[:, 0, 1], M[:, 1, 1]
+        a, b, d = M[0][0], M[0][1], M[1][1]
         det = a * d - b * b
         if np.any(a <= 0) or np.any(det <= 0):
             raise np.linalg.LinAlgError("not positive definite")
-        inv = np.empty_like(M)
-        inv[:, 0, 0], inv[:, 1, 1] = d / det, a / det
-        inv[:, 0, 1] = inv[:, 1, 0] = -b / det
-        return inv, float(np.log(det).sum())
-    chol = np.linalg.cholesky(M)
+        off = -b / det
+        return [[d / det, off], [off, a / det]], float(np.log(det).sum())
+    stack = np.stack([np.stack(row, axis=-1) for row in M], axis=-2)
+    chol = np.linalg.cholesky(stack)
     logdet = 2.0 * float(np.log(chol[:, np.arange(q), np.arange(q)]).sum())
-    return np.linalg.inv(M), logdet
+    inv = np.linalg.inv(stack)
+    return [[inv[:, i, k] for k in range(q)] for i in range(q)], logdet
 
 
 def _newton_polish(
@@ -202,14 +216,12 @@ def _newton_polish(
             return theta, True
         idx = np.flatnonzero(free)
         hess = np.empty((idx.size, idx.size))
-        for col, k in enumerate(idx):
-            h = 1e-5 * max(1.0, abs(theta[k]))
-            up, down = theta.copy(), theta.copy()
+        for col, k in enumerate(idx):  # forward differences of the analytic gradient
+            h = 1e-6 * max(1.0, abs(theta[k]))
+            up = theta.copy()
             up[k] += h
-            down[k] -= h
             g_up = prof.solve(up, reml=reml, gradient=True)["gradient"]
-            g_down = prof.solve(down, reml=reml, gradient=True)["gradient"]
-            hess[:, col] = (g_up - g_down)[idx] / (2 * h)
+            hess[:, col] = (g_up - grad)[idx] / h
         hess = (hess + hess.T) / 2
         try:
             np.linalg.cholesky(hess)
@@ -289,7 +301,7 @@ def fit_two_level(
         jac=True,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"maxiter": maxiter, "ftol": 1e-14, "gtol": 1e-9},
+        options={"maxiter": maxiter, "ftol": 1e-12, "gtol": 1e-7},
     )
     theta, converged = _newton_polish(prof, opt.x, reml=reml, diagonal=diagonal)
     s = prof.solve(theta, reml=reml)
