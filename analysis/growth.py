@@ -10,6 +10,11 @@ nested in schools or networks the grouping becomes the school/network, with a ra
 intercept per school and the child intercepts and slopes as variance components
 (``vc_formula`` in statsmodels' MixedLM), so the three levels are all modelled.
 
+Two-level fits go through :mod:`analysis.mixed`, a profiled (RE)ML likelihood on per-child
+sufficient statistics that gives lme4's estimates and standard errors at lme4's speed or
+better; statsmodels' MixedLM fits the nested designs and takes over when the fast path cannot
+converge (the result's description and notes say which one ran).
+
 References
 ----------
 Laird, N. M., & Ware, J. H. (1982). Random-effects models for longitudinal data.
