@@ -55,6 +55,7 @@ R_NAMES = {
     "child_id_x_time_Cov": "child_id x time Cov",
     "time_Var": "time Var",
     "Residual_Var": "Residual Var",
+    "REML_criterion": "REML criterion",
 }
 
 R_SCRIPT = r"""
@@ -78,6 +79,7 @@ cat("child_id_Var", format(vc[1, 1], digits = 15), "\n")
 cat("child_id_x_time_Cov", format(vc[1, 2], digits = 15), "\n")
 cat("time_Var", format(vc[2, 2], digits = 15), "\n")
 cat("Residual_Var", format(sigma(fit)^2, digits = 15), "\n")
+cat("REML_criterion", format(REMLcrit(fit), digits = 15), "\n")
 cat("converged", is.null(fit@optinfo$conv$lme4$messages), "\n")
 """
 
@@ -200,6 +202,8 @@ def main(argv: list[str] | None = None) -> None:
             theirs = lme4[term]
             print(f"{term:<22} {ours:16.8f} {theirs:16.8f} {ours - theirs:12.2e}")
         if lme4 is not None:
+            ours, theirs = -2 * fast.fit.llf, lme4["REML criterion"]
+            print(f"{'REML criterion':<22} {ours:16.6f} {theirs:16.6f} {ours - theirs:12.2e}")
             print(f"converged: fast {fast.converged}, lme4 {lme4['converged']}")
 
 
