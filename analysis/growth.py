@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import statsmodels.formula.api as smf
-from statsmodels.formula._manager import FormulaManager
 
 from analysis.base import (
     ModelResult,
@@ -55,6 +54,18 @@ from monitor.errors import ModelFitError
 
 MODEL = "growth model"
 ENGINES = ("auto", "fast", "statsmodels")
+
+
+def _design(formula: str, pdf: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Outcome and fixed-effect design through statsmodels' own formula machinery (0.15+:
+    patsy or formulaic, as configured; 0.14: patsy), so term names match MixedLM's."""
+    try:
+        from statsmodels.formula._manager import FormulaManager
+    except ImportError:  # statsmodels 0.14
+        import patsy
+
+        return patsy.dmatrices(formula, pdf, return_type="dataframe")
+    return FormulaManager().get_matrices(formula, pdf)
 
 
 def fit_growth(
@@ -276,7 +287,7 @@ def _fit_fast(
     The fixed-effect design comes from the same formula machinery as statsmodels, so the
     term names (categories, quoted columns) are identical on both paths.
     """
-    endog, exog = FormulaManager().get_matrices(formula, pdf, eval_env=1)
+    endog, exog = _design(formula, pdf)
     X = np.asarray(exog, dtype=float)
     times = pdf[time].to_numpy(dtype=float)
     Z = np.column_stack([np.ones(len(pdf)), times]) if slope else np.ones((len(pdf), 1))

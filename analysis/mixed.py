@@ -79,12 +79,12 @@ class MixedFit:
             f"Linear mixed model, {crit}; {self.nobs} observations in {self.n_groups} groups",
             f"log-likelihood {self.llf:.4f}; converged: {self.converged}",
             "",
-            f"{'term':<30}{'estimate':>14}{'std.error':>14}{'z':>9}{'p':>9}",
+            f"{'term':<30}{'estimate':>14}{'std.error':>14}{'z':>9} {'p':>9}",
         ]
         for name, est, se, p in zip(
             self.fe_params.index, self.fe_params, self.bse_fe, self.pvalues, strict=True
         ):
-            lines.append(f"{name:<30}{est:>14.6g}{se:>14.6g}{est / se:>9.3f}{p:>9.3g}")
+            lines.append(f"{name:<30}{est:>14.6g}{se:>14.6g}{est / se:>9.3f} {p:>9.3g}")
         lines += ["", "random-effect covariance:", self.cov_re.to_string()]
         lines.append(f"residual variance: {self.scale:.6g}")
         return "\n".join(lines)
