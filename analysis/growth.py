@@ -10,6 +10,11 @@ nested in schools or networks the grouping becomes the school/network, with a ra
 intercept per school and the child intercepts and slopes as variance components
 (``vc_formula`` in statsmodels' MixedLM), so the three levels are all modelled.
 
+Two-level fits go through :mod:`analysis.mixed`, a profiled (RE)ML likelihood on per-child
+sufficient statistics that gives lme4's estimates and standard errors at lme4's speed or
+better; statsmodels' MixedLM fits the nested designs and takes over when the fast path cannot
+converge (the result's description and notes say which one ran).
+
 References
 ----------
 Laird, N. M., & Ware, J. H. (1982). Random-effects models for longitudinal data.
@@ -23,6 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import pandas as pd
 import polars as pl
 import statsmodels.formula.api as smf
 
@@ -42,9 +49,23 @@ from analysis.base import (
     unquote,
     warning_notes,
 )
+from analysis.mixed import MixedFit, fit_two_level
 from monitor.errors import ModelFitError
 
 MODEL = "growth model"
+ENGINES = ("auto", "fast", "statsmodels")
+
+
+def _design(formula: str, pdf: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Outcome and fixed-effect design through statsmodels' own formula machinery (0.15+:
+    patsy or formulaic, as configured; 0.14: patsy), so term names match MixedLM's."""
+    try:
+        from statsmodels.formula._manager import FormulaManager
+    except ImportError:  # statsmodels 0.14
+        import patsy
+
+        return patsy.dmatrices(formula, pdf, return_type="dataframe")
+    return FormulaManager().get_matrices(formula, pdf)
 
 
 def fit_growth(
@@ -61,8 +82,14 @@ def fit_growth(
     reml: bool = True,
     method: str | Sequence[str] = ("lbfgs",),
     maxiter: int = 200,
+    engine: str = "auto",
 ) -> ModelResult:
-    """Fit a linear mixed growth model (statsmodels ``MixedLM``).
+    """Fit a linear mixed growth model.
+
+    Two-level designs (children not nested in ``nest``) are fitted by the profiled
+    likelihood of :mod:`analysis.mixed` (the same estimates as lme4, a fraction of the
+    time of statsmodels); three-level designs, and any fit the fast path cannot complete,
+    use statsmodels ``MixedLM``. The description of the result says which was used.
 
     Parameters
     ----------
@@ -90,9 +117,12 @@ def fit_growth(
     reml : bool
         Restricted maximum likelihood (default) or maximum likelihood.
     method : str or sequence of str
-        Optimiser(s) passed to ``MixedLM.fit``; ``lbfgs`` is fast on large data.
+        Optimiser(s) passed to ``MixedLM.fit`` (statsmodels path only).
     maxiter : int
         Maximum optimiser iterations.
+    engine : {"auto", "fast", "statsmodels"}
+        ``auto`` (default) takes the fast path where it applies; ``fast`` insists on it
+        (an error for nested designs); ``statsmodels`` always uses ``MixedLM``.
 
     Returns
     -------
@@ -106,8 +136,18 @@ def fit_growth(
     ------
     ModelFitError
         Missing columns, fewer than 2 children (or schools), no variation in outcome or
-        time, no child measured more than once when a random slope is asked for.
+        time, no child measured more than once when a random slope is asked for, an
+        unknown ``engine``.
     """
+    if engine not in ENGINES:
+        raise ModelFitError(
+            f"{MODEL}: unknown engine {engine!r}; choose one of {', '.join(ENGINES)}"
+        )
+    if engine == "fast" and nest is not None:
+        raise ModelFitError(
+            f"{MODEL}: the fast engine fits two-level models only; children nested in "
+            f"{nest!r} need engine='auto' or 'statsmodels'"
+        )
     covariates = list(covariates)
     require_columns(
         data, [outcome, time, child, exposure, intensity, nest, *covariates], model=MODEL
@@ -136,28 +176,45 @@ def fit_growth(
     formula = f"{safe_name(outcome)} ~ " + " + ".join(terms)
     pdf = to_pandas(frame)
 
-    if nest is None:
-        re_formula = f"~{safe_name(time)}" if random_slope else "1"
-        model = smf.mixedlm(formula, pdf, groups=pdf[child], re_formula=re_formula)
-        structure = "random intercept" + (" and slope" if random_slope else "") + " per child"
-    else:
-        vc = {"child": f"0 + C({safe_name(child)})"}
-        if random_slope:
-            vc["child_slope"] = f"0 + C({safe_name(child)}):{safe_name(time)}"
-        model = smf.mixedlm(formula, pdf, groups=pdf[nest], re_formula="1", vc_formula=vc)
-        structure = (
-            f"random intercept per {nest}, child intercepts"
-            + (" and slopes" if random_slope else "")
-            + " as variance components"
+    fit = None
+    if nest is None and engine != "statsmodels":
+        fit, fast_note = _fit_fast(
+            formula,
+            pdf,
+            child=child,
+            time=time,
+            slope=random_slope,
+            reml=reml,
+            maxiter=maxiter,
+            strict=engine == "fast",
         )
-    with capture_warnings() as caught:
-        fit = model.fit(reml=reml, method=list(_as_list(method)), maxiter=maxiter)
-    notes += warning_notes(caught)
+        notes += [fast_note] if fast_note else []
+    if fit is not None:
+        structure = "random intercept" + (" and slope" if random_slope else "") + " per child"
+        engine_text = "profiled likelihood on per-child sufficient statistics, analysis.mixed"
+        vcomp = []
+    else:
+        fit, structure, caught = _fit_statsmodels(
+            formula,
+            pdf,
+            child=child,
+            time=time,
+            nest=nest,
+            slope=random_slope,
+            reml=reml,
+            method=method,
+            maxiter=maxiter,
+        )
+        notes += warning_notes(caught)
+        engine_text = "statsmodels MixedLM"
+        vcomp = list(zip(fit.model.exog_vc.names, fit.vcomp, strict=False))
 
     n_fixed = len(fit.fe_params)
     ci = fit.conf_int().iloc[:n_fixed]
     estimates = estimates_frame(fit.fe_params, fit.bse_fe, fit.pvalues.iloc[:n_fixed], ci=ci)
-    variance = _variance_rows(fit, group_label=child if nest is None else nest)
+    variance = _variance_rows(
+        fit.cov_re, vcomp, fit.scale, group_label=child if nest is None else nest
+    )
     estimates = pl.concat([estimates, variance], how="vertical_relaxed")
 
     sentence = _sentence(
@@ -174,32 +231,121 @@ def fit_growth(
         n_periods=frame[time].n_unique(),
         description=(
             f"Linear mixed model {formula} with {structure}; "
-            f"{'REML' if reml else 'ML'} estimation (statsmodels MixedLM)."
+            f"{'REML' if reml else 'ML'} estimation ({engine_text})."
         ),
         notes=tuple(notes),
         fit=fit,
     )
 
 
-def _as_list(method: str | Sequence[str]) -> list[str]:
-    return [method] if isinstance(method, str) else list(method)
+def _fit_statsmodels(
+    formula: str,
+    pdf: pd.DataFrame,
+    *,
+    child: str,
+    time: str,
+    nest: str | None,
+    slope: bool,
+    reml: bool,
+    method: str | Sequence[str],
+    maxiter: int,
+):
+    """The statsmodels ``MixedLM`` fit: two levels, or children nested in ``nest``."""
+    if nest is None:
+        re_formula = f"~{safe_name(time)}" if slope else "1"
+        model = smf.mixedlm(formula, pdf, groups=pdf[child], re_formula=re_formula)
+        structure = "random intercept" + (" and slope" if slope else "") + " per child"
+    else:
+        vc = {"child": f"0 + C({safe_name(child)})"}
+        if slope:
+            vc["child_slope"] = f"0 + C({safe_name(child)}):{safe_name(time)}"
+        model = smf.mixedlm(formula, pdf, groups=pdf[nest], re_formula="1", vc_formula=vc)
+        structure = (
+            f"random intercept per {nest}, child intercepts"
+            + (" and slopes" if slope else "")
+            + " as variance components"
+        )
+    methods = [method] if isinstance(method, str) else list(method)
+    with capture_warnings() as caught:
+        fit = model.fit(reml=reml, method=methods, maxiter=maxiter)
+    return fit, structure, caught
 
 
-def _variance_rows(fit, *, group_label: str) -> pl.DataFrame:
+def _fit_fast(
+    formula: str,
+    pdf: pd.DataFrame,
+    *,
+    child: str,
+    time: str,
+    slope: bool,
+    reml: bool,
+    maxiter: int,
+    strict: bool,
+) -> tuple[MixedFit | None, str]:
+    """The profiled-likelihood fit, or ``None`` and the reason when statsmodels must take over.
+
+    The fixed-effect design comes from the same formula machinery as statsmodels, so the
+    term names (categories, quoted columns) are identical on both paths.
+    """
+    endog, exog = _design(formula, pdf)
+    X = np.asarray(exog, dtype=float)
+    times = pdf[time].to_numpy(dtype=float)
+    Z = np.column_stack([np.ones(len(pdf)), times]) if slope else np.ones((len(pdf), 1))
+    re_names = ["Group", safe_name(time)] if slope else ["Group"]
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        redundant = [
+            unquote(str(name))
+            for j, name in enumerate(exog.columns)
+            if j and np.linalg.matrix_rank(X[:, : j + 1]) <= np.linalg.matrix_rank(X[:, :j])
+        ]
+        raise ModelFitError(
+            f"{MODEL}: the fixed-effect terms are collinear: {', '.join(redundant)} "
+            "is a combination of the terms before it; leave it out"
+        )
+    reason = ""
+    try:
+        fit = fit_two_level(
+            np.asarray(endog, dtype=float).ravel(),
+            X,
+            Z,
+            pdf[child].to_numpy(),
+            fe_names=[str(c) for c in exog.columns],
+            re_names=re_names,
+            reml=reml,
+            maxiter=maxiter,
+        )
+    except np.linalg.LinAlgError as exc:
+        reason = f"a matrix was singular ({exc})"
+    else:
+        if fit.converged:
+            return fit, ""
+        reason = "the optimiser did not converge"
+    if strict:
+        raise ModelFitError(f"{MODEL}: the fast engine could not fit this model: {reason}")
+    return None, f"fast mixed-model fit not used ({reason}); fitted with statsmodels MixedLM"
+
+
+def _variance_rows(
+    cov_re: pd.DataFrame,
+    vcomp: list[tuple[str, float]],
+    scale: float,
+    *,
+    group_label: str,
+) -> pl.DataFrame:
     """Random-effect (co)variances and the residual variance as estimate rows."""
     names, values = [], []
-    cov = fit.cov_re.rename(index={"Group": group_label}, columns={"Group": group_label})
+    cov = cov_re.rename(index={"Group": group_label}, columns={"Group": group_label})
     for i, a in enumerate(cov.index):
         for j, b in enumerate(cov.columns):
             if j > i:
                 continue
             names.append(f"{a} Var" if i == j else f"{b} x {a} Cov")
             values.append(float(cov.iloc[i, j]))
-    for name, value in zip(fit.model.exog_vc.names, fit.vcomp, strict=False):
+    for name, value in vcomp:
         names.append(f"{name} Var")
         values.append(float(value))
     names.append("Residual Var")
-    values.append(float(fit.scale))
+    values.append(float(scale))
     nan = [float("nan")] * len(values)
     return pl.DataFrame(
         {
