@@ -153,10 +153,10 @@ def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
                         "symbol": ["circle-open" if s != "definitief" else "circle"
                                    for s in part["status"].fill_null("definitief")]},
                 customdata=statuses,
-                hovertemplate=f"%{{y}} {indicator.unit}<br>%{{customdata}}<extra>{label}</extra>",
+                hovertemplate=f"%{{y}} {i18n.unit(indicator.unit)}<br>%{{customdata}}<extra>{label}</extra>",
             )
         )  # fmt: skip
-    style(figure, title=name, x_title=i18n.t("time_axis"), y_title=indicator.unit)
+    style(figure, title=name, x_title=i18n.t("time_axis"), y_title=i18n.unit(indicator.unit))
     period_ticks(figure, lines["period_start"].to_list(), lines["period_code"].to_list())
     notes = [html.P(_t("source", source=indicator.source_reference), className="chart-note")]
     if lines.filter(pl.col("line") == "size_class").is_empty():

@@ -140,7 +140,7 @@ def show_curve(indicator_code, session_id, _refresh, organisation_code):  # noqa
     events = found.to_dicts()
     if held_on is not None:
         events.append({"event_date": held_on, "title": i18n.t("session_day")})
-    figure = curve_figure(series, events, name, indicator.unit)
+    figure = curve_figure(series, events, name, i18n.unit(indicator.unit))
     decimals = 0 if indicator.value_type == "count" else 1
     goal_lines(figure, goals.to_dicts(), decimals)
     return figure, goals_table(goals, decimals), *[answers[q] for q in QUESTIONS]

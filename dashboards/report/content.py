@@ -176,7 +176,7 @@ def _trend_chart(
             notes.append(i18n.t("baseline_missing", reason=str(exc)))
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
     figure = figures.trend_figure(
-        series, found, forecast, period_code, name, indicator.unit,
+        series, found, forecast, period_code, name, i18n.unit(indicator.unit),
         possible_range(indicator)[0], get_organisation(session, code).name,
     )  # fmt: skip
     withheld = series.filter(pl.col("withheld").is_not_null() & (pl.col("group") != "own"))
@@ -232,7 +232,7 @@ def _referral_charts(
     return [
         Chart(
             "referrals",
-            figures.rate_figure(rates, referrers, band, indicator.unit, organisation),
+            figures.rate_figure(rates, referrers, band, i18n.unit(indicator.unit), organisation),
             i18n.t("referral_rate_help"),
             [figures.withheld_note(rates, referrers), named],
         ),
