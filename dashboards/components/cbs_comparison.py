@@ -135,6 +135,7 @@ def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
     if lines.filter(pl.col("line") == "municipality").is_empty():
         return empty_figure(_t("title"), _t("none")), ""
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
+    unit = i18n.unit(indicator.unit)
     figure = go.Figure()
     for line, colour in LINES.items():
         part = lines.filter(pl.col("line") == line)
@@ -153,10 +154,10 @@ def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
                         "symbol": ["circle-open" if s != "definitief" else "circle"
                                    for s in part["status"].fill_null("definitief")]},
                 customdata=statuses,
-                hovertemplate=f"%{{y}} {i18n.unit(indicator.unit)}<br>%{{customdata}}<extra>{label}</extra>",
+                hovertemplate=f"%{{y}} {unit}<br>%{{customdata}}<extra>{label}</extra>",
             )
         )  # fmt: skip
-    style(figure, title=name, x_title=i18n.t("time_axis"), y_title=i18n.unit(indicator.unit))
+    style(figure, title=name, x_title=i18n.t("time_axis"), y_title=unit)
     period_ticks(figure, lines["period_start"].to_list(), lines["period_code"].to_list())
     notes = [html.P(_t("source", source=indicator.source_reference), className="chart-note")]
     if lines.filter(pl.col("line") == "size_class").is_empty():
