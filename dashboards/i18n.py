@@ -439,6 +439,12 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 #: English forms of the catalogue's units (monitor/data/indicators.yaml writes them in Dutch).
 UNITS_EN: dict[str, str] = {
+    "% van jongeren < 18 jaar": "% of young people under 18",
+    "% van jongeren < 23 jaar": "% of young people under 23",
+    "% van jongeren 12-22 jaar": "% of young people aged 12-22",
+    "% van jongeren met jeugdhulp": "% of young people in youth care",
+    "jongeren < 23 jaar": "young people under 23",
+    "inwoners": "inhabitants",
     "% doelen": "% goals",
     "% leerlingen": "% pupils",
     "% per jaar": "% per year",

@@ -384,6 +384,17 @@ TEMPLATES: tuple[tuple[str, str, str | None], ...] = (
         None,
     ),
     (
+        "unknown status; use {allowed}",
+        "onbekende status; gebruik {allowed}",
+        None,
+    ),
+    (
+        "a status belongs to a published figure (an indicator with a publisher, e.g. CBS)",
+        "een status hoort bij een gepubliceerd cijfer (een indicator met een uitgever, zoals "
+        "het CBS)",
+        None,
+    ),
+    (
         "unknown source kind; use one of: {allowed}",
         "onbekende soort bron; gebruik een van: {allowed}",
         None,

@@ -22,6 +22,10 @@ from monitor.periods import Period, PeriodType, period_containing
 from schema import Indicator, IndicatorCategory, ReportingObligation
 from schema.organisations import Organisation
 
+#: The template's columns: the aggregate format without a publisher's status (published
+#: figures such as CBS's come through their own import, never through the form).
+TEMPLATE_COLUMNS = tuple(c for c in AGGREGATE_COLUMNS if c.name != "status")
+
 #: Sheet names and helper texts per language.
 _TEXTS = {
     "nl": {
@@ -123,6 +127,7 @@ def submittable_indicators(session: Session, day: date) -> list[Indicator]:
         .where(Indicator.level.in_(("network", "municipality")))
         .where(Indicator.value_type != "rate")
         .where(Indicator.valid_from <= day)
+        .where(Indicator.publisher.is_(None))  # published figures come from their publisher
         .order_by(Indicator.code, Indicator.version.desc())
     ).all()
     newest: dict[str, Indicator] = {}
@@ -148,7 +153,7 @@ def write_entry_template(
     rows = template_rows(session, reporter_code, day)
     indicators = submittable_indicators(session, day)
     header_of = {v: k for k, v in DUTCH_HEADERS.items()} if language == "nl" else {}
-    headers = [header_of.get(c.name, c.name) for c in AGGREGATE_COLUMNS]
+    headers = [header_of.get(c.name, c.name) for c in TEMPLATE_COLUMNS]
     period_types = sorted({i.period_type for i in indicators if i.period_type})
     periods = [c for t in period_types for c in recent_periods(day, PeriodType(t))]
     categories = sorted(
@@ -164,7 +169,7 @@ def write_entry_template(
             data.write_string(0, column, header, bold)
             data.set_column(column, column, 16)
         data.freeze_panes(1, 0)
-        position = {c.name: i for i, c in enumerate(AGGREGATE_COLUMNS)}
+        position = {c.name: i for i, c in enumerate(TEMPLATE_COLUMNS)}
         for number, row in enumerate(rows, start=1):
             data.write_string(number, position["organisation"], row.organisation)
             data.write_string(number, position["indicator"], row.indicator)

@@ -404,6 +404,16 @@ def _form(about_own: bool) -> Callable[[Context], dict[str, Any]]:
     return values
 
 
+def _template(ctx: Context) -> dict[str, Any]:
+    """The template download for ``ctx.org`` as reporter."""
+    return {"entry-template-button.n_clicks": 1, "entry-reporter.value": ctx.org, ORG: ctx.org}
+
+
+def _template_sent(answer: dict) -> bool:
+    """A template file was sent: access was granted."""
+    return "entry-template-download" in str(answer) and "base64" in str(answer)
+
+
 def _upload(ctx: Context) -> dict[str, Any]:
     import base64
 
@@ -479,6 +489,13 @@ PAGES: tuple[Entry, ...] = (
         PageCall("submit", _form(False), ("entry-submit.n_clicks",), _reported, _SUBMIT),
         PageCall("submit", _form(True), ("entry-submit.n_clicks",), _reported, _SUBMIT),
         PageCall("submit", _upload, ("entry-upload.contents",), _reported, _SUBMIT),
+        PageCall(
+            "download_template",
+            _template,
+            ("entry-template-button.n_clicks",),
+            _template_sent,
+            _SUBMIT,
+        ),  # fmt: skip
     ),
     Entry(
         "GET",
@@ -487,6 +504,14 @@ PAGES: tuple[Entry, ...] = (
         lambda c: Request("/login"),
         kind="page",
         module="login",
+    ),
+    Entry(
+        "GET",
+        "/404",
+        everyone(anonymous=True),
+        lambda c: Request("/404"),
+        kind="page",
+        module="not_found_404",
     ),
 )
 

@@ -152,8 +152,12 @@ def _strings(node) -> Iterable[str]:  # noqa: ANN001
 
 
 def _refusals(answer: dict, username: str | None) -> list[str]:
-    """The access refusals in an answer (``AccessDeniedError``: "<user> may not ...")."""
-    return [s for s in _strings(answer) if username and f"{username} may not" in s]
+    """The access refusals in an answer (``AccessDeniedError``: "<user> may not ...", on
+    the Dutch pages "<user> mag geen/niet ...", as a sentence with its first letter raised)."""
+    if not username:
+        return []
+    said = (f"{username} may not".lower(), f"{username} mag ".lower())
+    return [s for s in _strings(answer) if any(form in s.lower() for form in said)]
 
 
 def _without(text: str, removed: Iterable[str]) -> str:
@@ -291,6 +295,9 @@ def _check_page(client, app, entry: Entry, role: str, failures: list[str]) -> No
     if entry.module == "login":
         if "login-username" not in text:
             failures.append(f"{label}: no login form")
+    elif entry.module == "not_found_404":
+        if '"type": "Td"' in text or "Plotly" in text:
+            failures.append(f"{label}: the 404 page shows figures")
     elif role == "anonymous" and not guarded:
         failures.append(f"{label}: anonymous caller not sent to the login page")
     elif role != "anonymous" and guarded:

@@ -33,14 +33,28 @@ def _add(session: Session, org: str, code: str, period_code: str, category: str,
     indicator = get_indicator(session, code)
     period = parse_period(period_code)
     submission_id = session.exec(select(AggregateMeasurement.submission_id)).first()
-    session.add(
-        AggregateMeasurement(
-            organisation_id=org_row.id, indicator_id=indicator.id,
-            reporting_org_id=reporter_row.id, submission_id=submission_id,
-            period_code=period.code, period_start=period.start, period_end=period.end,
-            category=category, value=value, source_kind=indicator.source_kind, recorded_at=at,
+    a = AggregateMeasurement
+    earlier = session.exec(
+        select(a).where(
+            a.organisation_id == org_row.id, a.indicator_id == indicator.id,
+            a.period_start == period.start, a.period_end == period.end, a.category == category,
+            a.source_kind == indicator.source_kind, a.superseded_at.is_(None),
         )
+    ).first()  # fmt: skip
+    if earlier is not None:  # a re-send, by whoever, supersedes the figure it corrects
+        earlier.superseded_at = at
+        session.flush()
+    row = AggregateMeasurement(
+        organisation_id=org_row.id, indicator_id=indicator.id,
+        reporting_org_id=reporter_row.id, submission_id=submission_id,
+        period_code=period.code, period_start=period.start, period_end=period.end,
+        category=category, value=value, source_kind=indicator.source_kind, recorded_at=at,
     )  # fmt: skip
+    session.add(row)
+    session.flush()
+    if earlier is not None:
+        earlier.superseded_by_id = row.id
+        session.flush()
 
 
 @pytest.fixture
