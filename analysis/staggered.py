@@ -202,9 +202,13 @@ def _wide_panel(frame, outcome, unit, period, covariates, notes) -> _Wide:
     if n == 0:
         raise ModelFitError(f"{MODEL}: no unit is observed in every period")
     y = frame[outcome].cast(pl.Float64).to_numpy().reshape(n, n_periods)
-    x = np.stack(
-        [frame[c].cast(pl.Float64).to_numpy().reshape(n, n_periods) for c in covariates], axis=2
-    ) if covariates else np.zeros((n, n_periods, 0))
+    x = (
+        np.stack(
+            [frame[c].cast(pl.Float64).to_numpy().reshape(n, n_periods) for c in covariates], axis=2
+        )
+        if covariates
+        else np.zeros((n, n_periods, 0))
+    )
     first = frame.group_by(unit, maintain_order=True).first()
     group = np.array([_start_index(s, labels) for s in first["_start"].to_list()])
     late = int(np.sum(group == n_periods))

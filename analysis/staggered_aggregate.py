@@ -117,7 +117,11 @@ def aggregate_all(cells: Cells, *, bootstrap: int, seed: int, alpha: float) -> A
     overall: dict[str, tuple[float, np.ndarray]] = {}
     keep = np.nonzero(post)[0]
     overall["att"] = _combine(
-        cells.att, cells.inf, keep, pg[keep] / pg[keep].sum(), _wif(keep, pg, cells.unit_group, cells.group)
+        cells.att,
+        cells.inf,
+        keep,
+        pg[keep] / pg[keep].sum(),
+        _wif(keep, pg, cells.unit_group, cells.group),
     )
 
     cohorts = sorted(shares)
@@ -167,7 +171,9 @@ def aggregate_all(cells: Cells, *, bootstrap: int, seed: int, alpha: float) -> A
         c_att_arr, c_inf_arr, every_c, np.full(len(c_values), 1 / len(c_values))
     )
 
-    by_group = _frame({"group": [labels[g] for g in cohorts]}, g_att_arr, *infer.se_and_crit(g_inf_arr))
+    by_group = _frame(
+        {"group": [labels[g] for g in cohorts]}, g_att_arr, *infer.se_and_crit(g_inf_arr)
+    )
     event_time = _frame({"event_time": e_values}, e_att_arr, *infer.se_and_crit(e_inf_arr))
     by_calendar = _frame(
         {"period": [labels[t] for t in c_values]}, c_att_arr, *infer.se_and_crit(c_inf_arr)
@@ -178,8 +184,19 @@ def aggregate_all(cells: Cells, *, bootstrap: int, seed: int, alpha: float) -> A
     psi = np.column_stack([overall[k][1] for k in names])
     se_overall = np.array([infer.se_and_crit(psi[:, [j]])[0][0] for j in range(len(names))])
     rows = [_rows(names, est, se_overall, alpha)]
-    rows.append(_rows([f"event{e:+d}" for e in e_values], e_att_arr, event_time["std_error"].to_numpy(), alpha))
-    rows.append(_rows([f"group {labels[g]}" for g in cohorts], g_att_arr, by_group["std_error"].to_numpy(), alpha))
+    rows.append(
+        _rows(
+            [f"event{e:+d}" for e in e_values], e_att_arr, event_time["std_error"].to_numpy(), alpha
+        )
+    )
+    rows.append(
+        _rows(
+            [f"group {labels[g]}" for g in cohorts],
+            g_att_arr,
+            by_group["std_error"].to_numpy(),
+            alpha,
+        )
+    )
     return Aggregates(pl.concat(rows), group_time, event_time, by_group, by_calendar)
 
 

@@ -45,7 +45,9 @@ def normalise_starts(
         text_never = lowered.is_in(list(NEVER_TEXT))
         if text_never.any():
             found.append("empty/NA text")
-        values = pl.Series(name, [None if t else v for v, t in zip(values, text_never, strict=True)])
+        values = pl.Series(
+            name, [None if t else v for v, t in zip(values, text_never, strict=True)]
+        )
         as_number = values.cast(pl.Float64, strict=False)
         if as_number.null_count() == values.null_count():
             values = as_number
