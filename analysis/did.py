@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -58,6 +58,7 @@ from analysis.base import (
     warning_notes,
 )
 from analysis.fixed_effects import fit_within
+from analysis.starts import normalise_starts, starts_from_post
 from monitor.errors import ModelFitError
 
 MODEL = "difference-in-differences"
@@ -103,7 +104,7 @@ def fit_did(
     period: str = "period",
     treated: str = "treated",
     post: str = "post",
-    design: Literal["2x2", "twfe"] = "twfe",
+    design: Literal["auto", "2x2", "twfe", "staggered"] = "auto",
     cluster: str | None = None,
     cov_type: CovType = "cluster",
     covariates: Sequence[str] = (),
@@ -125,9 +126,13 @@ def fit_did(
         0/1: the unit belongs to the programme group.
     post : str
         0/1: the period is after the programme start.
-    design : {"2x2", "twfe"}
+    design : {"auto", "2x2", "twfe", "staggered"}
         ``2x2`` = ``outcome ~ treated + post + treated:post``; ``twfe`` = unit and period
-        fixed effects with ``treated*post``.
+        fixed effects with ``treated*post``; ``staggered`` = Callaway & Sant'Anna (2021)
+        group-time effects (:func:`analysis.staggered.fit_staggered`, doubly robust,
+        multiplier bootstrap), whose overall effect is the ``did`` term. ``auto`` (default):
+        ``staggered`` when the programme units start in different periods, else ``twfe``.
+        ``2x2`` on staggered starts is refused.
     cluster : str, optional
         Cluster column for robust errors (default ``unit``).
     cov_type : {"cluster", "HC1", "nonrobust"}
@@ -171,6 +176,35 @@ def fit_did(
         )
     if (treated_rows[post] == 1).sum() == 0:
         raise ModelFitError(f"{MODEL}: no post-period rows ({post} = 1) for the treated units")
+    if unit is not None:
+        starts, gap = starts_from_post(frame, unit=unit, period=period, treated=treated, post=post)
+        cohorts = sorted(set(starts.values()))
+        if len(cohorts) > 1:
+            timing = (
+                f"the programme units start in {len(cohorts)} different periods "
+                f"({', '.join(str(c) for c in cohorts[:6])}{', ...' if len(cohorts) > 6 else ''})"
+            )
+            if design == "2x2":
+                raise ModelFitError(
+                    f"{MODEL}: design='2x2' needs one common start, but {timing}; use "
+                    "design='staggered' (Callaway & Sant'Anna, the default for staggered "
+                    "starts) or the event_study model"
+                )
+            if design == "twfe":
+                notes.append(
+                    f"{timing}: two-way fixed effects then also compares late starters with "
+                    "units already treated and is biased when effects change over time "
+                    "(Goodman-Bacon, 2021); design='staggered' avoids this"
+                )
+            else:
+                return _staggered(
+                    frame, starts, gap, timing, outcome, unit, period, covariates, notes
+                )
+    if design == "staggered":
+        raise ModelFitError(
+            f"{MODEL}: design='staggered' needs a unit column and programme units that start "
+            "in different periods; with one common start use design='twfe' or '2x2'"
+        )
     n_clusters = None
     if cov_type == "cluster":
         n_clusters = require_clusters(frame[cluster], 2, model=MODEL, what="clusters")
@@ -286,7 +320,10 @@ def fit_event_study(
         )
     cols = [outcome, unit, period, cluster, *covariates]
     require_columns(data, [*cols, start], model=MODEL)
+    normalised, coding = normalise_starts(data[start], data[period], model=MODEL)
+    data = data.with_columns(normalised)
     frame, notes = drop_missing(data, cols, model=MODEL)
+    notes.append(coding)
     frame = _with_start(data, cols, start, frame)
     require_variation(frame[outcome], model=MODEL)
     n_clusters = require_clusters(frame[cluster], 2, model=MODEL, what="clusters")
@@ -426,3 +463,41 @@ def _with_start(data: pl.DataFrame, cols: list[str], start: str, frame: pl.DataF
         mask = mask & pl.all_horizontal([pl.col(c).is_finite() for c in float_cols])
     starts = data.filter(mask)[start]
     return frame.with_columns(starts)
+
+
+def _staggered(frame, starts, gap, timing, outcome, unit, period, covariates, notes):
+    """Callaway & Sant'Anna on a staggered panel; the overall effect also as ``did``."""
+    from analysis.staggered import fit_staggered
+
+    data = frame.with_columns(
+        pl.col(unit).replace_strict(starts, default=None, return_dtype=frame[period].dtype)
+        .alias("_start")
+    )  # fmt: skip
+    never = bool(data["_start"].is_null().any())
+    why = [
+        f"{timing}, so the heterogeneity-robust Callaway & Sant'Anna estimator is used instead "
+        "of two-way fixed effects (design='twfe' forces TWFE)"
+    ]
+    if not never:
+        why.append("no unit stays without the programme: compared with not-yet-started units")
+    if gap:
+        why.append(
+            "the period in which a programme starts part-way is not in the data, so each "
+            "cohort is compared with the period before that one (anticipation = 1)"
+        )
+    result = fit_staggered(
+        data,
+        outcome=outcome,
+        unit=unit,
+        period=period,
+        start="_start",
+        comparison="never" if never else "not_yet",
+        covariates=covariates,
+        anticipation=1 if gap else 0,
+    )
+    head = result.estimates.filter(pl.col("term") == "att").with_columns(pl.lit("did").alias("term"))
+    return replace(
+        result,
+        estimates=pl.concat([head, result.estimates]),
+        notes=(*why, *notes, *(n for n in result.notes if n not in notes)),
+    )

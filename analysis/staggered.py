@@ -90,6 +90,7 @@ def fit_staggered(
     method: Method = "dr",
     covariates: Sequence[str] = (),
     never: object = "auto",
+    anticipation: int = 0,
     bootstrap: int = 1000,
     seed: int = 0,
     alpha: float = 0.05,
@@ -115,6 +116,10 @@ def fit_staggered(
         Numeric covariates, taken in the base period of each comparison.
     never : "auto" or a value
         The code for never started (default: recognised, see :func:`normalise_starts`).
+    anticipation : int
+        Periods before the start in which units may already react (or are partly
+        exposed): the base period is then ``g - 1 - anticipation`` and those periods are
+        neither pre-trend nor effect cells.
     bootstrap : int
         Multiplier-bootstrap draws for standard errors and uniform bands; 0 = analytic
         standard errors from the influence function with pointwise intervals.
@@ -147,8 +152,8 @@ def fit_staggered(
     starts, coding = normalise_starts(data[start], data[period], model=MODEL, never=never)
     frame = frame.with_columns(starts.gather(frame["_row"]).alias("_start"))
     require_variation(frame[outcome], model=MODEL)
-    wide = _wide_panel(frame, outcome, unit, period, covariates, notes)
-    cells = _group_time(wide, comparison, method)
+    wide = _wide_panel(frame, outcome, unit, period, covariates, anticipation)
+    cells = _group_time(wide, comparison, method, anticipation)
     agg = aggregate_all(cells, bootstrap=bootstrap, seed=seed, alpha=alpha)
     notes = [*notes, *wide.notes, coding]
     if wide.n_units < 30:
@@ -170,7 +175,7 @@ class _Wide:
     notes: list[str]
 
 
-def _wide_panel(frame, outcome, unit, period, covariates, notes) -> _Wide:
+def _wide_panel(frame, outcome, unit, period, covariates, anticipation) -> _Wide:
     index, labels = period_index(frame[period])
     frame = frame.with_columns(index.alias("_t"))
     per_unit = frame.group_by(unit).agg(pl.col("_start").n_unique().alias("n"))
@@ -187,39 +192,34 @@ def _wide_panel(frame, outcome, unit, period, covariates, notes) -> _Wide:
             f"{dupes[unit][0]!r}); give one row per unit and period"
         )
     n_periods = len(labels)
-    counts = frame.group_by(unit).len()
-    gaps = counts.filter(pl.col("len") < n_periods)[unit].to_list()
     own: list[str] = []
-    if gaps:
+    gaps = frame.group_by(unit).len().filter(pl.col("len") < n_periods)
+    if gaps.height:
         own.append(
-            f"{len(gaps)} unit(s) not observed in every period were left out (balanced panel "
-            f"needed), e.g. {', '.join(str(g) for g in gaps[:5])}"
+            f"{gaps.height} unit(s) are not observed in every period; each ATT(g,t) uses the "
+            "units observed in both of its periods"
         )
-        frame = frame.filter(~pl.col(unit).is_in(gaps))
     frame = frame.sort(unit, "_t")
     units = frame[unit].unique(maintain_order=True).to_list()
     n = len(units)
-    if n == 0:
-        raise ModelFitError(f"{MODEL}: no unit is observed in every period")
-    y = frame[outcome].cast(pl.Float64).to_numpy().reshape(n, n_periods)
-    x = (
-        np.stack(
-            [frame[c].cast(pl.Float64).to_numpy().reshape(n, n_periods) for c in covariates], axis=2
-        )
-        if covariates
-        else np.zeros((n, n_periods, 0))
-    )
+    row = frame[unit].replace_strict({u: i for i, u in enumerate(units)}).to_numpy()
+    col = frame["_t"].to_numpy()
+    y = np.full((n, n_periods), np.nan)
+    y[row, col] = frame[outcome].cast(pl.Float64).to_numpy()
+    x = np.full((n, n_periods, len(covariates)), np.nan)
+    for j, c in enumerate(covariates):
+        x[row, col, j] = frame[c].cast(pl.Float64).to_numpy()
     first = frame.group_by(unit, maintain_order=True).first()
     group = np.array([_start_index(s, labels) for s in first["_start"].to_list()])
     late = int(np.sum(group == n_periods))
     if late:
         own.append(f"{late} unit(s) start after the last period and count as never started")
     group[group == n_periods] = -1
-    early = group == 0
+    early = (group >= 0) & (group <= anticipation)
     if early.any():
         own.append(
-            f"{int(early.sum())} unit(s) started in or before the first period ({labels[0]}) "
-            "and were left out (no period before their start)"
+            f"{int(early.sum())} unit(s) started too early for a base period before "
+            f"their start ({labels[0]} is the first period) and were left out"
         )
         keep = ~early
         y, x, group = y[keep], x[keep], group[keep]
@@ -239,7 +239,7 @@ def _start_index(value, labels: list) -> int:
     return bisect.bisect_left(labels, value)
 
 
-def _group_time(wide: _Wide, comparison: Comparison, method: Method) -> Cells:
+def _group_time(wide: _Wide, comparison: Comparison, method: Method, anticipation: int) -> Cells:
     """ATT(g, t) and its influence function (scaled to all units) per cohort and period."""
     n, n_periods = wide.y.shape
     never = wide.group < 0
@@ -247,16 +247,22 @@ def _group_time(wide: _Wide, comparison: Comparison, method: Method) -> Cells:
         raise ModelFitError(
             f"{MODEL}: no never-started units to compare with; use comparison='not_yet'"
         )
-    groups, times, atts, infs, pre = [], [], [], [], []
+    groups, times, atts, infs, pre, ahead = [], [], [], [], [], []
     for g in sorted(set(wide.group[wide.group > 0].tolist())):
         for t in range(1, n_periods):
-            base = g - 1 if t >= g else t - 1
+            base = g - 1 - anticipation if t >= g else t - 1
+            if base < 0:
+                continue
             treated = wide.group == g
             if comparison == "never":
                 control = never
             else:
-                control = never | ((wide.group > max(t, base)) & (wide.group != g))
-            if not control.any():
+                later = wide.group > max(t, base) + anticipation
+                control = never | (later & (wide.group != g))
+            seen = np.isfinite(wide.y[:, t]) & np.isfinite(wide.y[:, base])
+            seen &= np.all(np.isfinite(wide.x[:, base, :]), axis=1)
+            treated, control = treated & seen, control & seen
+            if not control.any() or not treated.any():
                 continue
             rows = treated | control
             dy = wide.y[rows, t] - wide.y[rows, base]
@@ -269,13 +275,15 @@ def _group_time(wide: _Wide, comparison: Comparison, method: Method) -> Cells:
             times.append(t)
             atts.append(att)
             infs.append(inf)
-            pre.append(t < g)
+            pre.append(t < g - anticipation)
+            ahead.append(g - anticipation <= t < g)
     return Cells(
         group=np.array(groups),
         time=np.array(times),
         att=np.array(atts),
         inf=np.column_stack(infs),
         pre=np.array(pre),
+        ahead=np.array(ahead, dtype=bool),
         unit_group=wide.group,
         labels=wide.labels,
     )

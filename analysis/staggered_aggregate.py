@@ -29,6 +29,7 @@ class Cells:
     att: np.ndarray
     inf: np.ndarray
     pre: np.ndarray
+    ahead: np.ndarray
     unit_group: np.ndarray
     labels: list
 
@@ -104,7 +105,7 @@ def aggregate_all(cells: Cells, *, bootstrap: int, seed: int, alpha: float) -> A
     shares = {g: float(np.mean(cells.unit_group == g)) for g in np.unique(cells.group)}
     pg = np.array([shares[g] for g in cells.group])
     labels = cells.labels
-    post = ~cells.pre
+    post = ~cells.pre & ~cells.ahead
 
     se, crit = infer.se_and_crit(cells.inf)
     group_time = _frame(

@@ -98,3 +98,23 @@ def is_finite_start(value: object) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
     return True
+
+
+def starts_from_post(
+    frame: pl.DataFrame, *, unit: str, period: str, treated: str, post: str
+) -> tuple[dict, bool]:
+    """Each programme unit's first post period (from 0/1 ``treated``/``post`` columns) and
+    whether a unit misses the period just before it (a part-way start left out)."""
+    from analysis.base import period_index
+
+    index, labels = period_index(frame[period])
+    rows = frame.select(unit, treated, post).with_columns(index.alias("_t"))
+    first = (
+        rows.filter((pl.col(treated) == 1) & (pl.col(post) == 1))
+        .group_by(unit)
+        .agg(pl.col("_t").min().alias("_start"))
+    )
+    start = dict(zip(first[unit].to_list(), first["_start"].to_list(), strict=True))
+    seen = set(zip(rows[unit].to_list(), rows["_t"].to_list(), strict=True))
+    gap = any((u, s - 1) not in seen and (u, s - 2) in seen for u, s in start.items())
+    return {u: labels[s] for u, s in start.items()}, gap

@@ -119,7 +119,7 @@ def test_every_model_is_reachable_from_a_study() -> None:
         "gee": ({"correlation": "ar1"}, sim.binary_panel(n_children=80, seed=5)),
         "rates": ({"family": "poisson"}, sim.rate_panel(n_networks=6, seed=5)),
         "its": ({"event": 31}, sim.its_series(seed=5)),
-        "did": ({"design": "2x2"}, sim.did_panel(n_units=20, seed=5)),
+        "did": ({"design": "2x2"}, sim.did_panel(n_units=20, staggered=False, seed=5)),
         "event_study": ({"leads": 2, "lags": 2}, sim.did_panel(n_units=30, seed=5)),
         "survival": (
             {"event_name": "entry into youth care"},

@@ -160,3 +160,35 @@ def test_zero_start_is_refused_when_zero_is_a_period():
     )
     with pytest.raises(ModelFitError, match="0 is also a period"):
         fit_staggered(data, outcome="y", unit="unit", period="t", start="start")
+
+
+def _with_treated_post(mpdta: pl.DataFrame) -> pl.DataFrame:
+    started = pl.col("first.treat") > 0
+    return mpdta.with_columns(
+        started.cast(pl.Int64).alias("treated"),
+        (started & (pl.col("year") >= pl.col("first.treat"))).cast(pl.Int64).alias("post"),
+    )
+
+
+def test_2x2_on_staggered_starts_is_refused_naming_the_design_that_fits(mpdta):
+    from analysis import fit_did
+
+    data = _with_treated_post(mpdta)
+    with pytest.raises(ModelFitError, match=r"start in 3 different periods.*design='staggered'"):
+        fit_did(data, outcome="lemp", unit="countyreal", period="year", design="2x2")
+
+
+def test_did_chooses_the_robust_estimator_on_staggered_starts_and_says_why(mpdta):
+    """On mpdta (staggered 2004/2006/2007) the default gives R did's DR overall ATT."""
+    from analysis import fit_did
+
+    result = fit_did(_with_treated_post(mpdta), outcome="lemp", unit="countyreal", period="year")
+    ref = pl.read_csv(RESULTS / "mpdta_r_aggte.csv", null_values="NA")
+    simple = ref.filter((pl.col("scenario") == "mpdta_nev_dr") & (pl.col("type") == "simple"))
+    assert result.term("did")["estimate"] == pytest.approx(simple["overall_att"][0], abs=1e-6)
+    assert result.method == "staggered_did"
+    assert "Callaway & Sant'Anna" in result.notes[0] and "3 different periods" in result.notes[0]
+    twfe = fit_did(
+        _with_treated_post(mpdta), outcome="lemp", unit="countyreal", period="year", design="twfe"
+    )
+    assert any("Goodman-Bacon" in n for n in twfe.notes)
