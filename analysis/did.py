@@ -495,7 +495,9 @@ def _staggered(frame, starts, gap, timing, outcome, unit, period, covariates, no
         covariates=covariates,
         anticipation=1 if gap else 0,
     )
-    head = result.estimates.filter(pl.col("term") == "att").with_columns(pl.lit("did").alias("term"))
+    head = result.estimates.filter(pl.col("term") == "att").with_columns(
+        pl.lit("did").alias("term")
+    )
     return replace(
         result,
         estimates=pl.concat([head, result.estimates]),

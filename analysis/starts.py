@@ -51,9 +51,8 @@ def normalise_starts(
         as_number = values.cast(pl.Float64, strict=False)
         if as_number.null_count() == values.null_count():
             values = as_number
-    if values.null_count():
-        if "empty/NA text" not in found:
-            found.append("empty (null)")
+    if values.null_count() and "empty/NA text" not in found:
+        found.append("empty (null)")
     if values.dtype.is_float():
         infinite = values.is_infinite().fill_null(False) | values.is_nan().fill_null(False)
         if infinite.any():

@@ -60,7 +60,9 @@ def test_gee_needs_two_children() -> None:
 
 
 def test_did_needs_two_networks_for_clustered_errors() -> None:
-    data = sim.did_panel(n_units=30, staggered=False, seed=2).with_columns(pl.lit("N1").alias("region"))
+    data = sim.did_panel(n_units=30, staggered=False, seed=2).with_columns(
+        pl.lit("N1").alias("region")
+    )
     with pytest.raises(ModelFitError, match="too few clusters: 1"):
         fit_did(data, design="2x2", cluster="region")
 
