@@ -1,0 +1,29 @@
+"""Honest intervals: 40 seeds of the synthetic panel (``benchmarks/coverage.py``).
+
+The truth is the injected effect in ``truth.json`` (``effects.referral_relative_change``);
+with 40 seeds a true 95% coverage gives 36-40 covered intervals in 95% of runs, so the test
+asks for >= 36/40 and |bias| within 25% of the mean standard error (the 200-seed run of the
+benchmark holds the 93-97% / 10% targets).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = str(Path(__file__).resolve().parents[2] / "benchmarks")
+if BENCHMARKS not in sys.path:  # the worker processes import it too
+    sys.path.insert(0, BENCHMARKS)
+
+import coverage  # noqa: E402
+
+
+@pytest.mark.slow
+def test_forty_seeds_cover_the_injected_truth():
+    report = coverage.run(list(range(1, 41)), jobs=2)
+    coverage.print_table(report)
+    for row in report["summary"]:
+        assert row["coverage"] >= 36 / 40, row
+        assert abs(row["bias_over_se"]) <= 0.25, row
