@@ -72,7 +72,8 @@ def analyse(
     model: str = typer.Argument(
         ...,
         metavar="MODEL",
-        help="growth, gee, rates, its, did, event_study, survival (cox) or goals; overrides "
+        help="growth, gee, rates, its, did, event_study, staggered, sun_abraham, survival (cox) "
+        "or goals; overrides "
         "`model:` in the study file.",
     ),
     config: Path = typer.Option(
