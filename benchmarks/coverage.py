@@ -32,16 +32,19 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 for path in (ROOT, ROOT / "benchmarks"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+import polars as pl  # noqa: E402
 from recovery import referral_series  # noqa: E402
 
 from analysis import fit_did, fit_rates  # noqa: E402
 from synthetic_data import generate  # noqa: E402
+from synthetic_data.config import Effects  # noqa: E402
 
 Z95 = 1.959963984540054
 ESTIMANDS = {
@@ -52,15 +55,42 @@ ESTIMANDS = {
 RATIOS = {"its_level_change", "referral_rate_ratio"}
 
 
-def fit_seed(seed: int, size: str = "municipality") -> dict[str, Any]:
+def counterfactual_series(seed: int, size: str) -> pl.DataFrame:
+    """The same seed's referral series without the programme effect (common random numbers:
+    a child-month has a referral when its uniform draw is below the hazard, so only the
+    treated child-months' outcomes change)."""
+    from synthetic_data import generator
+
+    no_effect = Effects(referral_relative_change=0.0)
+    with (
+        tempfile.TemporaryDirectory(prefix=f"coverage-cf-{seed}-") as tmp,
+        mock.patch.object(generator, "Effects", lambda: no_effect),
+    ):
+        generate(size, seed, Path(tmp))
+        return referral_series(Path(tmp))
+
+
+def realised_ratio(frame: pl.DataFrame, counterfactual: pl.DataFrame) -> float:
+    """Treated networks' referrals after the start over the same cells without the effect."""
+    keys = ["network_id", "period"]
+    both = frame.filter(pl.col("exposed") == 1).join(
+        counterfactual.select(*keys, pl.col("count").alias("count_cf")), on=keys
+    )
+    return float(both["count"].sum() / both["count_cf"].sum())
+
+
+def fit_seed(seed: int, size: str = "municipality", truth: str = "realised") -> dict[str, Any]:
     """Generate one panel and return estimate, interval and truth per estimand."""
     with tempfile.TemporaryDirectory(prefix=f"coverage-{seed}-") as tmp:
         out_dir = Path(tmp)
         generate(size, seed, out_dir)
-        truth = json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))
+        configured = json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))
         frame = referral_series(out_dir)
-    ratio = 1.0 + float(truth["effects"]["referral_relative_change"])
-    out: dict[str, Any] = {"seed": seed}
+    ratio = 1.0 + float(configured["effects"]["referral_relative_change"])
+    out: dict[str, Any] = {"seed": seed, "configured_ratio": ratio}
+    if truth == "realised":
+        ratio = realised_ratio(frame, counterfactual_series(seed, size))
+    out["truth_ratio"] = ratio
     its = fit_rates(
         frame.filter(frame["treated"] == 1),
         count="count",
@@ -122,20 +152,27 @@ def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def run(seeds: list[int], *, jobs: int = 2, size: str = "municipality") -> dict[str, Any]:
+def run(
+    seeds: list[int], *, jobs: int = 2, size: str = "municipality", truth: str = "realised"
+) -> dict[str, Any]:
     """Fit every seed (in ``jobs`` processes) and summarise."""
+    n = len(seeds)
     if jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            runs = list(pool.map(fit_seed, seeds, [size] * len(seeds)))
+            runs = list(pool.map(fit_seed, seeds, [size] * n, [truth] * n))
     else:
-        runs = [fit_seed(s, size) for s in seeds]
-    return {"seeds": seeds, "runs": runs, "summary": summarise(runs)}
+        runs = [fit_seed(s, size, truth) for s in seeds]
+    return {"seeds": seeds, "truth": truth, "runs": runs, "summary": summarise(runs)}
 
 
 def print_table(report: dict[str, Any]) -> None:
     """Coverage (target 93-97%), bias / SE (target within 10%), SD of estimates vs SE."""
     seeds = report["seeds"]
-    print(f"{len(seeds)} seeds ({seeds[0]}..{seeds[-1]}), municipality size")
+    ratios = [r["truth_ratio"] for r in report["runs"]]
+    print(
+        f"{len(seeds)} seeds ({seeds[0]}..{seeds[-1]}), municipality size, {report['truth']} "
+        f"truth (rate ratio {min(ratios):.4f}..{max(ratios):.4f})"
+    )
     head = (
         f"{'estimand':44} {'coverage':>9} {'bias':>8} {'mean SE':>8} {'SD est':>8} {'bias/SE':>8}"
     )
@@ -154,9 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--truth",
+        choices=["realised", "configured"],
+        default="realised",
+        help="realised: the seed's own effect on the referral counts (a second run without "
+        "the effect); configured: 1 + effects.referral_relative_change",
+    )
     args = parser.parse_args(argv)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
-    report = run(seeds, jobs=args.jobs)
+    report = run(seeds, jobs=args.jobs, truth=args.truth)
     print_table(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
