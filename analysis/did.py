@@ -315,6 +315,14 @@ def fit_event_study(
         )
     if n_clusters < FEW_CLUSTERS:
         notes.append(f"only {n_clusters} clusters: cluster-robust standard errors may be too small")
+    cohorts = {s for s in start_index if s is not None}
+    if len(cohorts) > 1:
+        notes.append(
+            f"the units start in {len(cohorts)} different periods: TWFE event-study "
+            "coefficients then mix cohorts with weights that can be negative when effects "
+            "differ between them (Sun & Abraham, 2021); the sun_abraham or staggered model "
+            "gives cohort-robust event-time effects"
+        )
     binned = np.clip(rel, -leads, lags)
     ks = [k for k in range(-leads, lags + 1) if k != reference]
     names = {k: f"_rel_{'m' if k < 0 else 'p'}{abs(k)}" for k in ks}
