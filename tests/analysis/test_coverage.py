@@ -2,8 +2,9 @@
 
 The truth is the injected effect in ``truth.json`` (``effects.referral_relative_change``);
 with 40 seeds a true 95% coverage gives 36-40 covered intervals in 95% of runs, so the test
-asks for >= 36/40 and |bias| within 25% of the mean standard error (the 200-seed run of the
-benchmark holds the 93-97% / 10% targets).
+asks for >= 36/40. The Monte-Carlo error of the mean bias over 40 seeds is about 0.18 of
+a standard error, so a 40-seed run can only show |bias| < 0.35 SE; the 10% target needs the
+200-seed benchmark run.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ _SPEC.loader.exec_module(coverage)
 
 @pytest.mark.slow
 def test_forty_seeds_cover_the_injected_truth():
-    report = coverage.run(list(range(1, 41)), jobs=2)
+    report = coverage.run(list(range(1, 41)), jobs=2, truth="configured")
     coverage.print_table(report)
     for row in report["summary"]:
         assert row["coverage"] >= 36 / 40, row
-        assert abs(row["bias_over_se"]) <= 0.25, row
+        assert abs(row["bias_over_se"]) <= 0.35, row
