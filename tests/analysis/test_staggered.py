@@ -226,3 +226,19 @@ def test_sun_abraham_equals_hand_computed_cohort_contrasts_and_cs(mpdta):
             row["se_egt"], rel=0.01
         )
     assert fit.term("average_post")["estimate"] == pytest.approx(dyn["overall_att"][0], abs=1e-9)
+
+
+def test_event_study_reads_first_treat_zero_as_never_started(mpdta):
+    """The old code took first.treat = 0 as a start in year 0 (average -0.0507); coded as
+    null the same data give the never-treated answer, and 0 must give it too."""
+    from analysis import fit_event_study
+
+    options = dict(outcome="lemp", unit="countyreal", period="year", start="first.treat")
+    zero = fit_event_study(mpdta, **options, leads=2, lags=2)
+    null = mpdta.with_columns(
+        pl.when(pl.col("first.treat") > 0).then(pl.col("first.treat")).alias("first.treat")
+    )
+    expected = fit_event_study(null, **options, leads=2, lags=2).term("average_post")
+    assert zero.term("average_post")["estimate"] == pytest.approx(expected["estimate"], abs=1e-12)
+    assert zero.term("average_post")["estimate"] != pytest.approx(-0.050675, abs=1e-4)
+    assert any("coded as 0" in n for n in zero.notes)
