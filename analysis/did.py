@@ -9,6 +9,12 @@ or its two-way fixed-effects (TWFE) form :math:`y_{it} = \\alpha_i + \\lambda_t 
 \\delta D_{it}` (Angrist & Pischke, 2009, ch. 5), with standard errors clustered by network
 (Bertrand, Duflo & Mullainathan, 2004).
 
+:func:`fit_did` checks the timing first (:mod:`analysis.did_design`): when the programme
+units start in different periods it fits Callaway & Sant'Anna (2021) instead of TWFE
+(``design="auto"``, the default), refuses ``design="2x2"`` and warns for ``design="twfe"``;
+with fewer than ~30 clusters the ``did`` p-value and interval come from the wild cluster
+bootstrap.
+
 :func:`fit_event_study` handles networks that start at different times: relative-time
 dummies (leads and lags around each network's start, the period before the start as
 reference, end points binned) in a TWFE regression, so that pre-trends are visible as lead
