@@ -9,6 +9,8 @@ convergence, a plain-language sentence, ``summary()`` and ``to_dict()``).
 - :func:`fit_rates` - Poisson / negative-binomial rate models with a population offset
 - :func:`fit_its` - interrupted time series (segmented regression)
 - :func:`fit_did`, :func:`fit_event_study` - difference-in-differences
+- :func:`fit_staggered`, :func:`fit_sun_abraham` - staggered starts robust to effects that
+  differ by cohort (Callaway & Sant'Anna; Sun & Abraham)
 - :func:`fit_cox` - Cox regression with time-varying exposure
 - :func:`fit_goals` - goal attainment per network
 - :func:`write_report`, :func:`run_study` - reports and config-driven runs
@@ -22,7 +24,9 @@ from analysis.growth import fit_growth
 from analysis.its import ITSResult, fit_its
 from analysis.rates import RatesResult, fit_rates
 from analysis.report import write_report
+from analysis.staggered import StaggeredResult, fit_staggered
 from analysis.study import MODELS, run_study
+from analysis.sun_abraham import fit_sun_abraham
 from analysis.survival import fit_cox
 
 __all__ = [
@@ -32,6 +36,7 @@ __all__ = [
     "ITSResult",
     "ModelResult",
     "RatesResult",
+    "StaggeredResult",
     "fit_cox",
     "fit_did",
     "fit_event_study",
@@ -40,6 +45,8 @@ __all__ = [
     "fit_growth",
     "fit_its",
     "fit_rates",
+    "fit_staggered",
+    "fit_sun_abraham",
     "run_study",
     "write_report",
 ]

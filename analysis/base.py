@@ -145,16 +145,30 @@ def require_columns(data: pl.DataFrame, columns: Iterable[str | None], *, model:
 def drop_missing(
     data: pl.DataFrame, columns: Sequence[str | None], *, model: str
 ) -> tuple[pl.DataFrame, list[str]]:
-    """Keep rows complete in ``columns``; return the frame and a note when rows were dropped."""
+    """Keep rows complete in ``columns``; return the frame and a note naming the rows that
+    were left out (the first few, 1-based) and the missing values per column."""
     cols = [c for c in dict.fromkeys(columns) if c is not None]
-    kept = data.select(cols).drop_nulls()
-    float_cols = [c for c in cols if kept.schema[c].is_float()]
-    if float_cols:
-        kept = kept.filter(pl.all_horizontal([pl.col(c).is_finite() for c in float_cols]))
+    selected = data.select(cols)
+    missing = [pl.col(c).is_null() for c in cols]
+    missing += [~pl.col(c).is_finite() for c in cols if selected.schema[c].is_float()]
+    gone = selected.select(pl.any_horizontal(missing).fill_null(True).alias("_gone"))["_gone"]
+    kept = selected.filter(~gone)
     notes = []
-    dropped = data.height - kept.height
+    dropped = int(gone.sum())
     if dropped:
-        notes.append(f"{dropped} row(s) with missing values in the model columns were left out")
+        per_column = []
+        for c in cols:
+            bad = selected[c].is_null()
+            if selected.schema[c].is_float():
+                bad = bad | ~selected[c].is_finite().fill_null(False)
+            if int(bad.sum()):
+                per_column.append(f"{c} {int(bad.sum())}")
+        rows = [str(i + 1) for i in gone.arg_true().to_list()[:8]]
+        more = ", ..." if dropped > 8 else ""
+        notes.append(
+            f"{dropped} row(s) with missing values in the model columns were left out "
+            f"(missing: {', '.join(per_column)}; rows {', '.join(rows)}{more})"
+        )
     if kept.height == 0:
         raise ModelFitError(f"{model}: no complete rows in columns {', '.join(cols)}")
     return kept, notes

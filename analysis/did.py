@@ -9,6 +9,12 @@ or its two-way fixed-effects (TWFE) form :math:`y_{it} = \\alpha_i + \\lambda_t 
 \\delta D_{it}` (Angrist & Pischke, 2009, ch. 5), with standard errors clustered by network
 (Bertrand, Duflo & Mullainathan, 2004).
 
+:func:`fit_did` checks the timing first (:mod:`analysis.did_design`): when the programme
+units start in different periods it fits Callaway & Sant'Anna (2021) instead of TWFE
+(``design="auto"``, the default), refuses ``design="2x2"`` and warns for ``design="twfe"``;
+with fewer than ~30 clusters the ``did`` p-value and interval come from the wild cluster
+bootstrap.
+
 :func:`fit_event_study` handles networks that start at different times: relative-time
 dummies (leads and lags around each network's start, the period before the start as
 reference, end points binned) in a TWFE regression, so that pre-trends are visible as lead
@@ -57,12 +63,13 @@ from analysis.base import (
     to_pandas,
     warning_notes,
 )
+from analysis.did_design import FEW_CLUSTERS, timing_check, wild_did
 from analysis.fixed_effects import fit_within
+from analysis.starts import normalise_starts
 from monitor.errors import ModelFitError
 
 MODEL = "difference-in-differences"
 CovType = Literal["cluster", "HC1", "nonrobust"]
-FEW_CLUSTERS = 30
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ def fit_did(
     period: str = "period",
     treated: str = "treated",
     post: str = "post",
-    design: Literal["2x2", "twfe"] = "twfe",
+    design: Literal["auto", "2x2", "twfe", "staggered"] = "auto",
     cluster: str | None = None,
     cov_type: CovType = "cluster",
     covariates: Sequence[str] = (),
@@ -125,9 +132,13 @@ def fit_did(
         0/1: the unit belongs to the programme group.
     post : str
         0/1: the period is after the programme start.
-    design : {"2x2", "twfe"}
+    design : {"auto", "2x2", "twfe", "staggered"}
         ``2x2`` = ``outcome ~ treated + post + treated:post``; ``twfe`` = unit and period
-        fixed effects with ``treated*post``.
+        fixed effects with ``treated*post``; ``staggered`` = Callaway & Sant'Anna (2021)
+        group-time effects (:func:`analysis.staggered.fit_staggered`, doubly robust,
+        multiplier bootstrap), whose overall effect is the ``did`` term. ``auto`` (default):
+        ``staggered`` when the programme units start in different periods, else ``twfe``.
+        ``2x2`` on staggered starts is refused.
     cluster : str, optional
         Cluster column for robust errors (default ``unit``).
     cov_type : {"cluster", "HC1", "nonrobust"}
@@ -171,13 +182,12 @@ def fit_did(
         )
     if (treated_rows[post] == 1).sum() == 0:
         raise ModelFitError(f"{MODEL}: no post-period rows ({post} = 1) for the treated units")
+    staggered = timing_check(frame, design, outcome, unit, period, treated, post, covariates, notes)
+    if staggered is not None:
+        return staggered
     n_clusters = None
     if cov_type == "cluster":
         n_clusters = require_clusters(frame[cluster], 2, model=MODEL, what="clusters")
-        if n_clusters < FEW_CLUSTERS:
-            notes.append(
-                f"only {n_clusters} clusters: cluster-robust standard errors may be too small"
-            )
     frame = frame.with_columns((pl.col(treated) * pl.col(post)).alias("_did"))
     extra = "".join(f" + {safe_name(c)}" for c in covariates)
     pdf = to_pandas(frame)
@@ -206,6 +216,10 @@ def fit_did(
         ci=fit.conf_int().loc[keep],
         rename={"_did": "did"},
     )
+    if n_clusters is not None and n_clusters < FEW_CLUSTERS:
+        estimates, note = wild_did(estimates, pdf, design, outcome, treated, post, covariates,
+                                    unit, period, cluster, n_clusters)  # fmt: skip
+        notes.append(note)
     row = estimates.filter(pl.col("term") == "did").row(0, named=True)
     sentence = (
         f"After the start, {outcome} in the programme group changed by "
@@ -286,7 +300,10 @@ def fit_event_study(
         )
     cols = [outcome, unit, period, cluster, *covariates]
     require_columns(data, [*cols, start], model=MODEL)
+    normalised, coding = normalise_starts(data[start], data[period], model=MODEL)
+    data = data.with_columns(normalised)
     frame, notes = drop_missing(data, cols, model=MODEL)
+    notes.append(coding)
     frame = _with_start(data, cols, start, frame)
     require_variation(frame[outcome], model=MODEL)
     n_clusters = require_clusters(frame[cluster], 2, model=MODEL, what="clusters")
@@ -304,6 +321,14 @@ def fit_event_study(
         )
     if n_clusters < FEW_CLUSTERS:
         notes.append(f"only {n_clusters} clusters: cluster-robust standard errors may be too small")
+    cohorts = {s for s in start_index if s is not None}
+    if len(cohorts) > 1:
+        notes.append(
+            f"the units start in {len(cohorts)} different periods: TWFE event-study "
+            "coefficients then mix cohorts with weights that can be negative when effects "
+            "differ between them (Sun & Abraham, 2021); the sun_abraham or staggered model "
+            "gives cohort-robust event-time effects"
+        )
     binned = np.clip(rel, -leads, lags)
     ks = [k for k in range(-leads, lags + 1) if k != reference]
     names = {k: f"_rel_{'m' if k < 0 else 'p'}{abs(k)}" for k in ks}

@@ -138,6 +138,11 @@ def fit_rates(
     n_clusters = None
     if network is not None:
         n_clusters = require_clusters(frame[network], 2, model=MODEL, what="networks")
+        if n_clusters < 30:
+            notes.append(
+                f"only {n_clusters} networks: cluster-robust standard errors may be too small "
+                "(below ~30 clusters; Cameron & Miller, 2015)"
+            )
 
     terms: list[str] = []
     n_periods = None

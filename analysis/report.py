@@ -20,6 +20,7 @@ from analysis.base import ModelResult
 from analysis.did import EventStudyResult
 from analysis.goals import GoalsResult
 from analysis.its import ITSResult
+from analysis.staggered import StaggeredResult
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;
@@ -160,6 +161,8 @@ def figure_for(result: ModelResult) -> go.Figure | None:
         return _its_figure(result)
     if isinstance(result, EventStudyResult) and result.event_study is not None:
         return _event_figure(result)
+    if isinstance(result, StaggeredResult) and result.event_time is not None:
+        return _staggered_figure(result)
     if isinstance(result, GoalsResult) and result.attainment is not None:
         return _goals_figure(result)
     return _forest_figure(result)
@@ -241,6 +244,36 @@ def _event_figure(result: EventStudyResult) -> go.Figure:
         height=400,
         margin={"t": 30},
         xaxis_title="periods relative to the start",
+        yaxis_title="effect",
+    )
+    return fig
+
+
+def _staggered_figure(result: StaggeredResult) -> go.Figure:
+    """Event-time effects with their uniform (simultaneous) 95% band."""
+    es = result.event_time
+    fig = go.Figure(
+        go.Scatter(
+            x=es["event_time"].to_list(),
+            y=es["estimate"].to_list(),
+            mode="markers+lines",
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (es["band_high"] - es["estimate"]).to_list(),
+                "arrayminus": (es["estimate"] - es["band_low"]).to_list(),
+            },
+            name="effect (uniform 95% band)",
+            line={"color": "#1f6fb2"},
+        )
+    )
+    fig.add_hline(y=0, line_color="#57606a")
+    fig.add_vline(x=-0.5, line_dash="dot", line_color="#57606a")
+    fig.update_layout(
+        template="plotly_white",
+        height=400,
+        margin={"t": 30},
+        xaxis_title="periods since the start (Callaway & Sant'Anna)",
         yaxis_title="effect",
     )
     return fig

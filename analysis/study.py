@@ -11,7 +11,8 @@ A study file names the model and its parameters, for example::
     seasonality: dummies
     season: half
 
-``model`` is one of ``growth, gee, rates, its, did, event_study, survival, goals``; the
+``model`` is one of ``growth, gee, rates, its, did, event_study, staggered``
+(Callaway & Sant'Anna), ``sun_abraham, survival, goals``; the
 other keys are the keyword arguments of the matching fit function (their names and
 defaults are in each function's docstring). Parameters may also be nested under
 ``parameters:``. Unknown keys are refused with the list of accepted ones, so a typo does
@@ -35,6 +36,8 @@ from analysis.goals import fit_goals
 from analysis.growth import fit_growth
 from analysis.its import fit_its
 from analysis.rates import fit_rates
+from analysis.staggered import fit_staggered
+from analysis.sun_abraham import fit_sun_abraham
 from analysis.survival import fit_cox
 from monitor.errors import ModelFitError
 
@@ -45,6 +48,8 @@ MODELS: dict[str, Callable[..., ModelResult]] = {
     "its": fit_its,
     "did": fit_did,
     "event_study": fit_event_study,
+    "staggered": fit_staggered,
+    "sun_abraham": fit_sun_abraham,
     "survival": fit_cox,
     "goals": fit_goals,
 }

@@ -103,7 +103,7 @@ def fit_estimands(frame: pl.DataFrame, relative_change: float) -> dict[str, dict
     )
     out["its_level_change"]["dispersion"] = its.dispersion
 
-    did = fit_did(frame, outcome="log_rate", unit="network_id", period="period")
+    did = fit_did(frame, outcome="log_rate", unit="network_id", period="period", design="twfe")
     row = did.term("did")
     out["did_effect"] = _row(row["estimate"], row["ci_low"], row["ci_high"], log_truth)
 

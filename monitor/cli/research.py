@@ -72,7 +72,8 @@ def analyse(
     model: str = typer.Argument(
         ...,
         metavar="MODEL",
-        help="growth, gee, rates, its, did, event_study, survival (cox) or goals; overrides "
+        help="growth, gee, rates, its, did, event_study, staggered, sun_abraham, survival (cox) "
+        "or goals; overrides "
         "`model:` in the study file.",
     ),
     config: Path = typer.Option(
@@ -112,7 +113,7 @@ def analyse(
         if part and not isinstance(part, Mapping):
             raise ModelFitError(f"{config}: `filter:` must be a mapping of column: value(s)")
         filters.update(part or {})
-    frame = _study_frame(spec, base=base, extract_dir=extract_dir, data=data)
+    frame, read_notes = _study_frame(spec, base=base, extract_dir=extract_dir, data=data)
     frame = _apply_filter(frame, filters)
     try:
         result = run_study(study, frame)
@@ -122,6 +123,10 @@ def analyse(
         raise ModelFitError(
             f"{name}: the model could not be fitted ({type(exc).__name__}: {exc})"
         ) from exc
+    if read_notes:
+        from dataclasses import replace
+
+        result = replace(result, notes=(*result.notes, *read_notes))
     title = str(study.get("title") or f"Common Monitor - {name} model")
     paths = write_report({title: result}, out, title=title)
     console.print(result.sentence)
@@ -134,7 +139,9 @@ def _resolve(path: Any, base: Path) -> Path:
 
 
 def _study_frame(spec: dict[str, Any], *, base: Path, extract_dir: Path | None, data: Path | None):  # noqa: ANN202
-    """The analysis-ready frame: --data as it is, else built as `data: prepare` says."""
+    """The analysis-ready frame (and notes on reading it for the report): --data as it is
+    (R, Stata or SPSS CSV exports too, see :mod:`analysis.read`), else built as `data:
+    prepare` says."""
     from analysis.prepare import prepare, programme_starts, read_aggregates, read_extract
 
     kind = spec.get("prepare")
@@ -143,7 +150,10 @@ def _study_frame(spec: dict[str, Any], *, base: Path, extract_dir: Path | None, 
     if data is not None:
         if kind:
             console.print(f"note: --data is used as it is; `data: prepare: {kind}` is skipped")
-        return _read_table(data)
+        from analysis.read import read_table
+
+        table = read_table(data)
+        return table.frame, table.report_notes()
     if not kind:
         raise ModelFitError(
             "say which data to analyse: --data FILE (analysis-ready), or --extract DIR with "
@@ -161,22 +171,7 @@ def _study_frame(spec: dict[str, Any], *, base: Path, extract_dir: Path | None, 
         events = programme_starts(_resolve(spec["events"], base))
     if isinstance(spec.get("starts"), str):
         spec["starts"] = programme_starts(_resolve(spec["starts"], base))
-    return prepare(spec, extract=extract, aggregates=aggregates, events=events)
-
-
-def _read_table(path: Path):  # noqa: ANN202
-    import polars as pl
-
-    if not path.is_file():
-        raise MonitorError(f"data file {path} not found")
-    try:
-        if path.suffix.lower() == ".parquet":
-            return pl.read_parquet(path)
-        if path.suffix.lower() in {".csv", ".txt"}:
-            return pl.read_csv(path, try_parse_dates=True, infer_schema_length=10000)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise MonitorError(f"cannot read {path}: {exc}") from exc
-    raise MonitorError(f"{path}: use a .parquet or .csv file")
+    return prepare(spec, extract=extract, aggregates=aggregates, events=events), []
 
 
 def _apply_filter(frame, filters: Mapping[str, Any]):  # noqa: ANN001, ANN202

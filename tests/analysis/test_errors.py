@@ -60,7 +60,9 @@ def test_gee_needs_two_children() -> None:
 
 
 def test_did_needs_two_networks_for_clustered_errors() -> None:
-    data = sim.did_panel(n_units=30, seed=2).with_columns(pl.lit("N1").alias("region"))
+    data = sim.did_panel(n_units=30, staggered=False, seed=2).with_columns(
+        pl.lit("N1").alias("region")
+    )
     with pytest.raises(ModelFitError, match="too few clusters: 1"):
         fit_did(data, design="2x2", cluster="region")
 
@@ -115,7 +117,8 @@ def test_did_without_pre_period() -> None:
 
 def test_event_study_without_pre_period() -> None:
     data = sim.did_panel(n_units=20, seed=4).with_columns(
-        pl.when(pl.col("start_period").is_not_null()).then(0).alias("start_period")
+        pl.col("period") + 1,
+        pl.when(pl.col("start_period").is_not_null()).then(1).alias("start_period"),
     )
     with pytest.raises(ModelFitError, match="no pre-period"):
         fit_event_study(data)

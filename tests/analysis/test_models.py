@@ -106,11 +106,11 @@ def test_twfe_absorption_equals_dummy_variable_ols() -> None:
     pdf = data.to_pandas()
     pdf["_did"] = pdf["treated"] * pdf["post"]
     dummies = smf.ols("value ~ _did + C(network_id) + C(period)", pdf)
-    classical = fit_did(data, cov_type="nonrobust").term("did")
+    classical = fit_did(data, design="twfe", cov_type="nonrobust").term("did")
     reference = dummies.fit()
     assert classical["estimate"] == pytest.approx(reference.params["_did"], rel=1e-9)
     assert classical["std_error"] == pytest.approx(reference.bse["_did"], rel=1e-9)
-    clustered = fit_did(data).term("did")
+    clustered = fit_did(data, design="twfe").term("did")
     reference = dummies.fit(cov_type="cluster", cov_kwds={"groups": pdf["network_id"]})
     n, k = len(pdf), reference.params.size
     assert clustered["std_error"] == pytest.approx(

@@ -119,8 +119,10 @@ def test_every_model_is_reachable_from_a_study() -> None:
         "gee": ({"correlation": "ar1"}, sim.binary_panel(n_children=80, seed=5)),
         "rates": ({"family": "poisson"}, sim.rate_panel(n_networks=6, seed=5)),
         "its": ({"event": 31}, sim.its_series(seed=5)),
-        "did": ({"design": "2x2"}, sim.did_panel(n_units=20, seed=5)),
+        "did": ({"design": "2x2"}, sim.did_panel(n_units=20, staggered=False, seed=5)),
         "event_study": ({"leads": 2, "lags": 2}, sim.did_panel(n_units=30, seed=5)),
+        "staggered": ({"bootstrap": 199}, sim.did_panel(n_units=40, seed=5)),
+        "sun_abraham": ({}, sim.did_panel(n_units=40, seed=5)),
         "survival": (
             {"event_name": "entry into youth care"},
             sim.survival_intervals(n_children=100, seed=5),

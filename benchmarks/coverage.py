@@ -1,0 +1,211 @@
+"""Are the 95% intervals honest? Coverage and bias over seeds of the synthetic panel.
+
+For each seed the municipality-size panel is generated and, on the network x half-year
+referral series built from its aggregate files (as in :mod:`benchmarks.recovery`):
+
+* **ITS level change** - segmented Poisson/NB regression on the treated networks (rate
+  ratio; truth 0.75 = 1 + ``truth.json`` ``effects.referral_relative_change``);
+* **robust DiD overall effect** - ``fit_did``'s default on staggered starts, Callaway &
+  Sant'Anna (doubly robust, never-started comparison networks, multiplier bootstrap) on
+  ``log(referral rate)``; truth log(0.75);
+* **referral rate ratio** - Poisson/NB with network and half-year effects (truth 0.75).
+
+Per estimand: the share of 95% intervals that cover the truth (target 93-97%) and the bias
+(mean estimate - truth on the estimation scale, log for ratios) relative to the mean
+standard error (target within 10%). The standard error is read back from the interval
+(half-width / 1.96 on the estimation scale).
+
+Run from the repository root::
+
+    python benchmarks/coverage.py                 # 200 seeds, 2 processes
+    python benchmarks/coverage.py --seeds 40 --jobs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parents[1]
+for path in (ROOT, ROOT / "benchmarks"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+import polars as pl  # noqa: E402
+from recovery import referral_series  # noqa: E402
+
+from analysis import fit_did, fit_rates  # noqa: E402
+from synthetic_data import generate  # noqa: E402
+from synthetic_data.config import Effects  # noqa: E402
+
+Z95 = 1.959963984540054
+ESTIMANDS = {
+    "its_level_change": "ITS level change (rate ratio)",
+    "robust_did": "Robust DiD overall effect (C&S, log rate)",
+    "referral_rate_ratio": "Referral rate ratio (Poisson TWFE)",
+}
+RATIOS = {"its_level_change", "referral_rate_ratio"}
+
+
+def counterfactual_series(seed: int, size: str) -> pl.DataFrame:
+    """The same seed's referral series without the programme effect (common random numbers:
+    a child-month has a referral when its uniform draw is below the hazard, so only the
+    treated child-months' outcomes change)."""
+    from synthetic_data import generator
+
+    no_effect = Effects(referral_relative_change=0.0)
+    with (
+        tempfile.TemporaryDirectory(prefix=f"coverage-cf-{seed}-") as tmp,
+        mock.patch.object(generator, "Effects", lambda: no_effect),
+    ):
+        generate(size, seed, Path(tmp))
+        return referral_series(Path(tmp))
+
+
+def realised_ratio(frame: pl.DataFrame, counterfactual: pl.DataFrame) -> float:
+    """Treated networks' referrals after the start over the same cells without the effect."""
+    keys = ["network_id", "period"]
+    both = frame.filter(pl.col("exposed") == 1).join(
+        counterfactual.select(*keys, pl.col("count").alias("count_cf")), on=keys
+    )
+    return float(both["count"].sum() / both["count_cf"].sum())
+
+
+def fit_seed(seed: int, size: str = "municipality", truth: str = "realised") -> dict[str, Any]:
+    """Generate one panel and return estimate, interval and truth per estimand."""
+    with tempfile.TemporaryDirectory(prefix=f"coverage-{seed}-") as tmp:
+        out_dir = Path(tmp)
+        generate(size, seed, out_dir)
+        configured = json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))
+        frame = referral_series(out_dir)
+    ratio = 1.0 + float(configured["effects"]["referral_relative_change"])
+    out: dict[str, Any] = {"seed": seed, "configured_ratio": ratio}
+    if truth == "realised":
+        ratio = realised_ratio(frame, counterfactual_series(seed, size))
+    out["truth_ratio"] = ratio
+    its = fit_rates(
+        frame.filter(frame["treated"] == 1),
+        count="count",
+        children="children",
+        exposure="post",
+        period="period",
+        network=None,
+        covariates=["network_id", "season"],
+        time_trend=True,
+        family="auto",
+    ).term("post")
+    out["its_level_change"] = _log_row(its["rate_ratio"], its["rate_ratio_ci_low"],
+                                       its["rate_ratio_ci_high"], ratio)  # fmt: skip
+    did = fit_did(frame, outcome="log_rate", unit="network_id", period="period").term("did")
+    out["robust_did"] = _row(did["estimate"], did["ci_low"], did["ci_high"], math.log(ratio))
+    rates = fit_rates(
+        frame, exposure="exposed", covariates=["network_id", "period"], time_trend=False
+    ).term("exposed")
+    out["referral_rate_ratio"] = _log_row(rates["rate_ratio"], rates["rate_ratio_ci_low"],
+                                          rates["rate_ratio_ci_high"], ratio)  # fmt: skip
+    return out
+
+
+def _log_row(ratio: float, low: float, high: float, truth: float) -> dict[str, float]:
+    return _row(math.log(ratio), math.log(low), math.log(high), math.log(truth))
+
+
+def _row(estimate: float, low: float, high: float, truth: float) -> dict[str, float]:
+    return {
+        "estimate": float(estimate),
+        "se": (float(high) - float(low)) / (2 * Z95),
+        "truth": float(truth),
+        "covered": bool(low <= truth <= high),
+    }
+
+
+def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Coverage share and bias / mean SE per estimand."""
+    rows = []
+    for name, label in ESTIMANDS.items():
+        values = [r[name] for r in runs]
+        mean_se = statistics.fmean(v["se"] for v in values)
+        bias = statistics.fmean(v["estimate"] - v["truth"] for v in values)
+        sd = statistics.stdev(v["estimate"] for v in values) if len(values) > 1 else math.nan
+        covered = sum(v["covered"] for v in values)
+        rows.append(
+            {
+                "estimand": name,
+                "label": label,
+                "runs": len(values),
+                "coverage": covered / len(values),
+                "bias": bias,
+                "mean_se": mean_se,
+                "sd_estimates": sd,
+                "bias_over_se": bias / mean_se,
+                "ok": 0.93 <= covered / len(values) <= 0.97 and abs(bias / mean_se) <= 0.10,
+            }
+        )
+    return rows
+
+
+def run(
+    seeds: list[int], *, jobs: int = 2, size: str = "municipality", truth: str = "realised"
+) -> dict[str, Any]:
+    """Fit every seed (in ``jobs`` processes) and summarise."""
+    n = len(seeds)
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            runs = list(pool.map(fit_seed, seeds, [size] * n, [truth] * n))
+    else:
+        runs = [fit_seed(s, size, truth) for s in seeds]
+    return {"seeds": seeds, "truth": truth, "runs": runs, "summary": summarise(runs)}
+
+
+def print_table(report: dict[str, Any]) -> None:
+    """Coverage (target 93-97%), bias / SE (target within 10%), SD of estimates vs SE."""
+    seeds = report["seeds"]
+    ratios = [r["truth_ratio"] for r in report["runs"]]
+    print(
+        f"{len(seeds)} seeds ({seeds[0]}..{seeds[-1]}), municipality size, {report['truth']} "
+        f"truth (rate ratio {min(ratios):.4f}..{max(ratios):.4f})"
+    )
+    head = (
+        f"{'estimand':44} {'coverage':>9} {'bias':>8} {'mean SE':>8} {'SD est':>8} {'bias/SE':>8}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in report["summary"]:
+        print(
+            f"{r['label']:44} {r['coverage']:9.1%} {r['bias']:8.4f} {r['mean_se']:8.4f} "
+            f"{r['sd_estimates']:8.4f} {r['bias_over_se']:8.2f}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, default=200)
+    parser.add_argument("--first-seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--truth",
+        choices=["realised", "configured"],
+        default="realised",
+        help="realised: the seed's own effect on the referral counts (a second run without "
+        "the effect); configured: 1 + effects.referral_relative_change",
+    )
+    args = parser.parse_args(argv)
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    report = run(seeds, jobs=args.jobs, truth=args.truth)
+    print_table(report)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
