@@ -9,8 +9,8 @@ import pytest
 
 from dashboards import ids
 from dashboards.app import create_dash_app
-from tests.api.test_page_access import _callback, _log_in, _post, _split
 from tests.dashboards.world import build_dashboard_world
+from tests.monitor.api.test_page_access import _callback, _log_in, _post, _split
 
 INVALID = "Deze keuze bestaat niet op deze pagina"
 OUTCOMES = {ids.ORG: "NW-A", ids.PERIOD: "2024-H1", ids.OUTCOME_INDICATOR: "CH_ABS",

@@ -35,9 +35,9 @@ from monitor.errors import AccessDeniedError
 from monitor.policy import principal_for
 from monitor.settings import get_settings
 from schema import AuditEntry, ReflectionSession, User
-from tests.api.test_page_access import _log_in, _post
 from tests.dashboards.world import CORRECTED_AT, REACH_AFTER, REACH_BEFORE, SESSION_DAY, SIGNALS_A
 from tests.factories import PASSWORD
+from tests.monitor.api.test_page_access import _log_in, _post
 
 #: Counts of children under the threshold in the world, by where they would show.
 SMALL_COUNTS = {"NW_SIGNAL 2023-H2": SIGNALS_A["2023-H2"], "jeugdarts without care": 4}

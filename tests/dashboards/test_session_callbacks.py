@@ -15,7 +15,7 @@ from dashboards import ids
 from dashboards.app import create_dash_app
 from monitor.db import get_engine
 from schema import ReflectionAnswer, ReflectionNote, ReflectionSession, Target
-from tests.api.test_page_access import _callback, _log_in, _post
+from tests.monitor.api.test_page_access import _callback, _log_in, _post
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from monitor import auth
 from monitor.api import create_api
 from schema import Organisation
-from tests.api.helpers import LiveServer, data_counts
+from tests.monitor.api.helpers import LiveServer, data_counts
 
 PARTNERS = 20
 CHILDREN = 25

@@ -11,7 +11,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.helpers import data_counts
+from tests.monitor.api.helpers import data_counts
 
 HEADER = ["child_ref", "indicator", "date", "value", "birth_month", "sex", "municipality"]
 EXAMPLES = 25

@@ -14,7 +14,7 @@ from monitor.api import create_api
 from monitor.ingest import ingest_file
 from monitor.settings import get_settings
 from schema import AuditEntry, Submission
-from tests.api.helpers import BSNS, LiveServer
+from tests.monitor.api.helpers import BSNS, LiveServer
 
 KEY = "test-pseudonym-key-0123456789-abcdefghijkl"
 SECRET = "test-session-secret-9876543210-zyxwvu"

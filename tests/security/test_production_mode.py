@@ -1,5 +1,5 @@
 """Production mode refuses the demo key and secret before anything is served (the CLI
-path, ``monitor serve`` in a subprocess, is in tests/api/test_cli_users.py)."""
+path, ``monitor serve`` in a subprocess, is in tests/monitor/cli/test_users.py)."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def test_every_cli_command_refuses_the_demo_key(
     """``ENVIRONMENT=production monitor ingest`` stored pseudonyms made with the public demo
     key; now every command stops before it touches data (exit 2, nothing stored)."""
     from monitor.db import get_engine
-    from tests.api.helpers import row_counts
+    from tests.monitor.api.helpers import row_counts
 
     get_engine.cache_clear()
     cases = tmp_path / "cases.csv"

@@ -13,7 +13,7 @@ from monitor import auth
 from monitor.api import create_api
 from monitor.ingest.ijw import import_messages, link_provider
 from monitor.settings import get_settings
-from tests.api.helpers import build_api_world
+from tests.monitor.api.helpers import build_api_world
 from tests.monitor.ingest.ijw.messages import bsn, jw301, jw305
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from monitor import audit
 from monitor.api import create_api
-from tests.api.helpers import sample_file
+from tests.monitor.api.helpers import sample_file
 
 
 def test_grant_and_revoke_take_effect_at_once_and_are_audited(client, api_world):

@@ -6,7 +6,7 @@ set of ``(role, scope)`` pairs that must be allowed (every other pair must be de
 401/403), and how to build the request for a scope. ``scope`` is ``"own"`` / ``"other"``
 for organisation-scoped routes and ``"-"`` for routes without an organisation.
 
-``tests/api/test_access_matrix.py`` fails when the app has a route that is not in this
+``tests/monitor/api/test_access_matrix.py`` fails when the app has a route that is not in this
 table (or the table names a route the app does not have).
 
 Dashboard pages are entries with ``kind="page"``: ``path`` is the page's path in
@@ -14,7 +14,7 @@ Dashboard pages are entries with ``kind="page"``: ``path`` is the page's path in
 page's data callbacks (:class:`PageCall`), sent through Dash's real callback endpoint with
 the organisation picker set to an organisation of :data:`PAGE_ORGS`. A page's ``allowed``
 says who may see its figures; a call may narrow that (submitting on the data-entry page).
-``tests/api/test_page_access.py`` logs each role in through the dashboard's login form (a
+``tests/monitor/api/test_page_access.py`` logs each role in through the dashboard's login form (a
 cookie session) and fails when a page module has no entry here.
 """
 
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.api.helpers import ROLE_USERS, sample_file, sample_rows
+from tests.monitor.api.helpers import ROLE_USERS, sample_file, sample_rows
 
 ROLES = tuple(ROLE_USERS)
 USER_ROLES = tuple(r for r in ROLES if r != "anonymous")

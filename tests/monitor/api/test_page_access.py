@@ -3,8 +3,8 @@ the real login form and Dash's real callback endpoint (``POST /_dash-update-comp
 with the payload the browser sends), on SQLite and PostgreSQL.
 
 Per cell: the page itself (anonymous callers are sent to the login page), then each data
-callback of :data:`tests.api.access_table.PAGES` with the organisation picker set to every
-organisation of :data:`~tests.api.access_table.PAGE_ORGS` for that scope. An allowed call
+callback of :data:`tests.monitor.api.access_table.PAGES` with the organisation picker set to every
+organisation of :data:`~tests.monitor.api.access_table.PAGE_ORGS` for that scope. An allowed call
 answers figures (for the role's first organisation of the scope) and names no organisation
 the caller may not view; a denied call answers 204/401/403 or a refusal, shows no figures,
 and, the refusal's own text aside, names none of the other organisation's codes. The
@@ -24,7 +24,9 @@ from sqlmodel import Session, select
 from dashboards.app import PAGES_DIR, create_dash_app
 from monitor.policy import principal_for
 from schema import Organisation, ReflectionSession
-from tests.api.access_table import (
+from tests.dashboards.world import SESSION_DAY, build_dashboard_world
+from tests.factories import PASSWORD
+from tests.monitor.api.access_table import (
     ORG,
     PAGE_ORGS,
     PAGES,
@@ -34,9 +36,7 @@ from tests.api.access_table import (
     PageCall,
     cells,
 )
-from tests.api.helpers import ROLE_USERS
-from tests.dashboards.world import SESSION_DAY, build_dashboard_world
-from tests.factories import PASSWORD
+from tests.monitor.api.helpers import ROLE_USERS
 
 #: Callbacks of the pages that the matrix does not call, and why.
 NOT_CALLED = {

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from monitor import auth
 from monitor.api import create_api
-from tests.api.helpers import ApiWorld, build_api_world
+from tests.monitor.api.helpers import ApiWorld, build_api_world
 
 
 @pytest.fixture(autouse=True)

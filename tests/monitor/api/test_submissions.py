@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from monitor.api import create_api
-from tests.api.helpers import BSNS, data_counts, row_counts, sample_file
+from tests.monitor.api.helpers import BSNS, data_counts, row_counts, sample_file
 
 CASES = (
     "bsn,indicator,date,value,birth_month,sex,municipality\n"

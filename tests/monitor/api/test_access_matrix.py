@@ -13,9 +13,9 @@ from monitor.api import API_PREFIX, create_api
 from monitor.api.routes import ROUTERS
 from monitor.policy import principal_for
 from schema import NetworkMembership, Organisation, Submission
-from tests.api.access_table import ROLES, TABLE, Context, cells
-from tests.api.helpers import ROLE_USERS
 from tests.factories import ORGS
+from tests.monitor.api.access_table import ROLES, TABLE, Context, cells
+from tests.monitor.api.helpers import ROLE_USERS
 
 
 def api_routes() -> set[tuple[str, str]]:
@@ -37,7 +37,7 @@ def api_routes() -> set[tuple[str, str]]:
 def test_every_route_is_in_the_matrix():
     assert {e.kind for e in TABLE} == {"api"}, "pages belong in PAGES (test_page_access.py)"
     table = {(e.method, e.path) for e in TABLE if e.kind == "api"}
-    assert api_routes() - table == set(), "routes missing from tests/api/access_table.py"
+    assert api_routes() - table == set(), "routes missing from tests/monitor/api/access_table.py"
     assert table - api_routes() == set(), "the access table names routes the app lacks"
     assert len(table) == len([e for e in TABLE if e.kind == "api"]), "duplicate table entries"
 

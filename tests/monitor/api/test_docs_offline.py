@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from monitor.api import create_api
-from tests.api.helpers import LiveServer
+from tests.monitor.api.helpers import LiveServer
 
 DOC_PAGES = ("/api/docs", "/api/redoc")
 _URL = re.compile(r"""(?:src|href|url)\s*[:=(]\s*['"]?\s*(https?://[^'"\s)>]+)""", re.I)
@@ -82,7 +82,7 @@ def test_docs_render_with_the_network_off(engine, tmp_path) -> None:  # noqa: AN
     from selenium.webdriver.support import expected_conditions as seen
     from selenium.webdriver.support.ui import WebDriverWait
 
-    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
+    artifacts = Path(__file__).resolve().parents[3] / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     with LiveServer(create_api(engine=engine)) as server:
         driver = _offline_chrome()
