@@ -366,6 +366,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Source: per-child (pseudonymised) records of the partners; figures as known on {known}.",
     ),
     "corrected_by": ("gecorrigeerd door", "corrected by"),
+    "corrected_by_header": ("Gecorrigeerd door", "Corrected by"),
     "sent_by": ("door {who}, ontvangen {when}", "sent by {who}, received {when}"),
     "known_on": (
         "Cijfers zoals bekend op {date}; de bron staat bij elk cijfer.",

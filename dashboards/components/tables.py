@@ -99,3 +99,22 @@ def completeness_table(
         i18n.t("open"),
     ]
     return table(headers, rows, table_id="completeness-table")
+
+
+def named_corrections(session, frame: pl.DataFrame, lang: str) -> pl.DataFrame:  # noqa: ANN001
+    """The corrections with organisations, senders and indicators by name (in ``lang``)
+    instead of by code, for a table people read."""
+    if frame.is_empty():
+        return frame
+    codes = [*frame["organisation_code"].to_list(), *frame["corrected_by"].to_list()]
+    names = {
+        **organisation_names(session, [c for c in codes if c]),
+        **indicator_names(session, frame, lang),
+    }
+
+    def named(column: str) -> pl.Expr:
+        return pl.col(column).replace(names)
+
+    return frame.with_columns(
+        named("organisation_code"), named("indicator_code"), named("corrected_by")
+    )

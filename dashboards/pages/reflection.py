@@ -15,7 +15,7 @@ from dash.exceptions import MissingCallbackContextException
 from dashboards import auth, i18n, ids, report
 from dashboards.components import curve
 from dashboards.components.frame import dropdown, page
-from dashboards.components.tables import message, suppression_note, table
+from dashboards.components.tables import message, named_corrections, suppression_note, table
 from monitor import views
 from monitor.errors import MonitorError
 from monitor.policy import visible_organisations
@@ -129,9 +129,10 @@ def show_session(session_id, _refresh, organisation_code):  # noqa: ANN001, ANN2
             view = views.reflection_view(session, principal, session_id=session_id)
         except MonitorError as exc:
             return message(str(exc), "warning"), "", ""
+        corrections = named_corrections(session, view.corrections, i18n.language())
     return (
         compare_table(view.then_now, view.held_on),
-        corrections_table(view.corrections, view.held_on),
+        corrections_table(corrections, view.held_on),
         notes_list(view.notes),
     )
 
@@ -201,7 +202,7 @@ def _correction_lines(fixes: list[dict], decimals: int) -> html.Div | str:
 
 
 def corrections_table(frame: pl.DataFrame, held_on: date) -> html.Div:
-    """What was corrected after the session date."""
+    """What was corrected after the session date (see :func:`named_corrections`)."""
     title = html.H2(i18n.t("corrections_title", date=i18n.long_date(held_on)), className="h5")
     if frame.is_empty():
         return html.Div([title, message(i18n.t("no_corrections"))])
@@ -217,7 +218,8 @@ def corrections_table(frame: pl.DataFrame, held_on: date) -> html.Div:
     ]  # fmt: skip
     headers = [
         i18n.t("organisation"), i18n.t("indicator"), i18n.t("period"), i18n.t("category"),
-        i18n.t("old_value"), i18n.t("new_value"), i18n.t("corrected_on"), i18n.t("corrected_by"),
+        i18n.t("old_value"), i18n.t("new_value"), i18n.t("corrected_on"),
+        i18n.t("corrected_by_header"),
     ]  # fmt: skip
     return html.Div([title, table(headers, rows, table_id="corrections")])
 

@@ -11,7 +11,7 @@ their access checks and disclosure rules; each chart is the figure the dashboard
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 import plotly.graph_objects as go
@@ -21,6 +21,7 @@ from sqlmodel import Session
 from analysis.forecast import baseline_forecast
 from dashboards import i18n
 from dashboards.components import figures
+from dashboards.components.tables import named_corrections
 from dashboards.report.texts import t
 from monitor import views
 from monitor.catalogue import get_indicator, possible_range
@@ -86,6 +87,7 @@ def gather(
     exactly when the session's own view is: only sessions of organisations the principal
     may view."""
     view = views.reflection_view(session, principal, session_id=session_id)
+    view = replace(view, corrections=named_corrections(session, view.corrections, i18n.language()))
     now = now or datetime.now(UTC)
     known_on = min(views.end_of_day(view.held_on), now)
     code = view.organisation_code

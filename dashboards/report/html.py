@@ -188,7 +188,7 @@ def render_html(report: ReportContent) -> str:
             i18n.t("old_value"),
             i18n.t("new_value"),
             i18n.t("corrected_on"),
-            i18n.t("corrected_by"),
+            i18n.t("corrected_by_header"),
         ],  # fmt: skip
         corrections=correction_rows(view.corrections),
         notes=note_rows(view.notes),
