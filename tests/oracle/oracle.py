@@ -250,12 +250,14 @@ def rate_figures(raw: Raw, code: str, cat: dict[str, dict]) -> pl.DataFrame:
 
 
 def aggregate_codes(cat: dict[str, dict], level: str | None = None) -> list[str]:
-    """Network/municipality indicators with figures (category-valued ones have none)."""
+    """Network/municipality indicators the partners send (category-valued ones have no
+    figures; a publisher's, such as CBS's, come from the publisher, not the panel)."""
     return sorted(
         code
         for code, i in cat.items()
         if i["level"] != "case"
         and i["value_type"] != "category"
+        and not i.get("publisher")
         and (level is None or i["level"] == level)
     )
 
