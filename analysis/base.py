@@ -308,6 +308,22 @@ def ratio_phrase(ratio: float, low: float, high: float, *, kind: str, noun: str)
     return f"{noun} {direction}{amount} ({kind} {ratio:.2f}, {ci_text(low, high)})"
 
 
+def ratio_of(row: dict, ratio: str, *, noun: str) -> str:
+    """:func:`ratio_phrase` for an estimates row, from its ``<ratio>``, ``<ratio>_ci_low`` and
+    ``<ratio>_ci_high`` columns (``ratio`` is e.g. ``rate_ratio``; its words name the kind)."""
+    return ratio_phrase(
+        row[ratio], row[f"{ratio}_ci_low"], row[f"{ratio}_ci_high"],
+        kind=ratio.replace("_", " "), noun=noun,
+    )  # fmt: skip
+
+
+def ratio_sentence(lead: str, row: dict, ratio: str, *, noun: str, tested: bool = True) -> str:
+    """One result sentence: ``lead`` (e.g. "After the start of the programme, "), the ratio
+    phrase of ``row`` and, when ``tested``, whether it is statistically significant."""
+    text = lead + ratio_of(row, ratio, noun=noun)
+    return text + (significance_note(row["p_value"]) if tested else "") + "."
+
+
 def significance_note(p_value: float) -> str:
     """A short clause on statistical significance at the 5% level."""
     if not np.isfinite(p_value):

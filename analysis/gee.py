@@ -29,13 +29,12 @@ from analysis.base import (
     drop_missing,
     estimates_frame,
     period_index,
-    ratio_phrase,
+    ratio_sentence,
     require_binary,
     require_clusters,
     require_columns,
     require_variation,
     safe_name,
-    significance_note,
     to_pandas,
     warning_notes,
 )
@@ -143,30 +142,13 @@ def fit_gee(
     notes.append(f"working correlation {correlation}, parameter {dep_text}")
     if exposure is not None:
         row = estimates.filter(pl.col("term") == exposure).row(0, named=True)
-        sentence = (
-            "During programme exposure, "
-            + ratio_phrase(
-                row["odds_ratio"],
-                row["odds_ratio_ci_low"],
-                row["odds_ratio_ci_high"],
-                kind="odds ratio",
-                noun=f"the odds of {outcome}",
-            )
-            + significance_note(row["p_value"])
-            + "."
+        sentence = ratio_sentence(
+            "During programme exposure, ", row, "odds_ratio", noun=f"the odds of {outcome}"
         )
     else:
         row = estimates.filter(pl.col("term") == "period_trend").row(0, named=True)
-        sentence = (
-            "Per period, "
-            + ratio_phrase(
-                row["odds_ratio"],
-                row["odds_ratio_ci_low"],
-                row["odds_ratio_ci_high"],
-                kind="odds ratio",
-                noun=f"the odds of {outcome}",
-            )
-            + "."
+        sentence = ratio_sentence(
+            "Per period, ", row, "odds_ratio", noun=f"the odds of {outcome}", tested=False
         )
     return ModelResult(
         method="gee",

@@ -46,7 +46,7 @@ from analysis.base import (
     drop_missing,
     estimates_frame,
     fmt,
-    ratio_phrase,
+    ratio_of,
     require_columns,
     require_variation,
     safe_name,
@@ -383,24 +383,11 @@ def _sentence(estimates, *, outcome, event, family, slope_change) -> str:
                 f"({ci_text(s['ci_low'], s['ci_high'], 3)})"
             )
         return text + "."
-    text = (
-        f"{when}, "
-        + ratio_phrase(
-            level["rate_ratio"],
-            level["rate_ratio_ci_low"],
-            level["rate_ratio_ci_high"],
-            kind="rate ratio",
-            noun=f"the level of {outcome}",
-        )
-        + significance_note(level["p_value"])
-    )
+    text = f"{when}, " + ratio_of(level, "rate_ratio", noun=f"the level of {outcome}")
+    text += significance_note(level["p_value"])
     if slope_change:
         s = rows["slope_change"]
-        text += "; per period, " + ratio_phrase(
-            s["rate_ratio"],
-            s["rate_ratio_ci_low"],
-            s["rate_ratio_ci_high"],
-            kind="rate ratio",
-            noun="its trend",
-        ).replace("rate ratio", "ratio", 1)
+        text += "; per period, " + ratio_of(s, "rate_ratio", noun="its trend").replace(
+            "rate ratio", "ratio", 1
+        )
     return text + "."

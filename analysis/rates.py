@@ -34,12 +34,12 @@ from analysis.base import (
     drop_missing,
     estimates_frame,
     period_index,
-    ratio_phrase,
+    ratio_of,
+    ratio_sentence,
     require_clusters,
     require_columns,
     require_variation,
     safe_name,
-    significance_note,
     to_pandas,
     warning_notes,
 )
@@ -252,42 +252,15 @@ def _sentence(
         if not trend:
             return f"The model describes the rate of {count} per child."
         r = trend[0]
-        return (
-            "Per period, "
-            + ratio_phrase(
-                r["rate_ratio"],
-                r["rate_ratio_ci_low"],
-                r["rate_ratio_ci_high"],
-                kind="rate ratio",
-                noun=f"the rate of {count}",
-            )
-            + "."
+        return ratio_sentence(
+            "Per period, ", r, "rate_ratio", noun=f"the rate of {count}", tested=False
         )
     if category is None:
         r = next(r for r in rows if r["term"] == exposure)
-        return (
-            "After the start of the programme, "
-            + ratio_phrase(
-                r["rate_ratio"],
-                r["rate_ratio_ci_low"],
-                r["rate_ratio_ci_high"],
-                kind="rate ratio",
-                noun=count,
-            )
-            + significance_note(r["p_value"])
-            + "."
-        )
+        return ratio_sentence("After the start of the programme, ", r, "rate_ratio", noun=count)
     parts = []
     for r in rows:
         if r["term"].startswith(f"{exposure}["):
             level = r["term"][len(exposure) + 1 : -1]
-            parts.append(
-                ratio_phrase(
-                    r["rate_ratio"],
-                    r["rate_ratio_ci_low"],
-                    r["rate_ratio_ci_high"],
-                    kind="rate ratio",
-                    noun=f"{level}",
-                )
-            )
+            parts.append(ratio_of(r, "rate_ratio", noun=level))
     return f"After the start of the programme, by {category}: " + "; ".join(parts) + "."

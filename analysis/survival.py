@@ -37,12 +37,11 @@ from analysis.base import (
     capture_warnings,
     drop_missing,
     estimates_frame,
-    ratio_phrase,
+    ratio_sentence,
     require_binary,
     require_clusters,
     require_columns,
     require_variation,
-    significance_note,
     to_pandas,
     warning_notes,
 )
@@ -151,17 +150,8 @@ def fit_cox(
     converged = bool(np.all(np.isfinite(params)) and np.all(np.isfinite(bse)))
 
     row = estimates.filter(pl.col("term") == exposure).row(0, named=True)
-    sentence = (
-        "While in the programme, "
-        + ratio_phrase(
-            row["hazard_ratio"],
-            row["hazard_ratio_ci_low"],
-            row["hazard_ratio_ci_high"],
-            kind="hazard ratio",
-            noun=f"the hazard of {event_name}",
-        )
-        + significance_note(row["p_value"])
-        + "."
+    sentence = ratio_sentence(
+        "While in the programme, ", row, "hazard_ratio", noun=f"the hazard of {event_name}"
     )
     n_events = int(frame[event].sum())
     notes.append(f"{n_events} event(s)")
