@@ -2,7 +2,7 @@
 and bearer tokens for the API (only their SHA-256 is stored).
 
 An external identity provider (OIDC) fits in beside this: after the provider's callback has
-verified the ID token, look the user up by ``User.external_subject`` (the token's ``sub``)
+verified the ID token, look the user up by ``col(User.external_subject)`` (the token's ``sub``)
 with :func:`user_for_external_subject`; roles stay in this database, so the policy module
 does not change.
 """
@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import case, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor import audit
 from monitor.errors import (
@@ -67,7 +67,7 @@ def create_user(
             ],
             summary=f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
         )
-    if session.exec(select(User).where(User.username == username)).first():
+    if session.exec(select(User).where(col(User.username) == username)).first():
         raise ConflictError(f"user {username!r} already exists")
     user = User(
         username=username, password_hash=hash_password(password), full_name=full_name, email=email
@@ -79,7 +79,7 @@ def create_user(
 
 def get_user(session: Session, username: str) -> User:
     """The user with this username; NotFoundError otherwise."""
-    user = session.exec(select(User).where(User.username == username)).first()
+    user = session.exec(select(User).where(col(User.username) == username)).first()
     if user is None:
         raise NotFoundError(f"user {username!r} does not exist")
     return user
@@ -94,7 +94,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
     its password is right. Unknown users, locked and inactive accounts get the same answer
     as a wrong password. Every attempt is audited; the caller commits the audit entry."""
     generic = AuthenticationError("unknown username or wrong password")
-    user = session.exec(select(User).where(User.username == username)).first()
+    user = session.exec(select(User).where(col(User.username) == username)).first()
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check: no username probing
         audit.record(session, "login_failed", username=username[:80], detail={"reason": "unknown"})
@@ -176,7 +176,9 @@ def create_token(session: Session, user: User, *, name: str = "", days: int | No
 
 def user_for_token(session: Session, secret: str) -> User:
     """The active user owning a valid, unexpired, unrevoked token; AuthenticationError else."""
-    token = session.exec(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret))).first()
+    token = session.exec(
+        select(ApiToken).where(col(ApiToken.token_hash) == _token_hash(secret))
+    ).first()
     now = utcnow()
     expires = _aware(token.expires_at) if token else None
     if token is None or token.revoked_at is not None or (expires and expires <= now):
@@ -191,7 +193,7 @@ def user_for_token(session: Session, secret: str) -> User:
 def revoke_tokens(session: Session, user: User) -> int:
     """Revoke all of a user's tokens; returns how many."""
     tokens = session.exec(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
     ).all()
     for token in tokens:
         token.revoked_at = utcnow()
@@ -207,7 +209,7 @@ def revoke_tokens(session: Session, user: User) -> int:
 
 def user_for_external_subject(session: Session, subject: str) -> User:
     """The user linked to an OIDC subject (``sub``); AuthenticationError if none is linked."""
-    user = session.exec(select(User).where(User.external_subject == subject)).first()
+    user = session.exec(select(User).where(col(User.external_subject) == subject)).first()
     if user is None or not user.is_active:
         raise AuthenticationError("no active account is linked to this identity")
     return user
@@ -254,18 +256,18 @@ def grant_role(
                 summary=f"role {role.value} needs an organisation (--org CODE)",
             )
         org = session.exec(
-            select(Organisation).where(Organisation.code == organisation_code)
+            select(Organisation).where(col(Organisation.code) == organisation_code)
         ).first()
         if org is None:
             raise NotFoundError(f"organisation {organisation_code!r} does not exist")
         organisation_id = org.id
     existing = session.exec(
         select(RoleAssignment).where(
-            RoleAssignment.user_id == user.id,
-            RoleAssignment.role == role.value,
-            RoleAssignment.organisation_id == organisation_id
+            col(RoleAssignment.user_id) == user.id,
+            col(RoleAssignment.role) == role.value,
+            col(RoleAssignment.organisation_id) == organisation_id
             if organisation_id is not None
-            else RoleAssignment.organisation_id.is_(None),
+            else col(RoleAssignment.organisation_id).is_(None),
         )
     ).first()
     if existing and role is not Role.RESEARCHER:
@@ -332,7 +334,7 @@ def revoke_role(
     """Remove a role assignment; returns how many were removed (0 or 1)."""
     role = Role(role)
     query = select(RoleAssignment).where(
-        RoleAssignment.user_id == user.id, RoleAssignment.role == role.value
+        col(RoleAssignment.user_id) == user.id, col(RoleAssignment.role) == role.value
     )
     removed = 0
     for assignment in session.exec(query).all():

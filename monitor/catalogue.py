@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
 from schema import Indicator, IndicatorCategory
@@ -414,13 +414,15 @@ def load_catalogue(session: Session, path: Path | str | None = None) -> Catalogu
 
 def indicator_versions(session: Session) -> list[Indicator]:
     """All stored indicator versions, by code and version."""
-    return list(session.exec(select(Indicator).order_by(Indicator.code, Indicator.version)).all())
+    return list(
+        session.exec(select(Indicator).order_by(col(Indicator.code), col(Indicator.version))).all()
+    )
 
 
 def get_indicator(session: Session, code: str, on: date | None = None) -> Indicator:
     """The version of ``code`` valid on ``on`` (default: the newest); NotFoundError otherwise."""
     rows = session.exec(
-        select(Indicator).where(Indicator.code == code).order_by(Indicator.version.desc())
+        select(Indicator).where(col(Indicator.code) == code).order_by(col(Indicator.version).desc())
     ).all()
     if not rows:
         raise NotFoundError(f"indicator {code!r} is not in the catalogue")
@@ -437,8 +439,8 @@ def categories(session: Session, category_set: str) -> list[IndicatorCategory]:
     return list(
         session.exec(
             select(IndicatorCategory)
-            .where(IndicatorCategory.category_set == category_set)
-            .order_by(IndicatorCategory.sort_order)
+            .where(col(IndicatorCategory.category_set) == category_set)
+            .order_by(col(IndicatorCategory.sort_order))
         ).all()
     )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.policy import Principal
 from monitor.query import case_extract, participation_extract
@@ -77,11 +77,15 @@ def write_extract(
     exposure.write_parquet(participation_path, statistics=False)
 
     indicators = session.exec(
-        select(Indicator).where(Indicator.code.in_(indicator_codes)).order_by(Indicator.code)
+        select(Indicator)
+        .where(col(Indicator.code).in_(indicator_codes))
+        .order_by(col(Indicator.code))
     ).all()
     sets = {i.category_set for i in indicators} | {i.end_category_set for i in indicators}
     categories = session.exec(
-        select(IndicatorCategory).where(IndicatorCategory.category_set.in_([s for s in sets if s]))
+        select(IndicatorCategory).where(
+            col(IndicatorCategory.category_set).in_([s for s in sets if s])
+        )
     ).all()
     codebook = {
         "indicators": [

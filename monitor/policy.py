@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.errors import AccessDeniedError
 from schema import NetworkMembership, Organisation, OrgKind, Role, RoleAssignment, User
@@ -107,7 +107,7 @@ class Principal:
     def allows_code(self, session: Session, organisation_code: str) -> bool:
         """Whether the principal may view the organisation with this code."""
         org = session.exec(
-            select(Organisation).where(Organisation.code == organisation_code)
+            select(Organisation).where(col(Organisation.code) == organisation_code)
         ).first()
         return org is not None and self.allows(Action.VIEW, org.id)
 
@@ -134,7 +134,7 @@ def _in_force(assignment: RoleAssignment, now: datetime) -> bool:
 def principal_for(session: Session, user: User) -> Principal:
     """Resolve a user's role assignments into concrete organisation scopes."""
     assignments = session.exec(
-        select(RoleAssignment).where(RoleAssignment.user_id == user.id)
+        select(RoleAssignment).where(col(RoleAssignment.user_id) == user.id)
     ).all()
     now = datetime.now(UTC)
     roles = frozenset((a.role, a.organisation_id) for a in assignments if _in_force(a, now))
@@ -249,7 +249,7 @@ def system_principal() -> Principal:
 
 def visible_organisations(session: Session, principal: Principal) -> list[Organisation]:
     """Organisations whose figures the principal may see, by kind and name."""
-    query = select(Organisation).order_by(Organisation.kind, Organisation.name)
+    query = select(Organisation).order_by(col(Organisation.kind), col(Organisation.name))
     orgs = list(session.exec(query).all())
     if principal.is_admin:
         return orgs

@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.organisations import get_organisation
 from schema import Indicator, IndicatorCategory, NetworkMembership, Organisation
@@ -61,34 +61,39 @@ def load_context(session: Session, organisation_code: str, today: date | None = 
     indicators = _frame(
         session.execute(
             select(
-                Indicator.id,
-                Indicator.code,
-                Indicator.version,
-                Indicator.level,
-                Indicator.value_type,
-                Indicator.min_value,
-                Indicator.max_value,
-                Indicator.period_type,
-                Indicator.source_kind,
-                Indicator.category_set,
-                Indicator.end_category_set,
-                Indicator.numerator_code,
-                Indicator.denominator_code,
-                Indicator.valid_from,
-                Indicator.retired_on,
-                Indicator.publisher,
+                col(Indicator.id),
+                col(Indicator.code),
+                col(Indicator.version),
+                col(Indicator.level),
+                col(Indicator.value_type),
+                col(Indicator.min_value),
+                col(Indicator.max_value),
+                col(Indicator.period_type),
+                col(Indicator.source_kind),
+                col(Indicator.category_set),
+                col(Indicator.end_category_set),
+                col(Indicator.numerator_code),
+                col(Indicator.denominator_code),
+                col(Indicator.valid_from),
+                col(Indicator.retired_on),
+                col(Indicator.publisher),
             )
         ).all(),
         _INDICATOR_SCHEMA,
     )
     categories = _frame(
-        session.execute(select(IndicatorCategory.category_set, IndicatorCategory.code)).all(),
+        session.execute(
+            select(col(IndicatorCategory.category_set), col(IndicatorCategory.code))
+        ).all(),
         {"category_set": pl.String, "code": pl.String},
     )
     organisations = _frame(
         session.execute(
             select(
-                Organisation.id, Organisation.code, Organisation.kind, Organisation.municipality_id
+                col(Organisation.id),
+                col(Organisation.code),
+                col(Organisation.kind),
+                col(Organisation.municipality_id),
             )
         ).all(),
         {"o_id": pl.Int64, "o_code": pl.String, "o_kind": pl.String, "o_municipality_id": pl.Int64},
@@ -96,10 +101,10 @@ def load_context(session: Session, organisation_code: str, today: date | None = 
     memberships = _frame(
         session.execute(
             select(
-                NetworkMembership.network_id,
-                NetworkMembership.member_id,
-                NetworkMembership.valid_from,
-                NetworkMembership.valid_to,
+                col(NetworkMembership.network_id),
+                col(NetworkMembership.member_id),
+                col(NetworkMembership.valid_from),
+                col(NetworkMembership.valid_to),
             )
         ).all(),
         {

@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.errors import RowProblem
 from monitor.ingest.read import ROW
@@ -99,17 +99,17 @@ def _stored(
     query = (
         select(
             table.c.organisation_id,
-            Indicator.code,
+            col(Indicator.code),
             table.c.category,
             table.c.period_start,
             table.c.source_kind,
             table.c.value,
         )
-        .join(Indicator, Indicator.id == table.c.indicator_id)
+        .join(Indicator, col(Indicator.id) == table.c.indicator_id)
         .where(table.c.superseded_at.is_(None))
         .where(table.c.organisation_id.in_(organisation_ids))
         .where(table.c.reporting_org_id == reporter_id)
-        .where(Indicator.code.in_(codes))
+        .where(col(Indicator.code).in_(codes))
     )
     rows = [tuple(r) for r in session.connection().execute(query)]
     return pl.DataFrame(rows, schema=_VALUE_SCHEMA, orient="row")
@@ -265,17 +265,17 @@ def completeness(
     later do not make it late); a network's figure sent by its municipality on its behalf
     counts too (a network-level figure has one reporter)."""
     query = (
-        select(ReportingObligation, Organisation.code)
-        .join(Organisation, Organisation.id == ReportingObligation.organisation_id)
-        .where(ReportingObligation.indicator_code == indicator_code)
+        select(ReportingObligation, col(Organisation.code))
+        .join(Organisation, col(Organisation.id) == col(ReportingObligation.organisation_id))
+        .where(col(ReportingObligation.indicator_code) == indicator_code)
     )
     if organisation_codes:
-        query = query.where(Organisation.code.in_(organisation_codes))
+        query = query.where(col(Organisation.code).in_(organisation_codes))
     obligations = session.exec(query).all()
     indicator = session.execute(
-        select(Indicator.level, Indicator.period_type)
-        .where(Indicator.code == indicator_code)
-        .order_by(Indicator.version.desc())
+        select(col(Indicator.level), col(Indicator.period_type))
+        .where(col(Indicator.code) == indicator_code)
+        .order_by(col(Indicator.version).desc())
     ).first()
     level, period_type = indicator if indicator is not None else (None, None)
     wanted = obligation_periods(periods, period_type)
@@ -347,11 +347,11 @@ def _first_received(
             table.c.period_end == period.end,
         ]
     query = (
-        select(Submission.received_at)
-        .join(table, table.c.submission_id == Submission.id)
-        .join(Indicator, Indicator.id == table.c.indicator_id)
-        .where(Indicator.code == code, *where)
-        .order_by(Submission.received_at)
+        select(col(Submission.received_at))
+        .join(table, table.c.submission_id == col(Submission.id))
+        .join(Indicator, col(Indicator.id) == table.c.indicator_id)
+        .where(col(Indicator.code) == code, *where)
+        .order_by(col(Submission.received_at))
         .limit(1)
     )
     return session.execute(query).scalar()

@@ -156,7 +156,7 @@ def recent_submissions(session: Session, *, organisation_id: int, limit: int) ->
     """An organisation's latest ``limit`` submissions, newest first."""
     query = (
         select(Submission)
-        .where(Submission.organisation_id == organisation_id)
+        .where(col(Submission.organisation_id) == organisation_id)
         .order_by(col(Submission.id).desc())
         .limit(limit)
     )

@@ -13,7 +13,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.errors import RowProblem, ValidationFailed
 from monitor.figures.cases import rollup
@@ -41,14 +41,14 @@ def scope_condition(scope: CaseScope):  # noqa: ANN202
         return None
     clauses = []
     if scope.child_municipality_ids:
-        clauses.append(Child.municipality_id.in_(sorted(scope.child_municipality_ids)))
+        clauses.append(col(Child.municipality_id).in_(sorted(scope.child_municipality_ids)))
     for org_id, start, end in scope.reporter_windows:
-        clauses.append(_window(org_id, start, end, CaseMeasurement.observed_on))
+        clauses.append(_window(org_id, start, end, col(CaseMeasurement.observed_on)))
     return or_(*clauses) if clauses else false()
 
 
 def _window(org_id: int, start: date | None, end: date | None, column):  # noqa: ANN001, ANN202
-    clause = [CaseMeasurement.reporting_org_id == org_id]
+    clause = [col(CaseMeasurement.reporting_org_id) == org_id]
     if start is not None:
         clause.append(column >= start)
     if end is not None:
@@ -61,17 +61,17 @@ def _subject_condition(session: Session, organisation: Organisation):  # noqa: A
     network's members' reports while members, or a partner's own reports."""
     kind = OrgKind(organisation.kind)
     if kind is OrgKind.MUNICIPALITY:
-        return Child.municipality_id == organisation.id
+        return col(Child.municipality_id) == organisation.id
     if kind.is_network:
         memberships = session.execute(
-            select(NetworkMembership).where(NetworkMembership.network_id == organisation.id)
+            select(NetworkMembership).where(col(NetworkMembership.network_id) == organisation.id)
         ).scalars()
         windows = [
-            _window(m.member_id, m.valid_from, m.valid_to, CaseMeasurement.observed_on)
+            _window(m.member_id, m.valid_from, m.valid_to, col(CaseMeasurement.observed_on))
             for m in memberships
         ]
         return or_(*windows) if windows else false()
-    return CaseMeasurement.reporting_org_id == organisation.id
+    return col(CaseMeasurement.reporting_org_id) == organisation.id
 
 
 _CASE_SCHEMA = {
@@ -91,7 +91,9 @@ _CASE_SCHEMA = {
 def _indicator_ids(session: Session, codes: Sequence[str]) -> list[int]:
     """Ids of every version of the indicators ``codes``."""
     return list(
-        session.execute(select(Indicator.id).where(Indicator.code.in_(list(codes)))).scalars()
+        session.execute(
+            select(col(Indicator.id)).where(col(Indicator.code).in_(list(codes)))
+        ).scalars()
     )
 
 

@@ -9,7 +9,7 @@ import polars as pl
 from sqlalchemy import (
     select,
 )
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.asof import known_at
 from monitor.errors import AccessDeniedError, NotFoundError
@@ -32,7 +32,9 @@ def read_frame(session: Session, statement, schema: dict[str, pl.DataType]) -> p
 
 
 def organisations_by_code(session: Session, codes: Sequence[str]) -> list[Organisation]:
-    rows = session.execute(select(Organisation).where(Organisation.code.in_(list(codes)))).scalars()
+    rows = session.execute(
+        select(Organisation).where(col(Organisation.code).in_(list(codes)))
+    ).scalars()
     found = {o.code: o for o in rows}
     missing = [c for c in codes if c not in found]
     if missing:
@@ -55,5 +57,5 @@ def visible_organisation_ids(
             )
         return [o.id for o in orgs]
     if principal.is_admin:
-        return list(session.execute(select(Organisation.id)).scalars())
+        return list(session.execute(select(col(Organisation.id))).scalars())
     return sorted(principal.view_org_ids)

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import polars as pl
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.catalogue import categories, get_indicator
 from monitor.figures.aggregates import (
@@ -54,9 +54,9 @@ def level_of(organisation: Organisation) -> str | None:
 
 def aggregate_indicators(session: Session, level: str | None = None) -> list[Indicator]:
     """Newest version of each network/municipality indicator (optionally of one level)."""
-    query = select(Indicator).where(Indicator.level != "case").order_by(Indicator.code)
+    query = select(Indicator).where(col(Indicator.level) != "case").order_by(col(Indicator.code))
     if level:
-        query = select(Indicator).where(Indicator.level == level).order_by(Indicator.code)
+        query = select(Indicator).where(col(Indicator.level) == level).order_by(col(Indicator.code))
     newest: dict[str, Indicator] = {}
     for row in session.execute(query).scalars():
         if row.code not in newest or row.version > newest[row.code].version:

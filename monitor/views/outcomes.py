@@ -8,7 +8,7 @@ from datetime import datetime
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.asof import known_at
 from monitor.catalogue import get_indicator
@@ -45,9 +45,11 @@ def _programme_flags(
     else:
         networks = list(
             session.execute(
-                select(Organisation.id).where(
-                    Organisation.municipality_id == organisation.id,
-                    Organisation.kind.in_([OrgKind.NETWORK.value, OrgKind.SAMENWERKINGSVERBAND]),
+                select(col(Organisation.id)).where(
+                    col(Organisation.municipality_id) == organisation.id,
+                    col(Organisation.kind).in_(
+                        [OrgKind.NETWORK.value, OrgKind.SAMENWERKINGSVERBAND]
+                    ),
                 )
             ).scalars()
         )
@@ -129,22 +131,24 @@ def partner_completeness(
     if OrgKind(organisation.kind).is_network:
         ids |= set(
             session.execute(
-                select(NetworkMembership.member_id).where(
-                    NetworkMembership.network_id == organisation.id
+                select(col(NetworkMembership.member_id)).where(
+                    col(NetworkMembership.network_id) == organisation.id
                 )
             ).scalars()
         )
     elif organisation.kind == OrgKind.MUNICIPALITY.value:
         ids |= set(
             session.execute(
-                select(Organisation.id).where(Organisation.municipality_id == organisation.id)
+                select(col(Organisation.id)).where(
+                    col(Organisation.municipality_id) == organisation.id
+                )
             ).scalars()
         )
     ids = {i for i in ids if principal.allows(Action.VIEW, i)}
     obligations = session.execute(
-        select(Organisation.code, ReportingObligation.indicator_code)
-        .join(Organisation, Organisation.id == ReportingObligation.organisation_id)
-        .where(ReportingObligation.organisation_id.in_(ids))
+        select(col(Organisation.code), col(ReportingObligation.indicator_code))
+        .join(Organisation, col(Organisation.id) == col(ReportingObligation.organisation_id))
+        .where(col(ReportingObligation.organisation_id).in_(ids))
         .distinct()
     ).all()
     schema = {

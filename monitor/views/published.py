@@ -10,7 +10,7 @@ from datetime import datetime
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.asof import known_at
 from monitor.ingest.cbs import COUNTRY, SIZE_CLASS, size_band
@@ -72,7 +72,7 @@ def published_figures(
         .sort("organisation_code", "period_start", "category")
     )
     counts = session.execute(
-        select(Indicator.counts_children).where(Indicator.code == indicator_code)
+        select(col(Indicator.counts_children)).where(col(Indicator.code) == indicator_code)
     ).scalar()
     # CBS's figures are public, but a count of children below the threshold is not shown
     # here either (CBS rounds to 5; the figure itself is never perturbed)
@@ -96,7 +96,9 @@ def size_class_of(
         return None
     inhabitants = figures["value"][-1]
     classes = session.execute(
-        select(Organisation.code, Organisation.name).where(Organisation.subtype == SIZE_CLASS)
+        select(col(Organisation.code), col(Organisation.name)).where(
+            col(Organisation.subtype) == SIZE_CLASS
+        )
     ).all()
     for code, name in classes:
         band = size_band(name)
@@ -116,7 +118,7 @@ def comparison(
     """The municipality's published series with the Netherlands' and its size class's, as
     CBS published them (``SCHEMA`` plus ``line``: municipality, country, size_class)."""
     country = (
-        session.execute(select(Organisation.code).where(Organisation.subtype == COUNTRY))
+        session.execute(select(col(Organisation.code)).where(col(Organisation.subtype) == COUNTRY))
         .scalars()
         .all()
     )
@@ -147,5 +149,5 @@ def published_indicators(session: Session, organisation_code: str) -> list[tuple
 
 def published_indicator(session: Session, indicator_code: str) -> Indicator | None:
     """The catalogue entry of a published indicator, or None (unknown or not published)."""
-    found = session.execute(select(Indicator).where(Indicator.code == indicator_code)).scalar()
+    found = session.execute(select(Indicator).where(col(Indicator.code) == indicator_code)).scalar()
     return found if found is not None and found.publisher else None

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import polars as pl
 import yaml
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
 from monitor.ingest.cbs.statline import (
@@ -127,7 +127,7 @@ def _region_orgs(session: Session, titles: dict[str, str]) -> dict[str, str]:
     """CBS comparison regions as organisations (created once): key -> organisation code."""
     out = {}
     for key, title in titles.items():
-        found = session.exec(select(Organisation).where(Organisation.code == key)).first()
+        found = session.exec(select(Organisation).where(col(Organisation.code) == key)).first()
         if found is None:
             subtype = SIZE_CLASS if size_band(title) else COUNTRY
             session.add(
@@ -143,8 +143,8 @@ def _region_orgs(session: Session, titles: dict[str, str]) -> dict[str, str]:
 def _municipalities(session: Session, wanted: list[str] | None) -> dict[str, str]:
     """CBS GM code -> our organisation code, for registered municipalities."""
     rows = session.exec(
-        select(Organisation.code, Organisation.cbs_code).where(
-            Organisation.kind == OrgKind.MUNICIPALITY
+        select(col(Organisation.code), col(Organisation.cbs_code)).where(
+            col(Organisation.kind) == OrgKind.MUNICIPALITY
         )
     ).all()
     known = {(cbs or code).upper(): code for code, cbs in rows if (cbs or code).startswith("GM")}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.errors import RowProblem
 from monitor.ingest.context import Context, load_context
@@ -96,9 +96,9 @@ def import_messages(
     previous = (
         session.execute(
             select(Submission).where(
-                Submission.organisation_id == ctx.org_id,
-                Submission.checksum == batch.checksum,
-                Submission.status == SubmissionStatus.ACCEPTED.value,
+                col(Submission.organisation_id) == ctx.org_id,
+                col(Submission.checksum) == batch.checksum,
+                col(Submission.status) == SubmissionStatus.ACCEPTED.value,
             )
         )
         .scalars()
@@ -189,8 +189,8 @@ def _providers(session: Session, agb_codes: set[str]) -> dict[str, int]:
     if not agb_codes:
         return {}
     rows = session.execute(
-        select(IjwProvider.agb_code, IjwProvider.organisation_id).where(
-            IjwProvider.agb_code.in_(sorted(agb_codes))
+        select(col(IjwProvider.agb_code), col(IjwProvider.organisation_id)).where(
+            col(IjwProvider.agb_code).in_(sorted(agb_codes))
         )
     ).all()
     return {agb: org for agb, org in rows}
@@ -251,11 +251,11 @@ def _new_products(session: Session, products: list[Product]) -> tuple[list[Produ
     for start in range(0, len(ids), 500):
         rows = session.execute(
             select(
-                IjwProduct.provider_agb,
-                IjwProduct.message_id,
-                IjwProduct.message_date,
-                IjwProduct.kind,
-            ).where(IjwProduct.message_id.in_(ids[start : start + 500]))
+                col(IjwProduct.provider_agb),
+                col(IjwProduct.message_id),
+                col(IjwProduct.message_date),
+                col(IjwProduct.kind),
+            ).where(col(IjwProduct.message_id).in_(ids[start : start + 500]))
         ).all()
         stored |= {tuple(r) for r in rows}
     first_file: dict[tuple, str] = {}

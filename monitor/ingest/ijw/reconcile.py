@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import polars as pl
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.ingest.context import Context
 from monitor.ingest.ijw.derive import INDICATORS, Derived, derive_child
@@ -23,7 +23,9 @@ def derive_children(session: Session, child_ids: list[int]) -> tuple[list[Derive
     columns = [c for c in IjwProduct.__table__.columns]  # type: ignore[attr-defined]
     by_child: dict[int, list[dict]] = {}
     for start in range(0, len(child_ids), 500):
-        statement = select(*columns).where(IjwProduct.child_id.in_(child_ids[start : start + 500]))
+        statement = select(*columns).where(
+            col(IjwProduct.child_id).in_(child_ids[start : start + 500])
+        )
         for row in session.execute(statement).mappings():
             by_child.setdefault(row["child_id"], []).append(dict(row))
     derived, notes = [], []
@@ -67,12 +69,12 @@ def reconcile(
     for start in range(0, len(child_ids), 500):
         existing += session.execute(
             select(c.id, c.child_id, c.reporting_org_id, c.indicator_id, c.category, c.observed_on)
-            .join(Submission, Submission.id == c.submission_id)
+            .join(Submission, col(Submission.id) == c.submission_id)
             .where(
                 c.child_id.in_(child_ids[start : start + 500]),
                 c.superseded_at.is_(None),
                 c.indicator_id.in_(indicator_ids),
-                Submission.shape == SHAPE,
+                col(Submission.shape) == SHAPE,
             )
         ).all()
     indicator_id = _indicator_ids(ctx)
