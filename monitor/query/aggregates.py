@@ -21,7 +21,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.catalogue import get_indicator
 from monitor.figures.aggregates import codes_needed, organisation_cells, publish
@@ -78,36 +78,36 @@ def stored_aggregates(
     reporter = Organisation.__table__.alias("reporter")
     statement = (
         select(
-            o.code,
-            o.name,
-            o.kind,
-            i.code,
-            i.version,
-            a.period_code,
-            a.period_start,
-            a.period_end,
-            a.category,
-            a.value,
-            a.numerator,
-            a.denominator,
-            a.source_kind,
-            a.recorded_at,
+            col(o.code),
+            col(o.name),
+            col(o.kind),
+            col(i.code),
+            col(i.version),
+            col(a.period_code),
+            col(a.period_start),
+            col(a.period_end),
+            col(a.category),
+            col(a.value),
+            col(a.numerator),
+            col(a.denominator),
+            col(a.source_kind),
+            col(a.recorded_at),
             reporter.c.code,
         )
-        .join(i, i.id == a.indicator_id)
-        .join(o, o.id == a.organisation_id)
-        .join(reporter, reporter.c.id == a.reporting_org_id)
-        .where(i.code.in_(list(indicator_codes)), current_rows(a, as_of))
-        .where(a.organisation_id.in_(list(organisation_ids)) if organisation_ids else false())
+        .join(i, col(i.id) == col(a.indicator_id))
+        .join(o, col(o.id) == col(a.organisation_id))
+        .join(reporter, reporter.c.id == col(a.reporting_org_id))
+        .where(col(i.code).in_(list(indicator_codes)), current_rows(a, as_of))
+        .where(col(a.organisation_id).in_(list(organisation_ids)) if organisation_ids else false())
     )
     if source_kind:
-        statement = statement.where(a.source_kind == source_kind)
+        statement = statement.where(col(a.source_kind) == source_kind)
     if reported_by is not None:
-        statement = statement.where(a.reporting_org_id.in_(list(reported_by)))
+        statement = statement.where(col(a.reporting_org_id).in_(list(reported_by)))
     if period_from:
-        statement = statement.where(a.period_end >= period_from)
+        statement = statement.where(col(a.period_end) >= period_from)
     if period_to:
-        statement = statement.where(a.period_start <= period_to)
+        statement = statement.where(col(a.period_start) <= period_to)
     frame = read_frame(session, statement, _AGGREGATE_SCHEMA)
     return (
         frame.sort("recorded_at")
@@ -238,34 +238,44 @@ def _latest_from_rows(
     rows of :func:`pooled_aggregates`, ranked from aggregate_measurement (any moment)."""
     a, i = AggregateMeasurement, Indicator
     is_rate = indicator.value_type == ValueType.RATE
-    series = [a.organisation_id, i.code, a.period_code, a.category, a.source_kind]
+    series = [
+        col(a.organisation_id),
+        col(i.code),
+        col(a.period_code),
+        col(a.category),
+        col(a.source_kind),
+    ]
     latest_first = func.row_number().over(
-        partition_by=series, order_by=[a.recorded_at.desc(), a.id.desc()]
+        partition_by=series, order_by=[col(a.recorded_at).desc(), col(a.id).desc()]
     )
     if is_rate:
-        figure = a.value
+        figure = col(a.value)
     else:  # a proportion sent as numerator and denominator only
         figure = case(
             (
-                and_(a.value.is_(None), a.denominator > 0),
-                cast(a.numerator, Float) / a.denominator * 100,
+                and_(col(a.value).is_(None), col(a.denominator) > 0),
+                cast(col(a.numerator), Float) / col(a.denominator) * 100,
             ),
-            else_=a.value,
+            else_=col(a.value),
         )
     ranked = (
         select(
-            a.organisation_id.label("org"),
-            i.code.label("code"),
-            a.period_code,
-            a.period_start,
-            a.period_end,
-            a.category,
-            a.source_kind,
+            col(a.organisation_id).label("org"),
+            col(i.code).label("code"),
+            col(a.period_code),
+            col(a.period_start),
+            col(a.period_end),
+            col(a.category),
+            col(a.source_kind),
             figure.label("figure"),
             latest_first.label("rank"),
         )
-        .join(i, i.id == a.indicator_id)
-        .where(i.code.in_(codes), current_rows(a, as_of), a.organisation_id.in_(organisation_ids))
+        .join(i, col(i.id) == col(a.indicator_id))
+        .where(
+            col(i.code).in_(codes),
+            current_rows(a, as_of),
+            col(a.organisation_id).in_(organisation_ids),
+        )
         .cte("ranked")
     )
     latest = select(ranked).where(ranked.c.rank == 1, ranked.c.code == codes[0]).cte("latest")

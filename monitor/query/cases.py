@@ -129,23 +129,23 @@ def case_rows_in_scope(
     indicator_ids = _indicator_ids(session, [indicator_code])
     statement = (
         select(
-            c.child_id,
-            c.observed_on,
-            c.end_date,
-            c.value,
-            c.category,
-            c.end_reason,
-            c.source_kind,
-            o.code,
-            ch.birth_month,
-            ch.sex,
+            col(c.child_id),
+            col(c.observed_on),
+            col(c.end_date),
+            col(c.value),
+            col(c.category),
+            col(c.end_reason),
+            col(c.source_kind),
+            col(o.code),
+            col(ch.birth_month),
+            col(ch.sex),
         )
-        .join(ch, ch.id == c.child_id)
-        .join(o, o.id == c.reporting_org_id)
+        .join(ch, col(ch.id) == col(c.child_id))
+        .join(o, col(o.id) == col(c.reporting_org_id))
         .where(
-            c.indicator_id.in_(indicator_ids) if indicator_ids else false(),
+            col(c.indicator_id).in_(indicator_ids) if indicator_ids else false(),
             current_rows(c, as_of),
-            c.child_id.in_(children)
+            col(c.child_id).in_(children)
             if children is not None
             else _subject_condition(session, organisation),
         )
@@ -156,13 +156,15 @@ def case_rows_in_scope(
     if scope is not None:
         statement = statement.where(scope)
     if date_from:
-        statement = statement.where(or_(c.observed_on >= date_from, c.end_date >= date_from))
+        statement = statement.where(
+            or_(col(c.observed_on) >= date_from, col(c.end_date) >= date_from)
+        )
     if date_to:
-        statement = statement.where(c.observed_on <= date_to)
+        statement = statement.where(col(c.observed_on) <= date_to)
     if started_from:
-        statement = statement.where(c.observed_on >= started_from)
+        statement = statement.where(col(c.observed_on) >= started_from)
     if source_kind:
-        statement = statement.where(c.source_kind == source_kind)
+        statement = statement.where(col(c.source_kind) == source_kind)
     return read_frame(session, statement, _CASE_SCHEMA)
 
 
@@ -170,13 +172,19 @@ def _pupil_rows(session: Session, network: Organisation, start: date, end: date)
     """Conditions on case rows reported by the network's member schools while members,
     observed in [start, end]."""
     c, m, o = CaseMeasurement, NetworkMembership, Organisation
-    schools = select(m.member_id, m.valid_from, m.valid_to).join(o, o.id == m.member_id)
-    schools = schools.where(m.network_id == network.id, o.kind == OrgKind.SCHOOL.value)
+    schools = select(col(m.member_id), col(m.valid_from), col(m.valid_to)).join(
+        o, col(o.id) == col(m.member_id)
+    )
+    schools = schools.where(col(m.network_id) == network.id, col(o.kind) == OrgKind.SCHOOL.value)
     windows = [
-        _window(member, valid_from, valid_to, c.observed_on)
+        _window(member, valid_from, valid_to, col(c.observed_on))
         for member, valid_from, valid_to in session.execute(schools).all()
     ]
-    return [or_(*windows) if windows else false(), c.observed_on >= start, c.observed_on <= end]
+    return [
+        or_(*windows) if windows else false(),
+        col(c.observed_on) >= start,
+        col(c.observed_on) <= end,
+    ]
 
 
 def network_pupils(
@@ -187,7 +195,7 @@ def network_pupils(
     children, as NW_SIGNAL and NW_REF count them."""
     c = CaseMeasurement
     return (
-        select(c.child_id)
+        select(col(c.child_id))
         .where(*_pupil_rows(session, network, start, end), current_rows(c, as_of))
         .distinct()
     )
@@ -200,7 +208,7 @@ def network_pupil_months(
     ``network`` between ``start`` and ``end`` (month = its first day)."""
     c = CaseMeasurement
     statement = (
-        select(c.child_id, c.observed_on)
+        select(col(c.child_id), col(c.observed_on))
         .where(*_pupil_rows(session, network, start, end), current_rows(c, as_of))
         .distinct()
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.catalogue import get_indicator
 from monitor.figures.aggregates import codes_needed
@@ -45,7 +45,11 @@ def _organisation_rows(session: Session) -> list:
     """The columns of every organisation the groups are built from (one light query)."""
     o = Organisation
     return list(
-        session.execute(select(o.id, o.code, o.kind, o.municipality_id, o.population_0_17)).all()
+        session.execute(
+            select(
+                col(o.id), col(o.code), col(o.kind), col(o.municipality_id), col(o.population_0_17)
+            )
+        ).all()
     )
 
 

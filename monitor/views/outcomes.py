@@ -58,8 +58,8 @@ def _programme_flags(
         [
             tuple(r)
             for r in session.execute(
-                select(p.child_id, p.valid_from, p.valid_to).where(
-                    p.network_id.in_(networks or [-1]), known_at(p, as_of)
+                select(col(p.child_id), col(p.valid_from), col(p.valid_to)).where(
+                    col(p.network_id).in_(networks or [-1]), known_at(p, as_of)
                 )
             ).all()
         ],

@@ -45,23 +45,23 @@ def published_figures(
     a, i, o = AggregateMeasurement, Indicator, Organisation
     statement = (
         select(
-            o.code,
-            o.name,
-            i.code,
-            a.period_code,
-            a.period_start,
-            a.category,
-            a.value,
-            a.status,
-            a.recorded_at,
+            col(o.code),
+            col(o.name),
+            col(i.code),
+            col(a.period_code),
+            col(a.period_start),
+            col(a.category),
+            col(a.value),
+            col(a.status),
+            col(a.recorded_at),
         )  # fmt: skip
-        .join(i, i.id == a.indicator_id)
-        .join(o, o.id == a.organisation_id)
-        .where(i.code == indicator_code, i.publisher.is_not(None))
-        .where(o.code.in_(list(organisation_codes)), known_at(a, as_of))
+        .join(i, col(i.id) == col(a.indicator_id))
+        .join(o, col(o.id) == col(a.organisation_id))
+        .where(col(i.code) == indicator_code, col(i.publisher).is_not(None))
+        .where(col(o.code).in_(list(organisation_codes)), known_at(a, as_of))
     )
     if category is not None:
-        statement = statement.where(a.category == category)
+        statement = statement.where(col(a.category) == category)
     rows = session.execute(statement).all()
     frame = pl.DataFrame([tuple(r) for r in rows], schema=SCHEMA, orient="row")
     frame = (
@@ -137,12 +137,16 @@ def published_indicators(session: Session, organisation_code: str) -> list[tuple
     organisation (inhabitants, the denominator CBS uses, left out), by code."""
     a, i, o = AggregateMeasurement, Indicator, Organisation
     rows = session.execute(
-        select(i.code, i.name_nl, i.name_en)
-        .join(a, a.indicator_id == i.id)
-        .join(o, o.id == a.organisation_id)
-        .where(i.publisher.is_not(None), o.code == organisation_code, i.code != INHABITANTS)
+        select(col(i.code), col(i.name_nl), col(i.name_en))
+        .join(a, col(a.indicator_id) == col(i.id))
+        .join(o, col(o.id) == col(a.organisation_id))
+        .where(
+            col(i.publisher).is_not(None),
+            col(o.code) == organisation_code,
+            col(i.code) != INHABITANTS,
+        )
         .distinct()
-        .order_by(i.code)
+        .order_by(col(i.code))
     ).all()
     return [(row[0], row[1], row[2]) for row in rows]
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor import audit
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
@@ -34,7 +34,9 @@ def reflection_sessions(
     r = ReflectionSession
     return list(
         session.execute(
-            select(r).where(r.organisation_id == organisation.id).order_by(r.held_on.desc())
+            select(r)
+            .where(col(r.organisation_id) == organisation.id)
+            .order_by(col(r.held_on).desc())
         ).scalars()
     )
 
@@ -162,10 +164,18 @@ def reflection_notes(session: Session, principal: Principal, *, session_id: int)
     reflection_session(session, principal, session_id)
     n, o = ReflectionNote, Organisation
     rows = session.execute(
-        select(n.id, n.kind, n.text, o.code, o.name, n.due_on, n.created_at)
-        .outerjoin(o, o.id == n.owner_organisation_id)
-        .where(n.session_id == session_id)
-        .order_by(n.kind, n.created_at, n.id)
+        select(
+            col(n.id),
+            col(n.kind),
+            col(n.text),
+            col(o.code),
+            col(o.name),
+            col(n.due_on),
+            col(n.created_at),
+        )
+        .outerjoin(o, col(o.id) == col(n.owner_organisation_id))
+        .where(col(n.session_id) == session_id)
+        .order_by(col(n.kind), col(n.created_at), col(n.id))
     ).all()
     schema = {
         "id": pl.Int64,

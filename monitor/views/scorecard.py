@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 from sqlalchemy import and_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.disclosure import figure_key, publish_count
 from monitor.figures.aggregates import codes_needed
@@ -227,33 +227,33 @@ def corrections(
     new = AggregateMeasurement.__table__.alias("replacement")
     corrector = Organisation.__table__.alias("corrector")
     since = since if since.tzinfo else since.replace(tzinfo=UTC)
-    condition = [old.superseded_at > since, old.organisation_id.in_(org_ids)]
+    condition = [col(old.superseded_at) > since, col(old.organisation_id).in_(org_ids)]
     if until is not None:
         condition.append(
-            old.superseded_at <= (until if until.tzinfo else until.replace(tzinfo=UTC))
+            col(old.superseded_at) <= (until if until.tzinfo else until.replace(tzinfo=UTC))
         )
     statement = (
         select(
-            o.code,
-            i.code,
-            i.value_type,
-            i.counts_children,
-            old.period_code,
-            old.period_start,
-            old.category,
-            old.source_kind,
-            old.value,
+            col(o.code),
+            col(i.code),
+            col(i.value_type),
+            col(i.counts_children),
+            col(old.period_code),
+            col(old.period_start),
+            col(old.category),
+            col(old.source_kind),
+            col(old.value),
             new.c.value,
-            old.recorded_at,
-            old.superseded_at,
+            col(old.recorded_at),
+            col(old.superseded_at),
             corrector.c.code,
         )
-        .join(i, i.id == old.indicator_id)
-        .join(o, o.id == old.organisation_id)
-        .outerjoin(new, new.c.id == old.superseded_by_id)
+        .join(i, col(i.id) == col(old.indicator_id))
+        .join(o, col(o.id) == col(old.organisation_id))
+        .outerjoin(new, new.c.id == col(old.superseded_by_id))
         .outerjoin(corrector, corrector.c.id == new.c.reporting_org_id)
         .where(and_(*condition))
-        .order_by(old.superseded_at, o.code, i.code, old.period_start)
+        .order_by(col(old.superseded_at), col(o.code), col(i.code), col(old.period_start))
     )
     schema = {
         "organisation_code": pl.String,
