@@ -28,7 +28,7 @@ from monitor.errors import (
     ValidationFailed,
 )
 from monitor.settings import get_settings
-from schema import ApiToken, Organisation, Role, RoleAssignment, User, utcnow
+from schema import ApiToken, Organisation, Role, RoleAssignment, User, table_of, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -132,7 +132,7 @@ def _claim_attempt(session: Session, user_id: int) -> bool:
     are serialised. A lock that has run out starts a new window."""
     settings = get_settings()
     now = utcnow()
-    table = User.__table__
+    table = table_of(User)
     expired = table.c.locked_until.is_not(None) & (table.c.locked_until <= now)
     count = case((expired, 1), else_=table.c.failed_logins + 1)
     statement = (

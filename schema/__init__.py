@@ -17,6 +17,7 @@ from schema.base import (
     SourceKind,
     SubmissionStatus,
     ValueType,
+    table_of,
     utcnow,
 )
 from schema.catalogue import Indicator, IndicatorCategory
@@ -69,5 +70,6 @@ __all__ = [
     "UserSession",
     "ValueType",
     "metadata",
+    "table_of",
     "utcnow",
 ]

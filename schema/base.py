@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 # Stable constraint names, so migrations are reproducible on SQLite and PostgreSQL alike.
@@ -22,6 +23,15 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The table a model class is mapped to (``Model.__table__``, typed: SQLModel declares
+    no ``__table__`` for type checkers)."""
+    table = sa.inspect(model).local_table
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 _recording_moment: ContextVar[datetime | None] = ContextVar("recording_moment", default=None)

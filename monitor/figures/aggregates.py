@@ -26,13 +26,15 @@ from schema import Indicator, ValueType
 
 PERIOD_KEYS = ["period_code", "period_start", "period_end", "source_kind"]
 ORG_KEYS = ["organisation_code", *PERIOD_KEYS]
-SUMS_SCHEMA = {
-    "category": pl.String,
-    "total": pl.Float64,
-    "mean": pl.Float64,
-    "denominator": pl.Float64,
-    "n_organisations": pl.UInt32,
-}
+SUMS_SCHEMA = pl.Schema(
+    {
+        "category": pl.String,
+        "total": pl.Float64,
+        "mean": pl.Float64,
+        "denominator": pl.Float64,
+        "n_organisations": pl.UInt32,
+    }
+)
 
 
 def codes_needed(indicator: Indicator) -> list[str]:

@@ -3,34 +3,38 @@ the catalogue (all versions), category lists, organisations and network membersh
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlmodel import Session, col
 
 from monitor.organisations import get_organisation
 from schema import Indicator, IndicatorCategory, NetworkMembership, Organisation
 
-_INDICATOR_SCHEMA = {
-    "i_id": pl.Int64,
-    "indicator": pl.String,
-    "i_version": pl.Int64,
-    "i_level": pl.String,
-    "i_value_type": pl.String,
-    "i_min": pl.Float64,
-    "i_max": pl.Float64,
-    "i_period_type": pl.String,
-    "i_source_kind": pl.String,
-    "i_category_set": pl.String,
-    "i_end_category_set": pl.String,
-    "i_numerator": pl.String,
-    "i_denominator": pl.String,
-    "i_valid_from": pl.Date,
-    "i_retired_on": pl.Date,
-    "i_publisher": pl.String,
-}
+_INDICATOR_SCHEMA = pl.Schema(
+    {
+        "i_id": pl.Int64,
+        "indicator": pl.String,
+        "i_version": pl.Int64,
+        "i_level": pl.String,
+        "i_value_type": pl.String,
+        "i_min": pl.Float64,
+        "i_max": pl.Float64,
+        "i_period_type": pl.String,
+        "i_source_kind": pl.String,
+        "i_category_set": pl.String,
+        "i_end_category_set": pl.String,
+        "i_numerator": pl.String,
+        "i_denominator": pl.String,
+        "i_valid_from": pl.Date,
+        "i_retired_on": pl.Date,
+        "i_publisher": pl.String,
+    }
+)
 
 
 @dataclass
@@ -51,7 +55,9 @@ class Context:
         return self.indicators["indicator"].unique()
 
 
-def _frame(rows: list, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def _frame(
+    rows: Sequence[Row[Any]], schema: Mapping[str, pl.DataType | type[pl.DataType]]
+) -> pl.DataFrame:
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 

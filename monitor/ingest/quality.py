@@ -35,6 +35,7 @@ from schema import (
     PeriodType,
     ReportingObligation,
     Submission,
+    table_of,
     utcnow,
 )
 
@@ -54,14 +55,16 @@ Z_LIMIT = 3.5
 POISSON_TAIL = 0.0005  # each side: a 99.9 % interval
 CALENDAR_TYPES = ("year", "half_year", "quarter", "month")
 
-_VALUE_SCHEMA = {
-    "organisation_id": pl.Int64,
-    "indicator": pl.String,
-    "category": pl.String,
-    "period_start": pl.Date,
-    "source_kind": pl.String,
-    "value": pl.Float64,
-}
+_VALUE_SCHEMA = pl.Schema(
+    {
+        "organisation_id": pl.Int64,
+        "indicator": pl.String,
+        "category": pl.String,
+        "period_start": pl.Date,
+        "source_kind": pl.String,
+        "value": pl.Float64,
+    }
+)
 
 
 def _totals(values: pl.DataFrame) -> pl.DataFrame:
@@ -95,7 +98,7 @@ def _stored(
     session: Session, organisation_ids: list[int], codes: list[str], reporter_id: int
 ) -> pl.DataFrame:
     """The current figures ``reporter_id`` itself sent about these organisations."""
-    table = AggregateMeasurement.__table__  # type: ignore[attr-defined]
+    table = table_of(AggregateMeasurement)
     query = (
         select(
             table.c.organisation_id,
@@ -298,7 +301,7 @@ def completeness(
             else:
                 status = "missing" if today > due else "open"
             records.append((code, period.code, period.end, due, expected, received, status))
-    schema = {
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "organisation": pl.String,
         "period": pl.String,
         "period_end": pl.Date,
@@ -333,14 +336,14 @@ def _first_received(
     case rows by ``reporter_id`` observed in the period; an aggregate about ``about_id``
     for exactly the period, by whichever organisation may report it."""
     if level == "case":
-        table = CaseMeasurement.__table__  # type: ignore[attr-defined]
+        table = table_of(CaseMeasurement)
         where = [
             table.c.reporting_org_id == reporter_id,
             table.c.observed_on >= period.start,
             table.c.observed_on <= period.end,
         ]
     else:
-        table = AggregateMeasurement.__table__  # type: ignore[attr-defined]
+        table = table_of(AggregateMeasurement)
         where = [
             table.c.organisation_id == about_id,
             table.c.period_start == period.start,

@@ -48,7 +48,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from monitor.asof import known_at
-from schema import AggregateMeasurement, CaseMeasurement, Child, Participation
+from schema import AggregateMeasurement, CaseMeasurement, Child, Participation, table_of
 
 Progress = Callable[[int], None]
 CHUNK = 50_000
@@ -66,7 +66,7 @@ class TableSpec:
 
 
 CASE = TableSpec(
-    CaseMeasurement.__table__,  # type: ignore[attr-defined]
+    table_of(CaseMeasurement),
     key=("child_id", "reporting_org_id", "indicator_id", "category", "observed_on", "source_kind"),
     compare=("value", "end_date", "end_reason"),
     columns=(
@@ -84,7 +84,7 @@ CASE = TableSpec(
     ),
 )
 PARTICIPATION = TableSpec(
-    Participation.__table__,  # type: ignore[attr-defined]
+    table_of(Participation),
     key=("child_id", "network_id", "reporting_org_id", "valid_from"),
     compare=("valid_to", "intensity"),
     columns=(
@@ -104,7 +104,7 @@ PARTICIPATION = TableSpec(
 #: records who sent it, ``reporting_org_id``, and when, ``recorded_at``). The current-row
 #: index ``uq_aggregate_current`` has the same key, so a key has at most one current row.
 AGGREGATE = TableSpec(
-    AggregateMeasurement.__table__,  # type: ignore[attr-defined]
+    table_of(AggregateMeasurement),
     key=(
         "organisation_id",
         "indicator_id",
@@ -212,7 +212,7 @@ def write_rows(
 def lookup_children(session: Session, pseudonyms: list[str]) -> dict[str, int]:
     """Child ids of the pseudonyms already stored, in bulk."""
     connection = session.connection()
-    table = Child.__table__  # type: ignore[attr-defined]
+    table = table_of(Child)
     found: dict[str, int] = {}
     if is_postgres(connection):
         # one text parameter split by the server: no per-element conversion in Python
@@ -241,7 +241,7 @@ def insert_children(session: Session, children: pl.DataFrame, now: datetime) -> 
     if children.height == 0:
         return {}
     connection = session.connection()
-    table = Child.__table__  # type: ignore[attr-defined]
+    table = table_of(Child)
     # in pseudonym order, so that the unique index on it is walked once, not at random
     frame = (
         children.select("pseudonym", "birth_month", "sex", "municipality_id")

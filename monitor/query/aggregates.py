@@ -38,9 +38,10 @@ from schema import (
     Indicator,
     Organisation,
     ValueType,
+    table_of,
 )
 
-_AGGREGATE_SCHEMA = {
+_AGGREGATE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "organisation_code": pl.String,
     "organisation_name": pl.String,
     "organisation_kind": pl.String,
@@ -75,7 +76,7 @@ def stored_aggregates(
 
     ``reported_by``: only rows sent by these organisations (what they already know)."""
     a, i, o = AggregateMeasurement, Indicator, Organisation
-    reporter = Organisation.__table__.alias("reporter")
+    reporter = table_of(Organisation).alias("reporter")
     statement = (
         select(
             col(o.code),
@@ -116,18 +117,20 @@ def stored_aggregates(
     )
 
 
-_POOLED_SCHEMA = {
-    "group": pl.String,
-    "period_code": pl.String,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
-    "source_kind": pl.String,
-    "category": pl.String,
-    "total": pl.Float64,
-    "mean": pl.Float64,
-    "denominator": pl.Float64,
-    "n_organisations": pl.UInt32,
-}
+_POOLED_SCHEMA = pl.Schema(
+    {
+        "group": pl.String,
+        "period_code": pl.String,
+        "period_start": pl.Date,
+        "period_end": pl.Date,
+        "source_kind": pl.String,
+        "category": pl.String,
+        "total": pl.Float64,
+        "mean": pl.Float64,
+        "denominator": pl.Float64,
+        "n_organisations": pl.UInt32,
+    }
+)
 
 
 def pooled_aggregates(
@@ -326,7 +329,7 @@ def _latest_from_cells(
     """The same as :func:`_latest_from_rows` for figures as they are now, read from the
     rollup aggregate_cell (PostgreSQL), where ranking and derived totals are done."""
     del as_of  # the rollup holds the figures of now only
-    c = AggregateCell.__table__.alias("cell")  # type: ignore[attr-defined]
+    c = table_of(AggregateCell).alias("cell")
     is_rate = indicator.value_type == ValueType.RATE
     keys = [c.c.organisation_id.label("org"), *[c.c[k] for k in _CELL_KEYS[1:]]]
     if is_rate:

@@ -74,18 +74,20 @@ def _subject_condition(session: Session, organisation: Organisation):  # noqa: A
     return col(CaseMeasurement.reporting_org_id) == organisation.id
 
 
-_CASE_SCHEMA = {
-    "child_id": pl.Int64,
-    "observed_on": pl.Date,
-    "end_date": pl.Date,
-    "value": pl.Float64,
-    "category": pl.String,
-    "end_reason": pl.String,
-    "source_kind": pl.String,
-    "reporting_org_code": pl.String,
-    "birth_month": pl.Date,
-    "sex": pl.String,
-}
+_CASE_SCHEMA = pl.Schema(
+    {
+        "child_id": pl.Int64,
+        "observed_on": pl.Date,
+        "end_date": pl.Date,
+        "value": pl.Float64,
+        "category": pl.String,
+        "end_reason": pl.String,
+        "source_kind": pl.String,
+        "reporting_org_code": pl.String,
+        "birth_month": pl.Date,
+        "sex": pl.String,
+    }
+)
 
 
 def _indicator_ids(session: Session, codes: Sequence[str]) -> list[int]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import polars as pl
-from sqlalchemy import (
-    select,
-)
+from sqlalchemy import Executable, select
 from sqlmodel import Session, col
 
 from monitor.asof import known_at
@@ -26,7 +24,10 @@ def current_rows(table, as_of: datetime | None):  # noqa: ANN001, ANN202
     return known_at(table, as_of)
 
 
-def read_frame(session: Session, statement, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
+def read_frame(
+    session: Session, statement: Executable, schema: Mapping[str, pl.DataType | type[pl.DataType]]
+) -> pl.DataFrame:
+    """The rows of ``statement`` as a frame with the given column types."""
     rows = session.execute(statement).all()
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 

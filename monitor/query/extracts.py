@@ -29,6 +29,7 @@ from schema import (
     Indicator,
     Organisation,
     Participation,
+    table_of,
 )
 
 
@@ -44,17 +45,19 @@ def events(
         .where(col(e.organisation_id).in_(org_ids))
         .order_by(col(e.event_date))
     )
-    schema = {
-        "organisation_code": pl.String,
-        "event_date": pl.Date,
-        "kind": pl.String,
-        "title": pl.String,
-        "description": pl.String,
-    }
+    schema = pl.Schema(
+        {
+            "organisation_code": pl.String,
+            "event_date": pl.Date,
+            "kind": pl.String,
+            "title": pl.String,
+            "description": pl.String,
+        }
+    )
     return read_frame(session, statement, schema)
 
 
-_EXTRACT_SCHEMA = {
+_EXTRACT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "child_pseudonym": pl.String,
     "birth_month": pl.Date,
     "sex": pl.String,
@@ -90,7 +93,7 @@ def case_extract(
             f"{principal.username} has no researcher role: extracts are refused"
         )
     c, ch, i, o = CaseMeasurement, Child, Indicator, Organisation
-    municipality = Organisation.__table__.alias("municipality")
+    municipality = table_of(Organisation).alias("municipality")
     statement = (
         select(
             col(ch.pseudonym),
@@ -166,14 +169,16 @@ def participation_extract(
             clauses.append(col(p.reporting_org_id).in_(members))
             clauses.append(col(p.network_id).in_(members))
         statement = statement.where(or_(*clauses) if clauses else false())
-    schema = {
-        "child_pseudonym": pl.String,
-        "network_code": pl.String,
-        "valid_from": pl.Date,
-        "valid_to": pl.Date,
-        "intensity": pl.Float64,
-        "intensity_unit": pl.String,
-    }
+    schema = pl.Schema(
+        {
+            "child_pseudonym": pl.String,
+            "network_code": pl.String,
+            "valid_from": pl.Date,
+            "valid_to": pl.Date,
+            "intensity": pl.Float64,
+            "intensity_unit": pl.String,
+        }
+    )
     frame = read_frame(session, statement, schema)
     audit.record(
         session,

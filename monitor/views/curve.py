@@ -21,7 +21,7 @@ from monitor.views.reflection import reflection_session
 from schema import Indicator, ReflectionAnswer, Target, utcnow
 from schema.reflection import CURVE_QUESTIONS
 
-GOAL_SCHEMA = {
+GOAL_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "id": pl.Int64,
     "indicator_code": pl.String,
     "name_nl": pl.String,
@@ -53,12 +53,21 @@ def network_goals(
     principal.require(Action.VIEW, organisation.id, f"goals of {organisation_code}")
     t, i = Target, Indicator
     query = (
-        select(col(t.id), col(t.indicator_code), col(i.name_nl), col(i.name_en), col(i.unit), col(t.target_value),
-               col(t.target_date), col(t.note), col(t.set_at))
+        select(
+            col(t.id),
+            col(t.indicator_code),
+            col(i.name_nl),
+            col(i.name_en),
+            col(i.unit),
+            col(t.target_value),
+            col(t.target_date),
+            col(t.note),
+            col(t.set_at),
+        )
         .outerjoin(i, (col(i.code) == col(t.indicator_code)) & col(i.retired_on).is_(None))
         .where(col(t.organisation_id) == organisation.id, col(t.category) == "")
         .order_by(col(t.indicator_code), col(t.target_date))
-    )  # fmt: skip
+    )
     if indicator_code:
         query = query.where(col(t.indicator_code) == indicator_code)
     rows = [tuple(r) for r in session.execute(query).all()]

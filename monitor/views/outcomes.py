@@ -151,16 +151,18 @@ def partner_completeness(
         .where(col(ReportingObligation.organisation_id).in_(ids))
         .distinct()
     ).all()
-    schema = {
-        "organisation": pl.String,
-        "indicator_code": pl.String,
-        "expected": pl.UInt32,
-        "on_time": pl.UInt32,
-        "late": pl.UInt32,
-        "missing": pl.UInt32,
-        "open": pl.UInt32,
-        "periods": pl.String,
-    }
+    schema = pl.Schema(
+        {
+            "organisation": pl.String,
+            "indicator_code": pl.String,
+            "expected": pl.UInt32,
+            "on_time": pl.UInt32,
+            "late": pl.UInt32,
+            "missing": pl.UInt32,
+            "open": pl.UInt32,
+            "periods": pl.String,
+        }
+    )
     if not obligations:
         return pl.DataFrame(schema=schema)
     frames = []

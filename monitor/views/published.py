@@ -17,7 +17,7 @@ from monitor.ingest.cbs import COUNTRY, SIZE_CLASS, size_band
 from monitor.settings import get_settings
 from schema import AggregateMeasurement, Indicator, Organisation
 
-SCHEMA = {
+SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "organisation_code": pl.String,
     "organisation_name": pl.String,
     "indicator_code": pl.String,

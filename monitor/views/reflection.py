@@ -177,7 +177,7 @@ def reflection_notes(session: Session, principal: Principal, *, session_id: int)
         .where(col(n.session_id) == session_id)
         .order_by(col(n.kind), col(n.created_at), col(n.id))
     ).all()
-    schema = {
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "id": pl.Int64,
         "kind": pl.String,
         "text": pl.String,

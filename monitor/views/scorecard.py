@@ -29,6 +29,7 @@ from schema import (
     AggregateMeasurement,
     Indicator,
     Organisation,
+    table_of,
 )
 
 #: Decimals the scorecard shows; the change and its arrow are judged on these.
@@ -66,7 +67,7 @@ def scorecard(
     (``better``/``worse``/``same``; two-sided: ``in_band``/``above_band``/``below_band``)."""
     organisation = get_organisation(session, organisation_code)
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
-    schema = {
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "indicator_code": pl.String,
         "name_nl": pl.String,
         "name_en": pl.String,
@@ -180,11 +181,13 @@ def then_and_now(
         scorecard(session, principal, organisation_code=organisation_code, period_code=code)
         for code in known["period_code"].unique().sort().to_list()
     ]
-    now_schema = {
-        **{k: pl.String for k in keys},
-        "value_now": pl.Float64,
-        "suppressed_now": pl.Boolean,
-    }
+    now_schema = pl.Schema(
+        {
+            **{k: pl.String for k in keys},
+            "value_now": pl.Float64,
+            "suppressed_now": pl.Boolean,
+        }
+    )
     now = pl.DataFrame(schema=now_schema)
     if now_frames:
         now = (
@@ -224,8 +227,8 @@ def corrections(
     are published as the series publishes them (:func:`_publish_corrections`)."""
     org_ids = visible_organisation_ids(session, principal, organisation_codes)
     old, i, o = AggregateMeasurement, Indicator, Organisation
-    new = AggregateMeasurement.__table__.alias("replacement")
-    corrector = Organisation.__table__.alias("corrector")
+    new = table_of(AggregateMeasurement).alias("replacement")
+    corrector = table_of(Organisation).alias("corrector")
     since = since if since.tzinfo else since.replace(tzinfo=UTC)
     condition = [col(old.superseded_at) > since, col(old.organisation_id).in_(org_ids)]
     if until is not None:
@@ -255,7 +258,7 @@ def corrections(
         .where(and_(*condition))
         .order_by(col(old.superseded_at), col(o.code), col(i.code), col(old.period_start))
     )
-    schema = {
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "organisation_code": pl.String,
         "indicator_code": pl.String,
         "value_type": pl.String,

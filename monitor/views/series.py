@@ -15,14 +15,16 @@ from monitor.policy import Action, Principal
 from monitor.query import stored_aggregates
 from monitor.views.figures import aggregate_indicators, level_of, organisation_figures
 
-SCHEMA = {
-    "indicator_code": pl.String,
-    "source_kind": pl.String,
-    "period_code": pl.String,
-    "period_start": pl.Date,
-    "value": pl.Float64,
-    "suppressed": pl.Boolean,
-}
+SCHEMA = pl.Schema(
+    {
+        "indicator_code": pl.String,
+        "source_kind": pl.String,
+        "period_code": pl.String,
+        "period_start": pl.Date,
+        "value": pl.Float64,
+        "suppressed": pl.Boolean,
+    }
+)
 
 
 def indicator_series(

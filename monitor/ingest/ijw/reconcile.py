@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from monitor.ingest.context import Context
 from monitor.ingest.ijw.derive import INDICATORS, Derived, derive_child
 from monitor.ingest.store import CASE, store_table
-from schema import CaseMeasurement, IjwProduct, Submission
+from schema import CaseMeasurement, IjwProduct, Submission, table_of
 from schema.base import SourceKind
 
 SHAPE = "ijw"
@@ -20,7 +20,7 @@ SHAPE = "ijw"
 
 def derive_children(session: Session, child_ids: list[int]) -> tuple[list[Derived], list[str]]:
     """Derived rows and notes of the children, from all their stored iJw lines."""
-    columns = [c for c in IjwProduct.__table__.columns]  # type: ignore[attr-defined]
+    columns = [c for c in table_of(IjwProduct).columns]
     by_child: dict[int, list[dict]] = {}
     for start in range(0, len(child_ids), 500):
         statement = select(*columns).where(
