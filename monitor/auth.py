@@ -28,7 +28,7 @@ from monitor.errors import (
     ValidationFailed,
 )
 from monitor.settings import get_settings
-from schema import ApiToken, Organisation, Role, RoleAssignment, User, table_of, utcnow
+from schema import ApiToken, Organisation, Role, RoleAssignment, User, id_of, table_of, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -99,7 +99,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
         _hasher.hash(password)  # spend the same time as a real check: no username probing
         audit.record(session, "login_failed", username=username[:80], detail={"reason": "unknown"})
         raise generic
-    if not _claim_attempt(session, user.id):
+    if not _claim_attempt(session, id_of(user)):
         _hasher.hash(password)  # same time, same answer as a wrong password
         audit.record(session, "login_locked", user_id=user.id, username=user.username)
         raise generic
@@ -167,7 +167,7 @@ def create_token(session: Session, user: User, *, name: str = "", days: int | No
     secret = "cm_" + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=days) if days else None
     session.add(
-        ApiToken(user_id=user.id, name=name, token_hash=_token_hash(secret), expires_at=expires)
+        ApiToken(user_id=id_of(user), name=name, token_hash=_token_hash(secret), expires_at=expires)
     )
     audit.record(session, "token_created", user_id=user.id, username=user.username, target=name)
     session.flush()
@@ -273,7 +273,7 @@ def grant_role(
     if existing and role is not Role.RESEARCHER:
         return existing
     assignment = existing or RoleAssignment(
-        user_id=user.id, role=role.value, organisation_id=organisation_id
+        user_id=id_of(user), role=role.value, organisation_id=organisation_id
     )
     assignment.granted_by_id = granted_by.id if granted_by else None
     if role is Role.RESEARCHER:  # granting again renews the purpose and the expiry

@@ -28,7 +28,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from monitor.errors import AccessDeniedError
-from schema import NetworkMembership, Organisation, OrgKind, Role, RoleAssignment, User
+from schema import NetworkMembership, Organisation, OrgKind, Role, RoleAssignment, User, id_of
 
 
 class Action(StrEnum):
@@ -142,7 +142,7 @@ def principal_for(session: Session, user: User) -> Principal:
         return Principal(user_id=user.id, username=user.username, roles=frozenset())
     orgs = list(session.exec(select(Organisation)).all())
     memberships = list(session.exec(select(NetworkMembership)).all())
-    by_id = {o.id: o for o in orgs}
+    by_id = {id_of(o): o for o in orgs}
     today = date.today()
 
     view: set[int] = set()
@@ -157,7 +157,7 @@ def principal_for(session: Session, user: User) -> Principal:
         """The municipality, the organisations located in it and its own networks. Members
         of those networks located elsewhere (a regional network's schools in another
         municipality) are not in scope: they report about other municipalities' networks."""
-        return {o.id for o in orgs if o.municipality_id == municipality_id} | {municipality_id}
+        return {id_of(o) for o in orgs if o.municipality_id == municipality_id} | {municipality_id}
 
     def current_networks(member_id: int) -> set[int]:
         """Networks ``member_id`` belongs to today (it speaks for these)."""
@@ -183,39 +183,39 @@ def principal_for(session: Session, user: User) -> Principal:
             submit |= set(by_id)
             all_rows = True
             continue
-        org = by_id.get(org_id) if org_id is not None else None
-        if org is None:
+        if org_id is None or org_id not in by_id:
             continue
+        org = by_id[org_id]
         kind = OrgKind(org.kind)
         if role == Role.MUNICIPALITY_OFFICER:
-            scope = in_municipality(org.id) if kind is OrgKind.MUNICIPALITY else {org.id}
+            scope = in_municipality(org_id) if kind is OrgKind.MUNICIPALITY else {org_id}
             view |= scope
             submit |= scope
             if kind is OrgKind.MUNICIPALITY:
-                child_municipalities.add(org.id)
+                child_municipalities.add(org_id)
         elif role == Role.PARTNER_ENTRY:
-            networks = {m.network_id for m in memberships if m.member_id == org.id}
-            view |= {org.id} | networks
+            networks = {m.network_id for m in memberships if m.member_id == org_id}
+            view |= {org_id} | networks
             # about the periods it was a member the partner reports as itself (ingest checks
             # membership during the period); it speaks *as* a network only while a member
-            submit |= {org.id} | current_networks(org.id)
-            windows.add((org.id, None, None))
+            submit |= {org_id} | current_networks(org_id)
+            windows.add((org_id, None, None))
         elif role == Role.NETWORK_VIEWER:
-            view.add(org.id)
+            view.add(org_id)
             if kind.is_network:
-                windows |= network_windows(org.id)
+                windows |= network_windows(org_id)
             else:
-                windows.add((org.id, None, None))
+                windows.add((org_id, None, None))
         elif role == Role.RESEARCHER:
             if kind is OrgKind.MUNICIPALITY:
-                scope = in_municipality(org.id)
-                research_municipalities.add(org.id)
+                scope = in_municipality(org_id)
+                research_municipalities.add(org_id)
             elif kind.is_network:
-                scope = {org.id} | {m for m, _, _ in network_windows(org.id)}
-                research_windows |= network_windows(org.id)
+                scope = {org_id} | {m for m, _, _ in network_windows(org_id)}
+                research_windows |= network_windows(org_id)
             else:
-                scope = {org.id}
-                research_windows.add((org.id, None, None))
+                scope = {org_id}
+                research_windows.add((org_id, None, None))
             view |= scope
             extract |= scope
             child_municipalities |= research_municipalities

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from monitor import audit
 from monitor.errors import AuthenticationError
-from schema import ApiToken, User, UserSession, utcnow
+from schema import ApiToken, User, UserSession, id_of, utcnow
 
 #: A dashboard session lives this long at most (the cookie says the same).
 SESSION_HOURS = 12
@@ -37,7 +37,7 @@ def start_session(session: Session, user: User, *, hours: int = SESSION_HOURS) -
     secret = "cs_" + secrets.token_urlsafe(32)
     session.add(
         UserSession(
-            user_id=user.id,
+            user_id=id_of(user),
             session_hash=_hash(secret),
             expires_at=utcnow() + timedelta(hours=hours),
         )

@@ -17,6 +17,7 @@ from schema.base import (
     SourceKind,
     SubmissionStatus,
     ValueType,
+    id_of,
     table_of,
     utcnow,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "UserSession",
     "ValueType",
     "metadata",
+    "id_of",
     "table_of",
     "utcnow",
 ]

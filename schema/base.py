@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlmodel import SQLModel
@@ -32,6 +33,19 @@ def table_of(model: type[SQLModel]) -> sa.Table:
     if not isinstance(table, sa.Table):
         raise TypeError(f"{model.__name__} is not mapped to a table")
     return table
+
+
+class _Stored(Protocol):
+    id: int | None
+
+
+def id_of(row: _Stored) -> int:
+    """The database id of a stored (flushed or loaded) row. Model ids are ``int | None``
+    because a new row has none until it is flushed; asking before that is a programming
+    error, said here rather than as a NULL foreign key further on."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: add and flush it first")
+    return row.id
 
 
 _recording_moment: ContextVar[datetime | None] = ContextVar("recording_moment", default=None)

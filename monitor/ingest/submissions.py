@@ -97,7 +97,7 @@ def audit(session: Session, batch: Batch, report: IngestReport) -> None:
     detail["warnings"] = len(report.warnings)
     entries: list[tuple[str, dict[str, object]]] = [("submission", detail)]
     if report.rows_superseded:
-        correction = {
+        correction: dict[str, object] = {
             "submission_id": report.submission_id,
             "rows_superseded": report.rows_superseded,
         }

@@ -15,7 +15,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from monitor.errors import ConflictError, NotFoundError, RowProblem, ValidationFailed
-from schema import Event, NetworkMembership, Organisation, OrgKind
+from schema import Event, NetworkMembership, Organisation, OrgKind, id_of
 
 CBS_CODE = re.compile(r"^GM\d{4}$")
 BRIN = re.compile(r"^\d{2}[A-Z0-9]{2}$")
@@ -115,7 +115,8 @@ def find_organisation(session: Session, code: str) -> Organisation | None:
 
 def codes_by_id(session: Session) -> dict[int, str]:
     """Every organisation's code by its id."""
-    return dict(session.exec(select(col(Organisation.id), col(Organisation.code))).all())
+    rows = session.exec(select(col(Organisation.id), col(Organisation.code))).all()
+    return {id_: code for id_, code in rows if id_ is not None}  # a stored id is never NULL
 
 
 def list_organisations(session: Session, kind: str | None = None) -> list[Organisation]:
@@ -143,7 +144,10 @@ def add_membership(
         )
     member_row = get_organisation(session, member)
     row = NetworkMembership(
-        network_id=network_row.id, member_id=member_row.id, valid_from=valid_from, valid_to=valid_to
+        network_id=id_of(network_row),
+        member_id=id_of(member_row),
+        valid_from=valid_from,
+        valid_to=valid_to,
     )
     session.add(row)
     session.flush()
@@ -182,7 +186,7 @@ def add_event(
             summary="an event needs a title",
         )
     row = Event(
-        organisation_id=org.id,
+        organisation_id=id_of(org),
         event_date=event_date,
         kind=kind,
         title=title.strip(),

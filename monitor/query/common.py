@@ -14,6 +14,7 @@ from monitor.errors import AccessDeniedError, NotFoundError
 from monitor.policy import Action, Principal
 from schema import (
     Organisation,
+    id_of,
 )
 
 SERIES_KEYS = ["organisation_code", "period_code", "category", "source_kind"]
@@ -56,7 +57,7 @@ def visible_organisation_ids(
             raise AccessDeniedError(
                 f"{principal.username} may not view figures of {', '.join(denied)}"
             )
-        return [o.id for o in orgs]
+        return [id_of(o) for o in orgs]
     if principal.is_admin:
         return list(session.execute(select(col(Organisation.id))).scalars())
     return sorted(principal.view_org_ids)

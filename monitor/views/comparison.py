@@ -25,6 +25,7 @@ from schema import (
     Indicator,
     Organisation,
     OrgKind,
+    id_of,
 )
 
 MIN_GROUP_SIZE = 3
@@ -82,7 +83,7 @@ def _group_members(
             return [], None, "no municipality to compare with"
         if municipal_code is None:
             return [], None, f"{indicator.code} has no municipal counterpart"
-        return [municipality.id], municipal_code, ""
+        return [id_of(municipality)], municipal_code, ""
     if group == "similar_size":
         if municipality is None or not municipality.population_0_17:
             return [], None, "population 0-17 of the municipality is unknown"

@@ -18,7 +18,7 @@ from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
 from monitor.views.figures import level_of
 from monitor.views.reflection import reflection_session
-from schema import Indicator, ReflectionAnswer, Target, utcnow
+from schema import Indicator, ReflectionAnswer, Target, id_of, utcnow
 from schema.reflection import CURVE_QUESTIONS
 
 GOAL_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -107,7 +107,7 @@ def set_goal(
     ).scalar_one_or_none()  # fmt: skip
     if row is None:
         row = Target(
-            organisation_id=organisation.id,
+            organisation_id=id_of(organisation),
             indicator_code=indicator_code,
             target_date=target_date,
             target_value=target_value,

@@ -15,6 +15,7 @@ from monitor.query import (
 from monitor.views.figures import aggregate_indicators, level_of
 from schema import (
     Organisation,
+    id_of,
 )
 
 
@@ -149,7 +150,7 @@ def quality_warnings(
         return pl.DataFrame(schema=schema)
     codes = [i.code for i in aggregate_indicators(session, level) if i.value_type != "rate"]
     stored = stored_aggregates(
-        session, indicator_codes=codes, organisation_ids=[organisation.id], reported_by=own
+        session, indicator_codes=codes, organisation_ids=[id_of(organisation)], reported_by=own
     )
     values = stored.select(
         pl.lit(organisation.id, pl.Int64).alias("organisation_id"),

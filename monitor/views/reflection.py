@@ -21,6 +21,7 @@ from schema import (
     Organisation,
     ReflectionNote,
     ReflectionSession,
+    id_of,
 )
 
 
@@ -77,14 +78,14 @@ def reflection_view(session: Session, principal: Principal, *, session_id: int) 
     )
     then_now = then_and_now(session, principal, organisation_code=code, on=found.held_on)
     return ReflectionView(
-        session_id=found.id,
+        session_id=id_of(found),
         title=found.title,
         held_on=found.held_on,
         organisation_code=code,
         organisation_name=organisation.name,
         then_now=with_differences(session, then_now, fixes, level_of(organisation)),
         corrections=fixes,
-        notes=reflection_notes(session, principal, session_id=found.id),
+        notes=reflection_notes(session, principal, session_id=id_of(found)),
     )
 
 
@@ -141,7 +142,7 @@ def create_reflection_session(
     if not 1 <= len(title) <= 200:
         raise _invalid("title", title, "give a title of 1-200 characters")
     row = ReflectionSession(
-        organisation_id=organisation.id,
+        organisation_id=id_of(organisation),
         held_on=held_on,
         title=title,
         created_by_id=principal.user_id,
@@ -215,7 +216,7 @@ def add_reflection_note(
         principal.require(Action.VIEW, owner.id, f"organisation {owner.code}")
         owner_id = owner.id
     note = ReflectionNote(
-        session_id=found.id,
+        session_id=id_of(found),
         kind=kind,
         text=text,
         owner_organisation_id=owner_id,

@@ -29,6 +29,7 @@ from schema import (
     AggregateMeasurement,
     Indicator,
     Organisation,
+    id_of,
     table_of,
 )
 
@@ -98,7 +99,7 @@ def scorecard(
     parts = stored_aggregates(
         session,
         indicator_codes=parts_codes,
-        organisation_ids=[organisation.id],
+        organisation_ids=[id_of(organisation)],
         as_of=as_of,
         period_to=period_to,
     )

@@ -28,7 +28,7 @@ from monitor.errors import NotFoundError, RowProblem, ValidationFailed
 from monitor.ingest import IngestReport, ingest_file, ingest_frame
 from monitor.ingest.submissions import recent_submissions
 from monitor.policy import Action, Principal
-from schema import Organisation, Submission
+from schema import Organisation, Submission, id_of
 
 router = APIRouter(prefix="/submissions", tags=["submissions"], responses=ERRORS)
 
@@ -204,7 +204,7 @@ def list_submissions(
 ) -> list[SubmissionOut]:
     """Recent submissions of an organisation, newest first."""
     org = _submitter(session, principal, organisation)
-    rows = recent_submissions(session, organisation_id=org.id, limit=limit)
+    rows = recent_submissions(session, organisation_id=id_of(org), limit=limit)
     return [_out(r, org.code) for r in rows]
 
 

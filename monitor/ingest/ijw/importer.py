@@ -30,7 +30,7 @@ from monitor.ingest.report import IngestReport
 from monitor.ingest.store import insert_children, lookup_children
 from monitor.ingest.submissions import Batch, audit, fill, new_submission, record
 from monitor.pseudonym import pseudonymise_many
-from schema import IjwProduct, IjwProvider, Organisation, Submission, utcnow
+from schema import IjwProduct, IjwProvider, Organisation, Submission, id_of, utcnow
 from schema.base import OrgKind, SubmissionStatus
 
 _LINE_COLUMNS = (
@@ -288,7 +288,7 @@ def _store(
             child_id=child_ids[p.bsn],
             municipality_id=ctx.org_id,
             provider_agb=p.provider_agb,
-            submission_id=submission.id,
+            submission_id=id_of(submission),
             kind=p.kind,
             message_id=p.message_id,
             message_date=p.message_date,
@@ -304,7 +304,7 @@ def _store(
     derived, notes = derive_children(session, sorted(set(child_ids.values())))
     report.warnings += [note_problem(batch.file_name, n) for n in sorted(set(notes))]
     inserted, superseded, unchanged = reconcile(
-        session, derived, sorted(set(child_ids.values())), providers, ctx, submission.id, now
+        session, derived, sorted(set(child_ids.values())), providers, ctx, id_of(submission), now
     )
     counts = Counter(d.indicator for d in derived)
     report.rows_superseded, report.rows_unchanged = superseded, 0

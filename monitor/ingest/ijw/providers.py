@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 
 from monitor.errors import ConflictError, RowProblem, ValidationFailed
 from monitor.organisations import get_organisation
-from schema import IjwProvider, Organisation
+from schema import IjwProvider, Organisation, id_of
 from schema.base import OrgKind
 
 #: Partners that may serve a child (and so report its case rows).
@@ -41,7 +41,7 @@ def link_provider(session: Session, agb_code: str, organisation_code: str) -> Ij
         if found.organisation_id != organisation.id:
             raise ConflictError(f"AGB-code {agb_code} is al gekoppeld aan een andere organisatie")
         return found
-    link = IjwProvider(agb_code=agb_code, organisation_id=organisation.id)
+    link = IjwProvider(agb_code=agb_code, organisation_id=id_of(organisation))
     session.add(link)
     session.commit()
     return link

@@ -68,12 +68,19 @@ def reconcile(
     existing: list[tuple] = []
     for start in range(0, len(child_ids), 500):
         existing += session.execute(
-            select(c.id, c.child_id, c.reporting_org_id, c.indicator_id, c.category, c.observed_on)
-            .join(Submission, col(Submission.id) == c.submission_id)
+            select(
+                col(c.id),
+                col(c.child_id),
+                col(c.reporting_org_id),
+                col(c.indicator_id),
+                col(c.category),
+                col(c.observed_on),
+            )
+            .join(Submission, col(Submission.id) == col(c.submission_id))
             .where(
-                c.child_id.in_(child_ids[start : start + 500]),
-                c.superseded_at.is_(None),
-                c.indicator_id.in_(indicator_ids),
+                col(c.child_id).in_(child_ids[start : start + 500]),
+                col(c.superseded_at).is_(None),
+                col(c.indicator_id).in_(indicator_ids),
                 col(Submission.shape) == SHAPE,
             )
         ).all()
@@ -113,6 +120,6 @@ def reconcile(
     gone = [row[0] for row in existing if tuple(row[1:]) not in wanted]
     for start in range(0, len(gone), 500):
         session.execute(
-            update(c).where(c.id.in_(gone[start : start + 500])).values(superseded_at=now)
+            update(c).where(col(c.id).in_(gone[start : start + 500])).values(superseded_at=now)
         )
     return counts.inserted, counts.superseded + len(gone), counts.unchanged
