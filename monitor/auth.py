@@ -283,6 +283,7 @@ def grant_role(
     session.add(assignment)
     detail: dict[str, object] = {"role": role.value}
     if role is Role.RESEARCHER:
+        assert expires_on is not None  # _research_terms refused a researcher role without it
         detail |= {"purpose": assignment.purpose, "expires_on": expires_on.isoformat()}
     audit.record(
         session,
@@ -295,6 +296,10 @@ def grant_role(
     )
     session.flush()
     return assignment
+
+
+def _text(value: date | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _research_terms(role: Role, purpose: str | None, expires_on: date | None) -> datetime | None:
@@ -313,13 +318,14 @@ def _research_terms(role: Role, purpose: str | None, expires_on: date | None) ->
     today = utcnow().date()
     if expires_on is None or not today <= expires_on <= today + timedelta(MAX_RESEARCH_DAYS):
         reason = f"a date from today to at most {MAX_RESEARCH_DAYS} days ahead"
-        problems.append(RowProblem("role", None, "expires", expires_on, reason))
+        problems.append(RowProblem("role", None, "expires", _text(expires_on), reason))
     if problems:
         raise ValidationFailed(
             problems=problems,
             summary="a researcher role needs its purpose (--purpose, AVG doelbinding) and an "
             f"expiry date (--expires YYYY-MM-DD, at most {MAX_RESEARCH_DAYS} days ahead)",
         )
+    assert expires_on is not None  # a missing date is one of the problems above
     return datetime.combine(expires_on + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
 
 

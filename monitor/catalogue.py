@@ -325,8 +325,8 @@ def load_catalogue(session: Session, path: Path | str | None = None) -> Catalogu
     }
     for set_name, options in catalogue.categories.items():
         for order, option in enumerate(options):
-            row = existing_categories.get((set_name, option.code))
-            if row is None:
+            category = existing_categories.get((set_name, option.code))
+            if category is None:
                 session.add(
                     IndicatorCategory(
                         category_set=set_name,
@@ -340,8 +340,8 @@ def load_catalogue(session: Session, path: Path | str | None = None) -> Catalogu
                 )
                 report.categories_added += 1
             else:
-                row.label_nl, row.label_en, row.cbs_code = option.nl, option.en, option.cbs_code
-                row.group, row.sort_order = option.group, order
+                category.label_nl, category.label_en, category.cbs_code = option.nl, option.en, option.cbs_code
+                category.group, category.sort_order = option.group, order
 
     stored: dict[tuple[str, int], Indicator] = {
         (i.code, i.version): i for i in session.exec(select(Indicator)).all()

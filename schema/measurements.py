@@ -404,7 +404,7 @@ for _statement in AGGREGATE_CELL_DDL:
 def _fixed_columns(model: type[SQLModel]) -> list[str]:
     """Every column of a measurement table but its key and the supersession stamps."""
     stamps = {"id", "superseded_at", "superseded_by_id"}
-    return [c.name for c in table_of(model).columns if c.name not in stamps]  # type: ignore[attr-defined]
+    return [c.name for c in table_of(model).columns if c.name not in stamps]
 
 
 #: Per dialect, the triggers that keep measurements and the audit trail append-only (also

@@ -98,7 +98,7 @@ def template_rows(session: Session, reporter_code: str, day: date) -> list[Templ
             continue
         about = reporter.code
         if obligation.about_organisation_id:
-            about = session.get(Organisation, obligation.about_organisation_id).code
+            about = session.get_one(Organisation, obligation.about_organisation_id).code
         period = latest_ended(day, PeriodType(indicator.period_type)).code
         categories = _codes(session, indicator.category_set) if indicator.category_set else [""]
         rows += [TemplateRow(about, indicator.code, period, c) for c in categories]

@@ -274,7 +274,7 @@ def completeness(
     )
     if organisation_codes:
         query = query.where(col(Organisation.code).in_(organisation_codes))
-    obligations = session.exec(query).all()
+    obligations = session.execute(query).all()
     indicator = session.execute(
         select(col(Indicator.level), col(Indicator.period_type))
         .where(col(Indicator.code) == indicator_code)

@@ -71,7 +71,7 @@ def reflection_view(session: Session, principal: Principal, *, session_id: int) 
     """The figures as known at the end of the session day next to now, the corrections
     made since, and the notes and actions."""
     found = reflection_session(session, principal, session_id)
-    organisation = session.get(Organisation, found.organisation_id)
+    organisation = session.get_one(Organisation, found.organisation_id)
     code = organisation.code
     fixes = corrections(
         session, principal, organisation_codes=[code], since=end_of_day(found.held_on)

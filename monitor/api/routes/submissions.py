@@ -219,5 +219,5 @@ def get_submission(
     row = session.get(Submission, submission_id)
     if row is None or not principal.allows(Action.SUBMIT, row.organisation_id):
         raise NotFoundError(f"submission {submission_id} does not exist")
-    org = session.get(Organisation, row.organisation_id)
+    org = session.get_one(Organisation, row.organisation_id)
     return _out(row, org.code)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy import select
@@ -50,6 +51,11 @@ _LINE_COLUMNS = (
     "unit",
     "frequency",
 )
+
+
+def _line_fields(product: Product) -> dict[str, Any]:
+    """The product line's own columns, as the reader parsed them (typed per the XSD)."""
+    return {c: product.fields.get(c) for c in _LINE_COLUMNS}
 
 
 def import_messages(
@@ -225,18 +231,19 @@ def _line_problems(reading: Reading) -> list[RowProblem]:
                     product.file,
                     product.line,
                     "StatusAanlevering",
-                    status,
+                    str(status),
                     "StatusAanlevering 2 en 9 mogen niet worden gebruikt (CS058): verwijder met 3 "
                     "en lever opnieuw aan met 1",
                 )
             )
-        if product.kind == "JW315" and product.fields.get("referrer_type") not in codes.REFERRER:
+        referrer = product.fields.get("referrer_type")
+        if product.kind == "JW315" and referrer not in codes.REFERRER:
             problems.append(
                 RowProblem(
                     product.file,
                     product.line,
                     "Verwijzer/Type",
-                    product.fields.get("referrer_type"),
+                    None if referrer is None else str(referrer),
                     "onbekende code verwijzer (COD327)",
                 )
             )
@@ -294,7 +301,7 @@ def _store(
             message_date=p.message_date,
             line=p.line,
             recorded_at=now,
-            **{c: p.fields.get(c) for c in _LINE_COLUMNS},
+            **_line_fields(p),
             provider_reference=references.get((p.provider_agb, p.fields["provider_reference"])),
         )
         for p in products

@@ -36,7 +36,9 @@ def link_provider(session: Session, agb_code: str, organisation_code: str) -> Ij
             f"{organisation_code} is een {organisation.kind}; alleen een partner die het kind "
             "helpt (jeugdhulpaanbieder) meldt de gegevens van een kind"
         )
-    found = session.exec(select(IjwProvider).where(col(IjwProvider.agb_code) == agb_code)).first()
+    found = session.scalars(
+        select(IjwProvider).where(col(IjwProvider.agb_code) == agb_code)
+    ).first()
     if found is not None:
         if found.organisation_id != organisation.id:
             raise ConflictError(f"AGB-code {agb_code} is al gekoppeld aan een andere organisatie")
