@@ -340,7 +340,11 @@ def load_catalogue(session: Session, path: Path | str | None = None) -> Catalogu
                 )
                 report.categories_added += 1
             else:
-                category.label_nl, category.label_en, category.cbs_code = option.nl, option.en, option.cbs_code
+                category.label_nl, category.label_en, category.cbs_code = (
+                    option.nl,
+                    option.en,
+                    option.cbs_code,
+                )
                 category.group, category.sort_order = option.group, order
 
     stored: dict[tuple[str, int], Indicator] = {

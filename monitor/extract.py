@@ -123,6 +123,7 @@ def write_extract(
         "columns": PERIOD_CONVENTIONS,
     }
     (out_dir / "codebook.json").write_text(json.dumps(codebook, indent=2, ensure_ascii=False))
+    children = frame["child_pseudonym"].n_unique() if frame.height else 0
     manifest = {
         "query": {
             "indicators": indicator_codes,
@@ -139,10 +140,10 @@ def write_extract(
                 "sha256": _sha256(participation_path),
             },
         },
-        "children": frame["child_pseudonym"].n_unique() if frame.height else 0,
+        "children": children,
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    return ExtractManifest(out_dir, frame.height, exposure.height, manifest["children"])
+    return ExtractManifest(out_dir, frame.height, exposure.height, children)
 
 
 def verify_extract(out_dir: Path) -> list[str]:

@@ -17,7 +17,8 @@ from schema.base import recorded_at
 #: Who seeds the demo (no user: the set-up itself, recorded as such in the audit trail).
 SETUP = Principal(user_id=None, username="demo-setup", roles=frozenset({("admin", None)}))
 
-SESSIONS = (
+#: (held on, title, notes and actions as (kind, text[, owner]), curve answers)
+SESSIONS: tuple[tuple[date, str, list[tuple[str, ...]], dict[str, str | None]], ...] = (
     (
         date(2022, 10, 13),
         "Najaarsbijeenkomst 2022",

@@ -194,7 +194,11 @@ def _load_cbs_demo(engine, steps: Progress, logins: list[DemoLogin]) -> None:  #
     that the trend page compares a municipality with the Netherlands and its size class."""
     from monitor.ingest.cbs import load_demo_tables
 
-    importer = next(login.organisation for login in logins if login.role == "municipality_officer")
+    importer = next(
+        login.organisation
+        for login in logins
+        if login.role == "municipality_officer" and login.organisation is not None
+    )
     task = steps.add_task("CBS StatLine (demo tables)", total=1)
     with Session(engine, expire_on_commit=False) as session:
         for result in load_demo_tables(session, importer):

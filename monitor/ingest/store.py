@@ -23,12 +23,14 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import polars as pl
 from sqlalchemy import (
     Column,
     ColumnElement,
     Date,
+    Executable,
     Float,
     Integer,
     MetaData,
@@ -45,6 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
 from monitor.asof import known_at
@@ -170,6 +173,7 @@ def copy_frame(
     import psycopg
 
     raw = connection.connection.driver_connection
+    assert raw is not None  # a connection in use holds its driver's connection
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     statement = f'COPY "{table}" ({columns}) FROM STDIN (FORMAT csv)'
     try:
@@ -217,7 +221,7 @@ def lookup_children(session: Session, pseudonyms: list[str]) -> dict[str, int]:
     if is_postgres(connection):
         # one text parameter split by the server: no per-element conversion in Python
         # (pseudonyms are hexadecimal or "org:ref" digests, never containing a newline)
-        query = text(
+        query: Executable = text(
             "SELECT pseudonym, id FROM child WHERE pseudonym = ANY(string_to_array(:p, E'\\n'))"
         )
         for chunk in _chunks(pseudonyms, 200_000):
@@ -273,7 +277,12 @@ def insert_children(session: Session, children: pl.DataFrame, now: datetime) -> 
     return lookup_children(session, frame["pseudonym"].to_list())
 
 
-_TEMP_TYPES = {pl.Int64: Integer, pl.Date: Date, pl.String: String, pl.Float64: Float}
+_TEMP_TYPES: dict[pl.DataType | type[pl.DataType], type[TypeEngine[Any]]] = {
+    pl.Int64: Integer,
+    pl.Date: Date,
+    pl.String: String,
+    pl.Float64: Float,
+}
 _temp_names = itertools.count()
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 import polars as pl
 from sqlalchemy import (
+    ColumnElement,
     Float,
     Select,
+    SQLColumnExpression,
     and_,
     case,
     cast,
@@ -162,12 +165,13 @@ def pooled_aggregates(
     if not groups:
         return pl.DataFrame(schema=_POOLED_SCHEMA)
     is_rate = indicator.value_type == ValueType.RATE
-    codes = [indicator.numerator_code, indicator.denominator_code] if is_rate else [indicator.code]
+    codes = codes_needed(indicator)
     everyone = sorted({org for ids in groups.values() for org in ids})
     from_cells = as_of is None and session.get_bind().dialect.name == "postgresql"
-    source = _latest_from_cells if from_cells else _latest_from_rows
-    parts, denominators = source(indicator, codes, everyone, as_of, category)
+    latest_cells = _latest_from_cells if from_cells else _latest_from_rows
+    parts, denominators = latest_cells(indicator, codes, everyone, as_of, category)
     if is_rate:
+        assert denominators is not None  # both sources return a rate's denominators
         # each numerator cell with its organisation's total denominators of the period (a
         # join in effect, done with a window so that no join estimate can go wrong)
         numerator_cells = union_all(*parts).subquery("numerator_cells")
@@ -251,6 +255,7 @@ def _latest_from_rows(
     latest_first = func.row_number().over(
         partition_by=series, order_by=[col(a.recorded_at).desc(), col(a.id).desc()]
     )
+    figure: SQLColumnExpression[Any]
     if is_rate:
         figure = col(a.value)
     else:  # a proportion sent as numerator and denominator only
@@ -291,6 +296,7 @@ def _latest_from_rows(
         # one pass: per organisation and period, the categories where no total was sent
         is_part = latest.c.category != ""
         part = case((is_part, latest.c.figure))
+        combined: ColumnElement[Any]
         if indicator.value_type in (ValueType.RATE, ValueType.COUNT):
             combined = func.coalesce(func.sum(part), 0.0)
         else:
@@ -332,6 +338,8 @@ def _latest_from_cells(
     c = table_of(AggregateCell).alias("cell")
     is_rate = indicator.value_type == ValueType.RATE
     keys = [c.c.organisation_id.label("org"), *[c.c[k] for k in _CELL_KEYS[1:]]]
+    sent_figure: ColumnElement[Any]
+    derived_figure: ColumnElement[Any]
     if is_rate:
         sent_figure, derived_figure = c.c.value, func.coalesce(c.c.parts_value_sum, 0.0)
     elif indicator.value_type == ValueType.COUNT:

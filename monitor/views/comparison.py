@@ -141,10 +141,10 @@ def comparison_series(
         )
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
     orgs = _organisation_rows(session)
-    members = {
+    candidates = {
         g: _group_members(session, organisation, g, indicator, orgs) for g in groups if g != "own"
     }
-    members = {g: (ids, code) for g, (ids, code, _) in members.items() if ids and code}
+    members = {g: (ids, code) for g, (ids, code, _) in candidates.items() if ids and code}
     pooled = _groups_in_database(session, members, category=category, as_of=as_of)
     for group, (ids, code) in members.items():
         all_visible = all(principal.allows(Action.VIEW, i) for i in ids)

@@ -34,7 +34,7 @@ router = APIRouter(prefix="/submissions", tags=["submissions"], responses=ERRORS
 
 Shape = Literal["case", "aggregate", "dhis2"]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-_OUTCOMES = {
+_OUTCOMES: dict[int | str, dict[str, Any]] = {
     201: {"model": SubmissionOut, "description": "Rows stored (accepted or partial)"},
     422: {"model": SubmissionOut | ErrorBody, "description": "Rejected: nothing stored"},
 }

@@ -243,7 +243,7 @@ def to_aggregate(
     rows = rows.filter(pl.col("region").is_in(list(places)))
     result.withheld = rows.filter(pl.col("value").is_null()).height
     rows = rows.filter(pl.col("value").is_not_null())
-    types = {}
+    types: dict[str, str | None] = {}
     for text in rows["period"].unique().to_list():
         try:
             types[text] = parse_period(text).type.value
