@@ -2,7 +2,7 @@
 and bearer tokens for the API (only their SHA-256 is stored).
 
 An external identity provider (OIDC) fits in beside this: after the provider's callback has
-verified the ID token, look the user up by ``col(User.external_subject)`` (the token's ``sub``)
+verified the ID token, look the user up by ``User.external_subject`` (the token's ``sub``)
 with :func:`user_for_external_subject`; roles stay in this database, so the policy module
 does not change.
 """
