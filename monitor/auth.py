@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import case, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor import audit
 from monitor.errors import (
@@ -28,7 +28,7 @@ from monitor.errors import (
     ValidationFailed,
 )
 from monitor.settings import get_settings
-from schema import ApiToken, Organisation, Role, RoleAssignment, User, utcnow
+from schema import ApiToken, Organisation, Role, RoleAssignment, User, id_of, table_of, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -67,7 +67,7 @@ def create_user(
             ],
             summary=f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
         )
-    if session.exec(select(User).where(User.username == username)).first():
+    if session.exec(select(User).where(col(User.username) == username)).first():
         raise ConflictError(f"user {username!r} already exists")
     user = User(
         username=username, password_hash=hash_password(password), full_name=full_name, email=email
@@ -79,7 +79,7 @@ def create_user(
 
 def get_user(session: Session, username: str) -> User:
     """The user with this username; NotFoundError otherwise."""
-    user = session.exec(select(User).where(User.username == username)).first()
+    user = session.exec(select(User).where(col(User.username) == username)).first()
     if user is None:
         raise NotFoundError(f"user {username!r} does not exist")
     return user
@@ -94,12 +94,12 @@ def authenticate(session: Session, username: str, password: str) -> User:
     its password is right. Unknown users, locked and inactive accounts get the same answer
     as a wrong password. Every attempt is audited; the caller commits the audit entry."""
     generic = AuthenticationError("unknown username or wrong password")
-    user = session.exec(select(User).where(User.username == username)).first()
+    user = session.exec(select(User).where(col(User.username) == username)).first()
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check: no username probing
         audit.record(session, "login_failed", username=username[:80], detail={"reason": "unknown"})
         raise generic
-    if not _claim_attempt(session, user.id):
+    if not _claim_attempt(session, id_of(user)):
         _hasher.hash(password)  # same time, same answer as a wrong password
         audit.record(session, "login_locked", user_id=user.id, username=user.username)
         raise generic
@@ -132,7 +132,7 @@ def _claim_attempt(session: Session, user_id: int) -> bool:
     are serialised. A lock that has run out starts a new window."""
     settings = get_settings()
     now = utcnow()
-    table = User.__table__
+    table = table_of(User)
     expired = table.c.locked_until.is_not(None) & (table.c.locked_until <= now)
     count = case((expired, 1), else_=table.c.failed_logins + 1)
     statement = (
@@ -167,7 +167,7 @@ def create_token(session: Session, user: User, *, name: str = "", days: int | No
     secret = "cm_" + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=days) if days else None
     session.add(
-        ApiToken(user_id=user.id, name=name, token_hash=_token_hash(secret), expires_at=expires)
+        ApiToken(user_id=id_of(user), name=name, token_hash=_token_hash(secret), expires_at=expires)
     )
     audit.record(session, "token_created", user_id=user.id, username=user.username, target=name)
     session.flush()
@@ -176,7 +176,9 @@ def create_token(session: Session, user: User, *, name: str = "", days: int | No
 
 def user_for_token(session: Session, secret: str) -> User:
     """The active user owning a valid, unexpired, unrevoked token; AuthenticationError else."""
-    token = session.exec(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret))).first()
+    token = session.exec(
+        select(ApiToken).where(col(ApiToken.token_hash) == _token_hash(secret))
+    ).first()
     now = utcnow()
     expires = _aware(token.expires_at) if token else None
     if token is None or token.revoked_at is not None or (expires and expires <= now):
@@ -191,7 +193,7 @@ def user_for_token(session: Session, secret: str) -> User:
 def revoke_tokens(session: Session, user: User) -> int:
     """Revoke all of a user's tokens; returns how many."""
     tokens = session.exec(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
     ).all()
     for token in tokens:
         token.revoked_at = utcnow()
@@ -207,7 +209,7 @@ def revoke_tokens(session: Session, user: User) -> int:
 
 def user_for_external_subject(session: Session, subject: str) -> User:
     """The user linked to an OIDC subject (``sub``); AuthenticationError if none is linked."""
-    user = session.exec(select(User).where(User.external_subject == subject)).first()
+    user = session.exec(select(User).where(col(User.external_subject) == subject)).first()
     if user is None or not user.is_active:
         raise AuthenticationError("no active account is linked to this identity")
     return user
@@ -254,24 +256,24 @@ def grant_role(
                 summary=f"role {role.value} needs an organisation (--org CODE)",
             )
         org = session.exec(
-            select(Organisation).where(Organisation.code == organisation_code)
+            select(Organisation).where(col(Organisation.code) == organisation_code)
         ).first()
         if org is None:
             raise NotFoundError(f"organisation {organisation_code!r} does not exist")
         organisation_id = org.id
     existing = session.exec(
         select(RoleAssignment).where(
-            RoleAssignment.user_id == user.id,
-            RoleAssignment.role == role.value,
-            RoleAssignment.organisation_id == organisation_id
+            col(RoleAssignment.user_id) == user.id,
+            col(RoleAssignment.role) == role.value,
+            col(RoleAssignment.organisation_id) == organisation_id
             if organisation_id is not None
-            else RoleAssignment.organisation_id.is_(None),
+            else col(RoleAssignment.organisation_id).is_(None),
         )
     ).first()
     if existing and role is not Role.RESEARCHER:
         return existing
     assignment = existing or RoleAssignment(
-        user_id=user.id, role=role.value, organisation_id=organisation_id
+        user_id=id_of(user), role=role.value, organisation_id=organisation_id
     )
     assignment.granted_by_id = granted_by.id if granted_by else None
     if role is Role.RESEARCHER:  # granting again renews the purpose and the expiry
@@ -281,6 +283,7 @@ def grant_role(
     session.add(assignment)
     detail: dict[str, object] = {"role": role.value}
     if role is Role.RESEARCHER:
+        assert expires_on is not None  # _research_terms refused a researcher role without it
         detail |= {"purpose": assignment.purpose, "expires_on": expires_on.isoformat()}
     audit.record(
         session,
@@ -293,6 +296,10 @@ def grant_role(
     )
     session.flush()
     return assignment
+
+
+def _text(value: date | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _research_terms(role: Role, purpose: str | None, expires_on: date | None) -> datetime | None:
@@ -311,13 +318,14 @@ def _research_terms(role: Role, purpose: str | None, expires_on: date | None) ->
     today = utcnow().date()
     if expires_on is None or not today <= expires_on <= today + timedelta(MAX_RESEARCH_DAYS):
         reason = f"a date from today to at most {MAX_RESEARCH_DAYS} days ahead"
-        problems.append(RowProblem("role", None, "expires", expires_on, reason))
+        problems.append(RowProblem("role", None, "expires", _text(expires_on), reason))
     if problems:
         raise ValidationFailed(
             problems=problems,
             summary="a researcher role needs its purpose (--purpose, AVG doelbinding) and an "
             f"expiry date (--expires YYYY-MM-DD, at most {MAX_RESEARCH_DAYS} days ahead)",
         )
+    assert expires_on is not None  # a missing date is one of the problems above
     return datetime.combine(expires_on + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
 
 
@@ -332,7 +340,7 @@ def revoke_role(
     """Remove a role assignment; returns how many were removed (0 or 1)."""
     role = Role(role)
     query = select(RoleAssignment).where(
-        RoleAssignment.user_id == user.id, RoleAssignment.role == role.value
+        col(RoleAssignment.user_id) == user.id, col(RoleAssignment.role) == role.value
     )
     removed = 0
     for assignment in session.exec(query).all():

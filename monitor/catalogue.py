@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
 from schema import Indicator, IndicatorCategory
@@ -325,8 +325,8 @@ def load_catalogue(session: Session, path: Path | str | None = None) -> Catalogu
     }
     for set_name, options in catalogue.categories.items():
         for order, option in enumerate(options):
-            row = existing_categories.get((set_name, option.code))
-            if row is None:
+            category = existing_categories.get((set_name, option.code))
+            if category is None:
                 session.add(
                     IndicatorCategory(
                         category_set=set_name,
@@ -340,8 +340,12 @@ def load_catalogue(session: Session, path: Path | str | None = None) -> Catalogu
                 )
                 report.categories_added += 1
             else:
-                row.label_nl, row.label_en, row.cbs_code = option.nl, option.en, option.cbs_code
-                row.group, row.sort_order = option.group, order
+                category.label_nl, category.label_en, category.cbs_code = (
+                    option.nl,
+                    option.en,
+                    option.cbs_code,
+                )
+                category.group, category.sort_order = option.group, order
 
     stored: dict[tuple[str, int], Indicator] = {
         (i.code, i.version): i for i in session.exec(select(Indicator)).all()
@@ -414,13 +418,15 @@ def load_catalogue(session: Session, path: Path | str | None = None) -> Catalogu
 
 def indicator_versions(session: Session) -> list[Indicator]:
     """All stored indicator versions, by code and version."""
-    return list(session.exec(select(Indicator).order_by(Indicator.code, Indicator.version)).all())
+    return list(
+        session.exec(select(Indicator).order_by(col(Indicator.code), col(Indicator.version))).all()
+    )
 
 
 def get_indicator(session: Session, code: str, on: date | None = None) -> Indicator:
     """The version of ``code`` valid on ``on`` (default: the newest); NotFoundError otherwise."""
     rows = session.exec(
-        select(Indicator).where(Indicator.code == code).order_by(Indicator.version.desc())
+        select(Indicator).where(col(Indicator.code) == code).order_by(col(Indicator.version).desc())
     ).all()
     if not rows:
         raise NotFoundError(f"indicator {code!r} is not in the catalogue")
@@ -437,8 +443,8 @@ def categories(session: Session, category_set: str) -> list[IndicatorCategory]:
     return list(
         session.exec(
             select(IndicatorCategory)
-            .where(IndicatorCategory.category_set == category_set)
-            .order_by(IndicatorCategory.sort_order)
+            .where(col(IndicatorCategory.category_set) == category_set)
+            .order_by(col(IndicatorCategory.sort_order))
         ).all()
     )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.policy import Principal
 from monitor.query import case_extract, participation_extract
@@ -77,11 +77,15 @@ def write_extract(
     exposure.write_parquet(participation_path, statistics=False)
 
     indicators = session.exec(
-        select(Indicator).where(Indicator.code.in_(indicator_codes)).order_by(Indicator.code)
+        select(Indicator)
+        .where(col(Indicator.code).in_(indicator_codes))
+        .order_by(col(Indicator.code))
     ).all()
     sets = {i.category_set for i in indicators} | {i.end_category_set for i in indicators}
     categories = session.exec(
-        select(IndicatorCategory).where(IndicatorCategory.category_set.in_([s for s in sets if s]))
+        select(IndicatorCategory).where(
+            col(IndicatorCategory.category_set).in_([s for s in sets if s])
+        )
     ).all()
     codebook = {
         "indicators": [
@@ -119,6 +123,7 @@ def write_extract(
         "columns": PERIOD_CONVENTIONS,
     }
     (out_dir / "codebook.json").write_text(json.dumps(codebook, indent=2, ensure_ascii=False))
+    children = frame["child_pseudonym"].n_unique() if frame.height else 0
     manifest = {
         "query": {
             "indicators": indicator_codes,
@@ -135,10 +140,10 @@ def write_extract(
                 "sha256": _sha256(participation_path),
             },
         },
-        "children": frame["child_pseudonym"].n_unique() if frame.height else 0,
+        "children": children,
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    return ExtractManifest(out_dir, frame.height, exposure.height, manifest["children"])
+    return ExtractManifest(out_dir, frame.height, exposure.height, children)
 
 
 def verify_extract(out_dir: Path) -> list[str]:

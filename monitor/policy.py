@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.errors import AccessDeniedError
-from schema import NetworkMembership, Organisation, OrgKind, Role, RoleAssignment, User
+from schema import NetworkMembership, Organisation, OrgKind, Role, RoleAssignment, User, id_of
 
 
 class Action(StrEnum):
@@ -107,7 +107,7 @@ class Principal:
     def allows_code(self, session: Session, organisation_code: str) -> bool:
         """Whether the principal may view the organisation with this code."""
         org = session.exec(
-            select(Organisation).where(Organisation.code == organisation_code)
+            select(Organisation).where(col(Organisation.code) == organisation_code)
         ).first()
         return org is not None and self.allows(Action.VIEW, org.id)
 
@@ -134,7 +134,7 @@ def _in_force(assignment: RoleAssignment, now: datetime) -> bool:
 def principal_for(session: Session, user: User) -> Principal:
     """Resolve a user's role assignments into concrete organisation scopes."""
     assignments = session.exec(
-        select(RoleAssignment).where(RoleAssignment.user_id == user.id)
+        select(RoleAssignment).where(col(RoleAssignment.user_id) == user.id)
     ).all()
     now = datetime.now(UTC)
     roles = frozenset((a.role, a.organisation_id) for a in assignments if _in_force(a, now))
@@ -142,7 +142,7 @@ def principal_for(session: Session, user: User) -> Principal:
         return Principal(user_id=user.id, username=user.username, roles=frozenset())
     orgs = list(session.exec(select(Organisation)).all())
     memberships = list(session.exec(select(NetworkMembership)).all())
-    by_id = {o.id: o for o in orgs}
+    by_id = {id_of(o): o for o in orgs}
     today = date.today()
 
     view: set[int] = set()
@@ -157,7 +157,7 @@ def principal_for(session: Session, user: User) -> Principal:
         """The municipality, the organisations located in it and its own networks. Members
         of those networks located elsewhere (a regional network's schools in another
         municipality) are not in scope: they report about other municipalities' networks."""
-        return {o.id for o in orgs if o.municipality_id == municipality_id} | {municipality_id}
+        return {id_of(o) for o in orgs if o.municipality_id == municipality_id} | {municipality_id}
 
     def current_networks(member_id: int) -> set[int]:
         """Networks ``member_id`` belongs to today (it speaks for these)."""
@@ -183,39 +183,39 @@ def principal_for(session: Session, user: User) -> Principal:
             submit |= set(by_id)
             all_rows = True
             continue
-        org = by_id.get(org_id) if org_id is not None else None
-        if org is None:
+        if org_id is None or org_id not in by_id:
             continue
+        org = by_id[org_id]
         kind = OrgKind(org.kind)
         if role == Role.MUNICIPALITY_OFFICER:
-            scope = in_municipality(org.id) if kind is OrgKind.MUNICIPALITY else {org.id}
+            scope = in_municipality(org_id) if kind is OrgKind.MUNICIPALITY else {org_id}
             view |= scope
             submit |= scope
             if kind is OrgKind.MUNICIPALITY:
-                child_municipalities.add(org.id)
+                child_municipalities.add(org_id)
         elif role == Role.PARTNER_ENTRY:
-            networks = {m.network_id for m in memberships if m.member_id == org.id}
-            view |= {org.id} | networks
+            networks = {m.network_id for m in memberships if m.member_id == org_id}
+            view |= {org_id} | networks
             # about the periods it was a member the partner reports as itself (ingest checks
             # membership during the period); it speaks *as* a network only while a member
-            submit |= {org.id} | current_networks(org.id)
-            windows.add((org.id, None, None))
+            submit |= {org_id} | current_networks(org_id)
+            windows.add((org_id, None, None))
         elif role == Role.NETWORK_VIEWER:
-            view.add(org.id)
+            view.add(org_id)
             if kind.is_network:
-                windows |= network_windows(org.id)
+                windows |= network_windows(org_id)
             else:
-                windows.add((org.id, None, None))
+                windows.add((org_id, None, None))
         elif role == Role.RESEARCHER:
             if kind is OrgKind.MUNICIPALITY:
-                scope = in_municipality(org.id)
-                research_municipalities.add(org.id)
+                scope = in_municipality(org_id)
+                research_municipalities.add(org_id)
             elif kind.is_network:
-                scope = {org.id} | {m for m, _, _ in network_windows(org.id)}
-                research_windows |= network_windows(org.id)
+                scope = {org_id} | {m for m, _, _ in network_windows(org_id)}
+                research_windows |= network_windows(org_id)
             else:
-                scope = {org.id}
-                research_windows.add((org.id, None, None))
+                scope = {org_id}
+                research_windows.add((org_id, None, None))
             view |= scope
             extract |= scope
             child_municipalities |= research_municipalities
@@ -249,7 +249,7 @@ def system_principal() -> Principal:
 
 def visible_organisations(session: Session, principal: Principal) -> list[Organisation]:
     """Organisations whose figures the principal may see, by kind and name."""
-    query = select(Organisation).order_by(Organisation.kind, Organisation.name)
+    query = select(Organisation).order_by(col(Organisation.kind), col(Organisation.name))
     orgs = list(session.exec(query).all())
     if principal.is_admin:
         return orgs

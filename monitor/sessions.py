@@ -12,11 +12,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor import audit
 from monitor.errors import AuthenticationError
-from schema import ApiToken, User, UserSession, utcnow
+from schema import ApiToken, User, UserSession, id_of, utcnow
 
 #: A dashboard session lives this long at most (the cookie says the same).
 SESSION_HOURS = 12
@@ -37,7 +37,7 @@ def start_session(session: Session, user: User, *, hours: int = SESSION_HOURS) -
     secret = "cs_" + secrets.token_urlsafe(32)
     session.add(
         UserSession(
-            user_id=user.id,
+            user_id=id_of(user),
             session_hash=_hash(secret),
             expires_at=utcnow() + timedelta(hours=hours),
         )
@@ -50,7 +50,9 @@ def user_for_session(session: Session, secret: object) -> User:
     """The active user of a live session; AuthenticationError when it ended, expired or the
     user is deactivated."""
     row = (
-        session.exec(select(UserSession).where(UserSession.session_hash == _hash(secret))).first()
+        session.exec(
+            select(UserSession).where(col(UserSession.session_hash) == _hash(secret))
+        ).first()
         if isinstance(secret, str) and secret
         else None
     )
@@ -66,7 +68,9 @@ def end_session(session: Session, secret: object) -> bool:
     """End one session (logout); True when it was live."""
     if not isinstance(secret, str) or not secret:
         return False
-    row = session.exec(select(UserSession).where(UserSession.session_hash == _hash(secret))).first()
+    row = session.exec(
+        select(UserSession).where(col(UserSession.session_hash) == _hash(secret))
+    ).first()
     if row is None or row.revoked_at is not None:
         return False
     row.revoked_at = utcnow()
@@ -79,7 +83,9 @@ def end_session(session: Session, secret: object) -> bool:
 def end_sessions(session: Session, user: User) -> int:
     """End every live session of ``user``; returns how many."""
     rows = session.exec(
-        select(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        select(UserSession).where(
+            col(UserSession.user_id) == user.id, col(UserSession.revoked_at).is_(None)
+        )
     ).all()
     for row in rows:
         row.revoked_at = utcnow()
@@ -92,9 +98,11 @@ def revoke_access(
 ) -> int:
     """Revoke ``user``'s API tokens named ``token_name``, or - without a name - every token
     and every dashboard session. Returns how many ended; audited."""
-    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    query = select(ApiToken).where(
+        col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None)
+    )
     if token_name is not None:
-        query = query.where(ApiToken.name == token_name)
+        query = query.where(col(ApiToken.name) == token_name)
     tokens = session.exec(query).all()
     for token in tokens:
         token.revoked_at = utcnow()

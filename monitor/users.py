@@ -46,7 +46,7 @@ class UserSummary:
 
 def list_users(session: Session) -> list[UserSummary]:
     """Every account, by username, with its roles in the order they were granted."""
-    codes = dict(session.exec(select(Organisation.id, Organisation.code)).all())
+    codes = dict(session.exec(select(col(Organisation.id), col(Organisation.code))).all())
     roles: dict[int, list[RoleHeld]] = {}
     for a in session.exec(select(RoleAssignment).order_by(col(RoleAssignment.id))).all():
         scope = codes.get(a.organisation_id) if a.organisation_id is not None else None
@@ -70,7 +70,7 @@ def list_users(session: Session) -> list[UserSummary]:
 
 def find_user(session: Session, *, username: str) -> User | None:
     """The account called ``username``, or None."""
-    return session.exec(select(User).where(User.username == username)).first()
+    return session.exec(select(User).where(col(User.username) == username)).first()
 
 
 def user_id_of(session: Session, username: str | None) -> int | None:
@@ -86,7 +86,7 @@ def user_id_of(session: Session, username: str | None) -> int | None:
 
 def role_count(session: Session, *, user: User) -> int:
     """How many role assignments ``user`` holds."""
-    query = select(RoleAssignment.id).where(RoleAssignment.user_id == user.id)
+    query = select(col(RoleAssignment.id)).where(col(RoleAssignment.user_id) == user.id)
     return len(session.exec(query).all())
 
 

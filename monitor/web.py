@@ -45,5 +45,6 @@ def create_web_app(*, engine: Engine | None = None, dashboards: bool = True) -> 
         from dashboards.app import create_dash_app
 
         dash_app = create_dash_app(requests_pathname_prefix="/", engine=engine)
-        app.mount("/", WSGIMiddleware(dash_app.server))
+        # a2wsgi types its ASGI callables with its own Scope/Receive/Send, not Starlette's
+        app.mount("/", WSGIMiddleware(dash_app.server))  # type: ignore[arg-type]
     return app

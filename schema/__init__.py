@@ -17,6 +17,8 @@ from schema.base import (
     SourceKind,
     SubmissionStatus,
     ValueType,
+    id_of,
+    table_of,
     utcnow,
 )
 from schema.catalogue import Indicator, IndicatorCategory
@@ -69,5 +71,7 @@ __all__ = [
     "UserSession",
     "ValueType",
     "metadata",
+    "id_of",
+    "table_of",
     "utcnow",
 ]

@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
+import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 # Stable constraint names, so migrations are reproducible on SQLite and PostgreSQL alike.
@@ -22,6 +24,28 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The table a model class is mapped to (``Model.__table__``, typed: SQLModel declares
+    no ``__table__`` for type checkers)."""
+    table = sa.inspect(model).local_table
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
+class _Stored(Protocol):
+    id: int | None
+
+
+def id_of(row: _Stored) -> int:
+    """The database id of a stored (flushed or loaded) row. Model ids are ``int | None``
+    because a new row has none until it is flushed; asking before that is a programming
+    error, said here rather than as a NULL foreign key further on."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: add and flush it first")
+    return row.id
 
 
 _recording_moment: ContextVar[datetime | None] = ContextVar("recording_moment", default=None)

@@ -15,7 +15,15 @@ from datetime import date, datetime
 from sqlalchemy import DDL, CheckConstraint, Column, ForeignKeyConstraint, Index, Text, event, text
 from sqlmodel import Field, SQLModel
 
-from schema.base import Sex, SourceKind, SubmissionStatus, append_only_ddl, check_in, utcnow
+from schema.base import (
+    Sex,
+    SourceKind,
+    SubmissionStatus,
+    append_only_ddl,
+    check_in,
+    table_of,
+    utcnow,
+)
 
 _CURRENT = text("superseded_at IS NULL")
 
@@ -195,7 +203,7 @@ CASE_INTEGRITY_DDL = _integrity_ddl()
 for _statement in CASE_INTEGRITY_DDL:
     # parents exist before case_measurement, so everything can be created after it
     event.listen(
-        CaseMeasurement.__table__,  # type: ignore[attr-defined]
+        table_of(CaseMeasurement),
         "after_create",
         DDL(_statement.replace("%", "%%")).execute_if(dialect="postgresql"),
     )
@@ -396,7 +404,7 @@ for _statement in AGGREGATE_CELL_DDL:
 def _fixed_columns(model: type[SQLModel]) -> list[str]:
     """Every column of a measurement table but its key and the supersession stamps."""
     stamps = {"id", "superseded_at", "superseded_by_id"}
-    return [c.name for c in model.__table__.columns if c.name not in stamps]  # type: ignore[attr-defined]
+    return [c.name for c in table_of(model).columns if c.name not in stamps]
 
 
 #: Per dialect, the triggers that keep measurements and the audit trail append-only (also

@@ -11,12 +11,14 @@ from sqlmodel import Session
 
 from monitor import views
 from monitor.policy import Principal
+from schema import id_of
 from schema.base import recorded_at
 
 #: Who seeds the demo (no user: the set-up itself, recorded as such in the audit trail).
 SETUP = Principal(user_id=None, username="demo-setup", roles=frozenset({("admin", None)}))
 
-SESSIONS = (
+#: (held on, title, notes and actions as (kind, text[, owner]), curve answers)
+SESSIONS: tuple[tuple[date, str, list[tuple[str, ...]], dict[str, str | None]], ...] = (
     (
         date(2022, 10, 13),
         "Najaarsbijeenkomst 2022",
@@ -85,13 +87,13 @@ def seed_reflection(session: Session, codes: dict[str, str]) -> None:
             )
             for kind, text, *owner in notes:
                 views.add_reflection_note(
-                    session, SETUP, session_id=row.id, kind=kind, text=text,
+                    session, SETUP, session_id=id_of(row), kind=kind, text=text,
                     owner_organisation_code=codes[owner[0]] if owner else None,
                     due_on=date(held_on.year + 1, 3, 1) if owner else None,
                 )  # fmt: skip
             if answers:
                 views.save_curve_answers(
-                    session, SETUP, session_id=row.id, indicator_code="NW_REF_RATE",
+                    session, SETUP, session_id=id_of(row), indicator_code="NW_REF_RATE",
                     answers=answers,
                 )  # fmt: skip
             if held_on.year == 2023:

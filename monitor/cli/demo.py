@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from monitor import auth
 from monitor import organisations as orgs
@@ -166,7 +166,9 @@ def build_demo(engine, data_dir: Path, *, seed: int = 42) -> list[DemoLogin]:  #
         task = steps.add_task("demo users", total=len(logins))
         with session_scope(engine) as session:
             for login in logins:
-                user = session.exec(select(User).where(User.username == login.username)).first()
+                user = session.exec(
+                    select(User).where(col(User.username) == login.username)
+                ).first()
                 if user is None:
                     user = auth.create_user(
                         session,
@@ -192,7 +194,11 @@ def _load_cbs_demo(engine, steps: Progress, logins: list[DemoLogin]) -> None:  #
     that the trend page compares a municipality with the Netherlands and its size class."""
     from monitor.ingest.cbs import load_demo_tables
 
-    importer = next(login.organisation for login in logins if login.role == "municipality_officer")
+    importer = next(
+        login.organisation
+        for login in logins
+        if login.role == "municipality_officer" and login.organisation is not None
+    )
     task = steps.add_task("CBS StatLine (demo tables)", total=1)
     with Session(engine, expire_on_commit=False) as session:
         for result in load_demo_tables(session, importer):
@@ -242,7 +248,7 @@ def _existing_demo(engine, data_dir: Path) -> list[DemoLogin] | None:  # noqa: A
     with Session(engine) as session:
         if not session.exec(select(func.count()).select_from(CaseMeasurement)).one():
             return None
-        users = session.exec(select(User).where(User.username == "beheerder")).first()
+        users = session.exec(select(User).where(col(User.username) == "beheerder")).first()
         if users is None:
             return None
     truth_path = data_dir / "truth.json"

@@ -115,7 +115,9 @@ def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date; use YYYY-MM-DD", "--expires") from None
+        raise typer.BadParameter(
+            f"{text!r} is not a date; use YYYY-MM-DD", param_hint="--expires"
+        ) from None
 
 
 @user_app.command("token")

@@ -26,19 +26,28 @@ from schema import Indicator, ValueType
 
 PERIOD_KEYS = ["period_code", "period_start", "period_end", "source_kind"]
 ORG_KEYS = ["organisation_code", *PERIOD_KEYS]
-SUMS_SCHEMA = {
-    "category": pl.String,
-    "total": pl.Float64,
-    "mean": pl.Float64,
-    "denominator": pl.Float64,
-    "n_organisations": pl.UInt32,
-}
+SUMS_SCHEMA = pl.Schema(
+    {
+        "category": pl.String,
+        "total": pl.Float64,
+        "mean": pl.Float64,
+        "denominator": pl.Float64,
+        "n_organisations": pl.UInt32,
+    }
+)
+
+
+def rate_parts(indicator: Indicator) -> tuple[str, str]:
+    """Numerator and denominator codes of a rate (the catalogue refuses a rate without)."""
+    if indicator.numerator_code is None or indicator.denominator_code is None:
+        raise ValueError(f"rate {indicator.code} lacks its numerator or denominator code")
+    return indicator.numerator_code, indicator.denominator_code
 
 
 def codes_needed(indicator: Indicator) -> list[str]:
     """Indicator codes whose stored rows make up ``indicator``'s figures."""
     if indicator.value_type == ValueType.RATE:
-        return [indicator.numerator_code, indicator.denominator_code]
+        return list(rate_parts(indicator))
     return [indicator.code]
 
 
@@ -150,7 +159,11 @@ def pool_cells(
             )
             .with_columns(pl.lit(group).alias("group"))
         )
-    schema = {"group": pl.String, **{k: cells.schema[k] for k in PERIOD_KEYS}, **SUMS_SCHEMA}
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+        "group": pl.String,
+        **{k: cells.schema[k] for k in PERIOD_KEYS},
+        **SUMS_SCHEMA,
+    }
     if not frames:
         return pl.DataFrame(schema=schema)
     return pl.concat(frames, how="vertical_relaxed").select(list(schema))
@@ -191,12 +204,12 @@ def publish(
             pl.lit(False).alias("suppressed"),
             pl.lit(None, pl.String).alias("reason"),
         ).drop("_members", "total", "mean")
-    own_code = indicator.numerator_code if is_rate else indicator.code
+    own_code = rate_parts(indicator)[0] if is_rate else indicator.code
     total_keys = _keys(rows, own_code, "total", pl.col("category"))
     total, total_withheld = publish_count(rows["total"], total_keys)
     rows = rows.with_columns(total.alias("numerator"), total_withheld.alias("suppressed"))
     if is_rate:
-        den_keys = _keys(rows, indicator.denominator_code, "denominator", pl.lit(""))
+        den_keys = _keys(rows, rate_parts(indicator)[1], "denominator", pl.lit(""))
         den, den_withheld = publish_count(rows["denominator"], den_keys)
         rows = rows.with_columns(
             den.alias("denominator"), (pl.col("suppressed") | den_withheld).alias("suppressed")

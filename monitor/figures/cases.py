@@ -61,16 +61,18 @@ def rollup(rows: pl.DataFrame, *, period_type: PeriodType, by: Sequence[str] = (
     """Case rows (``child_id, observed_on, value, birth_month`` and the ``by`` columns) per
     period and breakdown: n_children (published), n_rows, mean, median, p25, p75 (rounded to
     :data:`~monitor.disclosure.MEAN_DECIMALS`), suppressed, reason."""
-    schema = {
-        "period_code": pl.String,
-        "period_start": pl.Date,
-        **{b: pl.String for b in by},
-        "n_children": pl.Float64,
-        "n_rows": pl.Float64,
-        **{s: pl.Float64 for s in ROLLUP_STATS},
-        "suppressed": pl.Boolean,
-        "reason": pl.String,
-    }
+    schema = pl.Schema(
+        {
+            "period_code": pl.String,
+            "period_start": pl.Date,
+            **{b: pl.String for b in by},
+            "n_children": pl.Float64,
+            "n_rows": pl.Float64,
+            **{s: pl.Float64 for s in ROLLUP_STATS},
+            "suppressed": pl.Boolean,
+            "reason": pl.String,
+        }
+    )
     if rows.is_empty():
         return pl.DataFrame(schema=schema)
     periods = {d: period_containing(d, period_type) for d in rows["observed_on"].unique()}
@@ -171,14 +173,16 @@ def pathway_links(
             ),
         ]
     )
-    schema = {
-        "stage": pl.Int32,
-        "source": pl.String,
-        "target": pl.String,
-        "n_children": pl.Float64,
-        "suppressed": pl.Boolean,
-        "reason": pl.String,
-    }
+    schema = pl.Schema(
+        {
+            "stage": pl.Int32,
+            "source": pl.String,
+            "target": pl.String,
+            "n_children": pl.Float64,
+            "suppressed": pl.Boolean,
+            "reason": pl.String,
+        }
+    )
     if links.is_empty():
         return pl.DataFrame(schema=schema)
     cells = children_per_cell(with_record_keys(links), ["stage", "source", "target"])

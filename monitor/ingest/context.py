@@ -3,34 +3,38 @@ the catalogue (all versions), category lists, organisations and network membersh
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import polars as pl
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import Row, select
+from sqlmodel import Session, col
 
 from monitor.organisations import get_organisation
 from schema import Indicator, IndicatorCategory, NetworkMembership, Organisation
 
-_INDICATOR_SCHEMA = {
-    "i_id": pl.Int64,
-    "indicator": pl.String,
-    "i_version": pl.Int64,
-    "i_level": pl.String,
-    "i_value_type": pl.String,
-    "i_min": pl.Float64,
-    "i_max": pl.Float64,
-    "i_period_type": pl.String,
-    "i_source_kind": pl.String,
-    "i_category_set": pl.String,
-    "i_end_category_set": pl.String,
-    "i_numerator": pl.String,
-    "i_denominator": pl.String,
-    "i_valid_from": pl.Date,
-    "i_retired_on": pl.Date,
-    "i_publisher": pl.String,
-}
+_INDICATOR_SCHEMA = pl.Schema(
+    {
+        "i_id": pl.Int64,
+        "indicator": pl.String,
+        "i_version": pl.Int64,
+        "i_level": pl.String,
+        "i_value_type": pl.String,
+        "i_min": pl.Float64,
+        "i_max": pl.Float64,
+        "i_period_type": pl.String,
+        "i_source_kind": pl.String,
+        "i_category_set": pl.String,
+        "i_end_category_set": pl.String,
+        "i_numerator": pl.String,
+        "i_denominator": pl.String,
+        "i_valid_from": pl.Date,
+        "i_retired_on": pl.Date,
+        "i_publisher": pl.String,
+    }
+)
 
 
 @dataclass
@@ -51,7 +55,9 @@ class Context:
         return self.indicators["indicator"].unique()
 
 
-def _frame(rows: list, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def _frame(
+    rows: Sequence[Row[Any]], schema: Mapping[str, pl.DataType | type[pl.DataType]]
+) -> pl.DataFrame:
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
@@ -61,34 +67,39 @@ def load_context(session: Session, organisation_code: str, today: date | None = 
     indicators = _frame(
         session.execute(
             select(
-                Indicator.id,
-                Indicator.code,
-                Indicator.version,
-                Indicator.level,
-                Indicator.value_type,
-                Indicator.min_value,
-                Indicator.max_value,
-                Indicator.period_type,
-                Indicator.source_kind,
-                Indicator.category_set,
-                Indicator.end_category_set,
-                Indicator.numerator_code,
-                Indicator.denominator_code,
-                Indicator.valid_from,
-                Indicator.retired_on,
-                Indicator.publisher,
+                col(Indicator.id),
+                col(Indicator.code),
+                col(Indicator.version),
+                col(Indicator.level),
+                col(Indicator.value_type),
+                col(Indicator.min_value),
+                col(Indicator.max_value),
+                col(Indicator.period_type),
+                col(Indicator.source_kind),
+                col(Indicator.category_set),
+                col(Indicator.end_category_set),
+                col(Indicator.numerator_code),
+                col(Indicator.denominator_code),
+                col(Indicator.valid_from),
+                col(Indicator.retired_on),
+                col(Indicator.publisher),
             )
         ).all(),
         _INDICATOR_SCHEMA,
     )
     categories = _frame(
-        session.execute(select(IndicatorCategory.category_set, IndicatorCategory.code)).all(),
+        session.execute(
+            select(col(IndicatorCategory.category_set), col(IndicatorCategory.code))
+        ).all(),
         {"category_set": pl.String, "code": pl.String},
     )
     organisations = _frame(
         session.execute(
             select(
-                Organisation.id, Organisation.code, Organisation.kind, Organisation.municipality_id
+                col(Organisation.id),
+                col(Organisation.code),
+                col(Organisation.kind),
+                col(Organisation.municipality_id),
             )
         ).all(),
         {"o_id": pl.Int64, "o_code": pl.String, "o_kind": pl.String, "o_municipality_id": pl.Int64},
@@ -96,10 +107,10 @@ def load_context(session: Session, organisation_code: str, today: date | None = 
     memberships = _frame(
         session.execute(
             select(
-                NetworkMembership.network_id,
-                NetworkMembership.member_id,
-                NetworkMembership.valid_from,
-                NetworkMembership.valid_to,
+                col(NetworkMembership.network_id),
+                col(NetworkMembership.member_id),
+                col(NetworkMembership.valid_from),
+                col(NetworkMembership.valid_to),
             )
         ).all(),
         {

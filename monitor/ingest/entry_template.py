@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import xlsxwriter
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.catalogue import get_indicator
 from monitor.errors import NotFoundError
@@ -80,9 +80,9 @@ def recent_periods(day: date, period_type: PeriodType, count: int = _PERIODS_OFF
 def _obligations(session: Session, reporter: Organisation, day: date) -> list[ReportingObligation]:
     rows = session.exec(
         select(ReportingObligation)
-        .where(ReportingObligation.organisation_id == reporter.id)
-        .where(ReportingObligation.valid_from <= day)
-        .order_by(ReportingObligation.indicator_code)
+        .where(col(ReportingObligation.organisation_id) == reporter.id)
+        .where(col(ReportingObligation.valid_from) <= day)
+        .order_by(col(ReportingObligation.indicator_code))
     ).all()
     return [r for r in rows if r.valid_to is None or r.valid_to > day]
 
@@ -102,7 +102,7 @@ def template_rows(session: Session, reporter_code: str, day: date) -> list[Templ
             continue
         about = reporter.code
         if obligation.about_organisation_id:
-            about = session.get(Organisation, obligation.about_organisation_id).code
+            about = session.get_one(Organisation, obligation.about_organisation_id).code
         period = latest_ended(day, PeriodType(indicator.period_type)).code
         categories = _codes(session, indicator.category_set) if indicator.category_set else [""]
         rows += [TemplateRow(about, indicator.code, period, c) for c in categories]
@@ -112,9 +112,9 @@ def template_rows(session: Session, reporter_code: str, day: date) -> list[Templ
 def _codes(session: Session, category_set: str) -> list[str]:
     return list(
         session.exec(
-            select(IndicatorCategory.code)
-            .where(IndicatorCategory.category_set == category_set)
-            .order_by(IndicatorCategory.sort_order)
+            select(col(IndicatorCategory.code))
+            .where(col(IndicatorCategory.category_set) == category_set)
+            .order_by(col(IndicatorCategory.sort_order))
         ).all()
     )
 
@@ -124,11 +124,11 @@ def submittable_indicators(session: Session, day: date) -> list[Indicator]:
     rates, which are computed), by code."""
     rows = session.exec(
         select(Indicator)
-        .where(Indicator.level.in_(("network", "municipality")))
-        .where(Indicator.value_type != "rate")
-        .where(Indicator.valid_from <= day)
-        .where(Indicator.publisher.is_(None))  # published figures come from their publisher
-        .order_by(Indicator.code, Indicator.version.desc())
+        .where(col(Indicator.level).in_(("network", "municipality")))
+        .where(col(Indicator.value_type) != "rate")
+        .where(col(Indicator.valid_from) <= day)
+        .where(col(Indicator.publisher).is_(None))  # published figures come from their publisher
+        .order_by(col(Indicator.code), col(Indicator.version).desc())
     ).all()
     newest: dict[str, Indicator] = {}
     for row in rows:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.errors import ConflictError, RowProblem, ValidationFailed
 from monitor.ingest import dhis2, quality
@@ -122,9 +122,9 @@ def _no_rows(file_name: str, columns: list[str]) -> RowProblem:
 def _duplicate_of(session: Session, batch: Batch) -> Submission | None:
     return session.exec(
         select(Submission).where(
-            Submission.organisation_id == batch.ctx.org_id,
-            Submission.checksum == batch.checksum,
-            Submission.status == SubmissionStatus.ACCEPTED.value,
+            col(Submission.organisation_id) == batch.ctx.org_id,
+            col(Submission.checksum) == batch.checksum,
+            col(Submission.status) == SubmissionStatus.ACCEPTED.value,
         )
     ).first()
 

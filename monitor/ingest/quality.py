@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.errors import RowProblem
 from monitor.ingest.read import ROW
@@ -35,6 +35,7 @@ from schema import (
     PeriodType,
     ReportingObligation,
     Submission,
+    table_of,
     utcnow,
 )
 
@@ -54,14 +55,16 @@ Z_LIMIT = 3.5
 POISSON_TAIL = 0.0005  # each side: a 99.9 % interval
 CALENDAR_TYPES = ("year", "half_year", "quarter", "month")
 
-_VALUE_SCHEMA = {
-    "organisation_id": pl.Int64,
-    "indicator": pl.String,
-    "category": pl.String,
-    "period_start": pl.Date,
-    "source_kind": pl.String,
-    "value": pl.Float64,
-}
+_VALUE_SCHEMA = pl.Schema(
+    {
+        "organisation_id": pl.Int64,
+        "indicator": pl.String,
+        "category": pl.String,
+        "period_start": pl.Date,
+        "source_kind": pl.String,
+        "value": pl.Float64,
+    }
+)
 
 
 def _totals(values: pl.DataFrame) -> pl.DataFrame:
@@ -95,21 +98,21 @@ def _stored(
     session: Session, organisation_ids: list[int], codes: list[str], reporter_id: int
 ) -> pl.DataFrame:
     """The current figures ``reporter_id`` itself sent about these organisations."""
-    table = AggregateMeasurement.__table__  # type: ignore[attr-defined]
+    table = table_of(AggregateMeasurement)
     query = (
         select(
             table.c.organisation_id,
-            Indicator.code,
+            col(Indicator.code),
             table.c.category,
             table.c.period_start,
             table.c.source_kind,
             table.c.value,
         )
-        .join(Indicator, Indicator.id == table.c.indicator_id)
+        .join(Indicator, col(Indicator.id) == table.c.indicator_id)
         .where(table.c.superseded_at.is_(None))
         .where(table.c.organisation_id.in_(organisation_ids))
         .where(table.c.reporting_org_id == reporter_id)
-        .where(Indicator.code.in_(codes))
+        .where(col(Indicator.code).in_(codes))
     )
     rows = [tuple(r) for r in session.connection().execute(query)]
     return pl.DataFrame(rows, schema=_VALUE_SCHEMA, orient="row")
@@ -265,17 +268,17 @@ def completeness(
     later do not make it late); a network's figure sent by its municipality on its behalf
     counts too (a network-level figure has one reporter)."""
     query = (
-        select(ReportingObligation, Organisation.code)
-        .join(Organisation, Organisation.id == ReportingObligation.organisation_id)
-        .where(ReportingObligation.indicator_code == indicator_code)
+        select(ReportingObligation, col(Organisation.code))
+        .join(Organisation, col(Organisation.id) == col(ReportingObligation.organisation_id))
+        .where(col(ReportingObligation.indicator_code) == indicator_code)
     )
     if organisation_codes:
-        query = query.where(Organisation.code.in_(organisation_codes))
-    obligations = session.exec(query).all()
+        query = query.where(col(Organisation.code).in_(organisation_codes))
+    obligations = session.execute(query).all()
     indicator = session.execute(
-        select(Indicator.level, Indicator.period_type)
-        .where(Indicator.code == indicator_code)
-        .order_by(Indicator.version.desc())
+        select(col(Indicator.level), col(Indicator.period_type))
+        .where(col(Indicator.code) == indicator_code)
+        .order_by(col(Indicator.version).desc())
     ).first()
     level, period_type = indicator if indicator is not None else (None, None)
     wanted = obligation_periods(periods, period_type)
@@ -298,7 +301,7 @@ def completeness(
             else:
                 status = "missing" if today > due else "open"
             records.append((code, period.code, period.end, due, expected, received, status))
-    schema = {
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "organisation": pl.String,
         "period": pl.String,
         "period_end": pl.Date,
@@ -333,25 +336,25 @@ def _first_received(
     case rows by ``reporter_id`` observed in the period; an aggregate about ``about_id``
     for exactly the period, by whichever organisation may report it."""
     if level == "case":
-        table = CaseMeasurement.__table__  # type: ignore[attr-defined]
+        table = table_of(CaseMeasurement)
         where = [
             table.c.reporting_org_id == reporter_id,
             table.c.observed_on >= period.start,
             table.c.observed_on <= period.end,
         ]
     else:
-        table = AggregateMeasurement.__table__  # type: ignore[attr-defined]
+        table = table_of(AggregateMeasurement)
         where = [
             table.c.organisation_id == about_id,
             table.c.period_start == period.start,
             table.c.period_end == period.end,
         ]
     query = (
-        select(Submission.received_at)
-        .join(table, table.c.submission_id == Submission.id)
-        .join(Indicator, Indicator.id == table.c.indicator_id)
-        .where(Indicator.code == code, *where)
-        .order_by(Submission.received_at)
+        select(col(Submission.received_at))
+        .join(table, table.c.submission_id == col(Submission.id))
+        .join(Indicator, col(Indicator.id) == table.c.indicator_id)
+        .where(col(Indicator.code) == code, *where)
+        .order_by(col(Submission.received_at))
         .limit(1)
     )
     return session.execute(query).scalar()

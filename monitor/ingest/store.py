@@ -23,12 +23,14 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import polars as pl
 from sqlalchemy import (
     Column,
     ColumnElement,
     Date,
+    Executable,
     Float,
     Integer,
     MetaData,
@@ -45,10 +47,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
 from monitor.asof import known_at
-from schema import AggregateMeasurement, CaseMeasurement, Child, Participation
+from schema import AggregateMeasurement, CaseMeasurement, Child, Participation, table_of
 
 Progress = Callable[[int], None]
 CHUNK = 50_000
@@ -66,7 +69,7 @@ class TableSpec:
 
 
 CASE = TableSpec(
-    CaseMeasurement.__table__,  # type: ignore[attr-defined]
+    table_of(CaseMeasurement),
     key=("child_id", "reporting_org_id", "indicator_id", "category", "observed_on", "source_kind"),
     compare=("value", "end_date", "end_reason"),
     columns=(
@@ -84,7 +87,7 @@ CASE = TableSpec(
     ),
 )
 PARTICIPATION = TableSpec(
-    Participation.__table__,  # type: ignore[attr-defined]
+    table_of(Participation),
     key=("child_id", "network_id", "reporting_org_id", "valid_from"),
     compare=("valid_to", "intensity"),
     columns=(
@@ -104,7 +107,7 @@ PARTICIPATION = TableSpec(
 #: records who sent it, ``reporting_org_id``, and when, ``recorded_at``). The current-row
 #: index ``uq_aggregate_current`` has the same key, so a key has at most one current row.
 AGGREGATE = TableSpec(
-    AggregateMeasurement.__table__,  # type: ignore[attr-defined]
+    table_of(AggregateMeasurement),
     key=(
         "organisation_id",
         "indicator_id",
@@ -170,6 +173,7 @@ def copy_frame(
     import psycopg
 
     raw = connection.connection.driver_connection
+    assert raw is not None  # a connection in use holds its driver's connection
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     statement = f'COPY "{table}" ({columns}) FROM STDIN (FORMAT csv)'
     try:
@@ -212,12 +216,12 @@ def write_rows(
 def lookup_children(session: Session, pseudonyms: list[str]) -> dict[str, int]:
     """Child ids of the pseudonyms already stored, in bulk."""
     connection = session.connection()
-    table = Child.__table__  # type: ignore[attr-defined]
+    table = table_of(Child)
     found: dict[str, int] = {}
     if is_postgres(connection):
         # one text parameter split by the server: no per-element conversion in Python
         # (pseudonyms are hexadecimal or "org:ref" digests, never containing a newline)
-        query = text(
+        query: Executable = text(
             "SELECT pseudonym, id FROM child WHERE pseudonym = ANY(string_to_array(:p, E'\\n'))"
         )
         for chunk in _chunks(pseudonyms, 200_000):
@@ -241,7 +245,7 @@ def insert_children(session: Session, children: pl.DataFrame, now: datetime) -> 
     if children.height == 0:
         return {}
     connection = session.connection()
-    table = Child.__table__  # type: ignore[attr-defined]
+    table = table_of(Child)
     # in pseudonym order, so that the unique index on it is walked once, not at random
     frame = (
         children.select("pseudonym", "birth_month", "sex", "municipality_id")
@@ -273,7 +277,12 @@ def insert_children(session: Session, children: pl.DataFrame, now: datetime) -> 
     return lookup_children(session, frame["pseudonym"].to_list())
 
 
-_TEMP_TYPES = {pl.Int64: Integer, pl.Date: Date, pl.String: String, pl.Float64: Float}
+_TEMP_TYPES: dict[pl.DataType | type[pl.DataType], type[TypeEngine[Any]]] = {
+    pl.Int64: Integer,
+    pl.Date: Date,
+    pl.String: String,
+    pl.Float64: Float,
+}
 _temp_names = itertools.count()
 
 

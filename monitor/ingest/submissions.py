@@ -11,6 +11,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +23,17 @@ from schema import AuditEntry, Submission, User, utcnow
 from schema.base import SubmissionStatus
 
 log = logging.getLogger("monitor.ingest")
+
+
+class ReportCounts(TypedDict, total=False):
+    """What a batch's report may be started with (fields of :class:`IngestReport`)."""
+
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    problems: list[RowProblem]
+    warnings: list[RowProblem]
+    message: str
 
 
 @dataclass
@@ -41,11 +53,11 @@ class Batch:
         # a file named after a child ("594479824.csv") is stored and echoed redacted
         self.file_name = redact(self.file_name)
 
-    def report(self, status: SubmissionStatus, **counts: object) -> IngestReport:
+    def report(self, status: SubmissionStatus, **counts: Unpack[ReportCounts]) -> IngestReport:
         """An empty report for this batch."""
         return IngestReport(
             None, status.value, self.file_name, self.ctx.org_code, self.shape, self.checksum,
-            **counts,  # type: ignore[arg-type]
+            **counts,
         )  # fmt: skip
 
 
@@ -97,7 +109,7 @@ def audit(session: Session, batch: Batch, report: IngestReport) -> None:
     detail["warnings"] = len(report.warnings)
     entries: list[tuple[str, dict[str, object]]] = [("submission", detail)]
     if report.rows_superseded:
-        correction = {
+        correction: dict[str, object] = {
             "submission_id": report.submission_id,
             "rows_superseded": report.rows_superseded,
         }
@@ -156,7 +168,7 @@ def recent_submissions(session: Session, *, organisation_id: int, limit: int) ->
     """An organisation's latest ``limit`` submissions, newest first."""
     query = (
         select(Submission)
-        .where(Submission.organisation_id == organisation_id)
+        .where(col(Submission.organisation_id) == organisation_id)
         .order_by(col(Submission.id).desc())
         .limit(limit)
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import xlsxwriter
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.errors import MonitorError
 from monitor.ingest.formats import AGGREGATE_COLUMNS, CASE_COLUMNS
@@ -28,8 +28,8 @@ def indicator_frame(session: Session, shape: str) -> pl.DataFrame:
     """The catalogue's indicators for this shape: code, level, type, unit, range, categories."""
     rows = session.exec(
         select(Indicator)
-        .where(Indicator.level.in_(_LEVELS[shape]))
-        .order_by(Indicator.level, Indicator.code, Indicator.version)
+        .where(col(Indicator.level).in_(_LEVELS[shape]))
+        .order_by(col(Indicator.level), col(Indicator.code), col(Indicator.version))
     ).all()
 
     def value_range(i: Indicator) -> str:
@@ -69,7 +69,7 @@ def category_frame(session: Session) -> pl.DataFrame:
     """Every category list with its codes and labels."""
     rows = session.exec(
         select(IndicatorCategory).order_by(
-            IndicatorCategory.category_set, IndicatorCategory.sort_order
+            col(IndicatorCategory.category_set), col(IndicatorCategory.sort_order)
         )
     ).all()
     return pl.DataFrame(

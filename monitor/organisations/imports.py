@@ -18,7 +18,7 @@ from monitor.organisations.registry import (
     _to_row,
     list_organisations,
 )
-from schema import Event, NetworkMembership, OrgKind
+from schema import Event, NetworkMembership, OrgKind, id_of
 
 
 def _read_csv(path: Path, required: list[str]) -> pl.DataFrame:
@@ -171,7 +171,10 @@ def import_memberships(session: Session, path: Path) -> int:
         if network and member and start:
             rows.append(
                 NetworkMembership(
-                    network_id=network.id, member_id=member.id, valid_from=start, valid_to=end
+                    network_id=id_of(network),
+                    member_id=id_of(member),
+                    valid_from=start,
+                    valid_to=end,
                 )
             )
     if problems:
@@ -206,7 +209,7 @@ def import_events(session: Session, path: Path) -> int:
         if org and when and (record["title"] or "").strip():
             rows.append(
                 Event(
-                    organisation_id=org.id,
+                    organisation_id=id_of(org),
                     event_date=when,
                     kind=record["kind"] or "other",
                     title=record["title"].strip(),
@@ -272,7 +275,7 @@ def import_obligations(session: Session, path: Path) -> int:
         if org and about and start and record["indicator"] in known_codes:
             rows.append(
                 ReportingObligation(
-                    organisation_id=org.id,
+                    organisation_id=id_of(org),
                     indicator_code=record["indicator"],
                     about_organisation_id=about.id,
                     valid_from=start,

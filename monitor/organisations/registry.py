@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.errors import ConflictError, NotFoundError, RowProblem, ValidationFailed
-from schema import Event, NetworkMembership, Organisation, OrgKind
+from schema import Event, NetworkMembership, Organisation, OrgKind, id_of
 
 CBS_CODE = re.compile(r"^GM\d{4}$")
 BRIN = re.compile(r"^\d{2}[A-Z0-9]{2}$")
@@ -82,9 +82,10 @@ def add_organisation(session: Session, spec: OrganisationSpec) -> Organisation:
     clash = session.exec(
         select(Organisation).where(
             or_(
-                Organisation.code == spec.code,
-                Organisation.cbs_code == (spec.code if spec.kind == OrgKind.MUNICIPALITY else "-"),
-                Organisation.brin == (spec.brin or "-"),
+                col(Organisation.code) == spec.code,
+                col(Organisation.cbs_code)
+                == (spec.code if spec.kind == OrgKind.MUNICIPALITY else "-"),
+                col(Organisation.brin) == (spec.brin or "-"),
             )
         )
     ).first()
@@ -101,7 +102,7 @@ def add_organisation(session: Session, spec: OrganisationSpec) -> Organisation:
 
 def get_organisation(session: Session, code: str) -> Organisation:
     """The organisation with this code; NotFoundError naming the code otherwise."""
-    row = session.exec(select(Organisation).where(Organisation.code == code)).first()
+    row = session.exec(select(Organisation).where(col(Organisation.code) == code)).first()
     if row is None:
         raise NotFoundError(f"organisation {code!r} does not exist (see: monitor org list)")
     return row
@@ -109,19 +110,20 @@ def get_organisation(session: Session, code: str) -> Organisation:
 
 def find_organisation(session: Session, code: str) -> Organisation | None:
     """The organisation with this code, or None."""
-    return session.exec(select(Organisation).where(Organisation.code == code)).first()
+    return session.exec(select(Organisation).where(col(Organisation.code) == code)).first()
 
 
 def codes_by_id(session: Session) -> dict[int, str]:
     """Every organisation's code by its id."""
-    return dict(session.exec(select(Organisation.id, Organisation.code)).all())
+    rows = session.exec(select(col(Organisation.id), col(Organisation.code))).all()
+    return {id_: code for id_, code in rows if id_ is not None}  # a stored id is never NULL
 
 
 def list_organisations(session: Session, kind: str | None = None) -> list[Organisation]:
     """All organisations (optionally of one kind), by kind and code."""
-    query = select(Organisation).order_by(Organisation.kind, Organisation.code)
+    query = select(Organisation).order_by(col(Organisation.kind), col(Organisation.code))
     if kind:
-        query = query.where(Organisation.kind == kind)
+        query = query.where(col(Organisation.kind) == kind)
     return list(session.exec(query).all())
 
 
@@ -142,7 +144,10 @@ def add_membership(
         )
     member_row = get_organisation(session, member)
     row = NetworkMembership(
-        network_id=network_row.id, member_id=member_row.id, valid_from=valid_from, valid_to=valid_to
+        network_id=id_of(network_row),
+        member_id=id_of(member_row),
+        valid_from=valid_from,
+        valid_to=valid_to,
     )
     session.add(row)
     session.flush()
@@ -154,14 +159,14 @@ def members_of(session: Session, network_code: str, on: date | None = None) -> l
     network = get_organisation(session, network_code)
     query = (
         select(Organisation)
-        .join(NetworkMembership, NetworkMembership.member_id == Organisation.id)
-        .where(NetworkMembership.network_id == network.id)
+        .join(NetworkMembership, col(NetworkMembership.member_id) == col(Organisation.id))
+        .where(col(NetworkMembership.network_id) == network.id)
     )
     if on is not None:
-        query = query.where(NetworkMembership.valid_from <= on).where(
-            or_(NetworkMembership.valid_to.is_(None), NetworkMembership.valid_to > on)
+        query = query.where(col(NetworkMembership.valid_from) <= on).where(
+            or_(col(NetworkMembership.valid_to).is_(None), col(NetworkMembership.valid_to) > on)
         )
-    return list(session.exec(query.order_by(Organisation.code).distinct()).all())
+    return list(session.exec(query.order_by(col(Organisation.code)).distinct()).all())
 
 
 def add_event(
@@ -181,7 +186,7 @@ def add_event(
             summary="an event needs a title",
         )
     row = Event(
-        organisation_id=org.id,
+        organisation_id=id_of(org),
         event_date=event_date,
         kind=kind,
         title=title.strip(),
@@ -194,7 +199,9 @@ def add_event(
 
 def list_events(session: Session, organisation: str | None = None) -> list[Event]:
     """Events, optionally of one organisation, by date."""
-    query = select(Event).order_by(Event.event_date)
+    query = select(Event).order_by(col(Event.event_date))
     if organisation:
-        query = query.where(Event.organisation_id == get_organisation(session, organisation).id)
+        query = query.where(
+            col(Event.organisation_id) == get_organisation(session, organisation).id
+        )
     return list(session.exec(query).all())

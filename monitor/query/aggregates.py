@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 import polars as pl
 from sqlalchemy import (
+    ColumnElement,
     Float,
     Select,
+    SQLColumnExpression,
     and_,
     case,
     cast,
@@ -21,7 +24,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.catalogue import get_indicator
 from monitor.figures.aggregates import codes_needed, organisation_cells, publish
@@ -38,9 +41,10 @@ from schema import (
     Indicator,
     Organisation,
     ValueType,
+    table_of,
 )
 
-_AGGREGATE_SCHEMA = {
+_AGGREGATE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "organisation_code": pl.String,
     "organisation_name": pl.String,
     "organisation_kind": pl.String,
@@ -75,39 +79,39 @@ def stored_aggregates(
 
     ``reported_by``: only rows sent by these organisations (what they already know)."""
     a, i, o = AggregateMeasurement, Indicator, Organisation
-    reporter = Organisation.__table__.alias("reporter")
+    reporter = table_of(Organisation).alias("reporter")
     statement = (
         select(
-            o.code,
-            o.name,
-            o.kind,
-            i.code,
-            i.version,
-            a.period_code,
-            a.period_start,
-            a.period_end,
-            a.category,
-            a.value,
-            a.numerator,
-            a.denominator,
-            a.source_kind,
-            a.recorded_at,
+            col(o.code),
+            col(o.name),
+            col(o.kind),
+            col(i.code),
+            col(i.version),
+            col(a.period_code),
+            col(a.period_start),
+            col(a.period_end),
+            col(a.category),
+            col(a.value),
+            col(a.numerator),
+            col(a.denominator),
+            col(a.source_kind),
+            col(a.recorded_at),
             reporter.c.code,
         )
-        .join(i, i.id == a.indicator_id)
-        .join(o, o.id == a.organisation_id)
-        .join(reporter, reporter.c.id == a.reporting_org_id)
-        .where(i.code.in_(list(indicator_codes)), current_rows(a, as_of))
-        .where(a.organisation_id.in_(list(organisation_ids)) if organisation_ids else false())
+        .join(i, col(i.id) == col(a.indicator_id))
+        .join(o, col(o.id) == col(a.organisation_id))
+        .join(reporter, reporter.c.id == col(a.reporting_org_id))
+        .where(col(i.code).in_(list(indicator_codes)), current_rows(a, as_of))
+        .where(col(a.organisation_id).in_(list(organisation_ids)) if organisation_ids else false())
     )
     if source_kind:
-        statement = statement.where(a.source_kind == source_kind)
+        statement = statement.where(col(a.source_kind) == source_kind)
     if reported_by is not None:
-        statement = statement.where(a.reporting_org_id.in_(list(reported_by)))
+        statement = statement.where(col(a.reporting_org_id).in_(list(reported_by)))
     if period_from:
-        statement = statement.where(a.period_end >= period_from)
+        statement = statement.where(col(a.period_end) >= period_from)
     if period_to:
-        statement = statement.where(a.period_start <= period_to)
+        statement = statement.where(col(a.period_start) <= period_to)
     frame = read_frame(session, statement, _AGGREGATE_SCHEMA)
     return (
         frame.sort("recorded_at")
@@ -116,18 +120,20 @@ def stored_aggregates(
     )
 
 
-_POOLED_SCHEMA = {
-    "group": pl.String,
-    "period_code": pl.String,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
-    "source_kind": pl.String,
-    "category": pl.String,
-    "total": pl.Float64,
-    "mean": pl.Float64,
-    "denominator": pl.Float64,
-    "n_organisations": pl.UInt32,
-}
+_POOLED_SCHEMA = pl.Schema(
+    {
+        "group": pl.String,
+        "period_code": pl.String,
+        "period_start": pl.Date,
+        "period_end": pl.Date,
+        "source_kind": pl.String,
+        "category": pl.String,
+        "total": pl.Float64,
+        "mean": pl.Float64,
+        "denominator": pl.Float64,
+        "n_organisations": pl.UInt32,
+    }
+)
 
 
 def pooled_aggregates(
@@ -159,12 +165,13 @@ def pooled_aggregates(
     if not groups:
         return pl.DataFrame(schema=_POOLED_SCHEMA)
     is_rate = indicator.value_type == ValueType.RATE
-    codes = [indicator.numerator_code, indicator.denominator_code] if is_rate else [indicator.code]
+    codes = codes_needed(indicator)
     everyone = sorted({org for ids in groups.values() for org in ids})
     from_cells = as_of is None and session.get_bind().dialect.name == "postgresql"
-    source = _latest_from_cells if from_cells else _latest_from_rows
-    parts, denominators = source(indicator, codes, everyone, as_of, category)
+    latest_cells = _latest_from_cells if from_cells else _latest_from_rows
+    parts, denominators = latest_cells(indicator, codes, everyone, as_of, category)
     if is_rate:
+        assert denominators is not None  # both sources return a rate's denominators
         # each numerator cell with its organisation's total denominators of the period (a
         # join in effect, done with a window so that no join estimate can go wrong)
         numerator_cells = union_all(*parts).subquery("numerator_cells")
@@ -238,34 +245,45 @@ def _latest_from_rows(
     rows of :func:`pooled_aggregates`, ranked from aggregate_measurement (any moment)."""
     a, i = AggregateMeasurement, Indicator
     is_rate = indicator.value_type == ValueType.RATE
-    series = [a.organisation_id, i.code, a.period_code, a.category, a.source_kind]
+    series = [
+        col(a.organisation_id),
+        col(i.code),
+        col(a.period_code),
+        col(a.category),
+        col(a.source_kind),
+    ]
     latest_first = func.row_number().over(
-        partition_by=series, order_by=[a.recorded_at.desc(), a.id.desc()]
+        partition_by=series, order_by=[col(a.recorded_at).desc(), col(a.id).desc()]
     )
+    figure: SQLColumnExpression[Any]
     if is_rate:
-        figure = a.value
+        figure = col(a.value)
     else:  # a proportion sent as numerator and denominator only
         figure = case(
             (
-                and_(a.value.is_(None), a.denominator > 0),
-                cast(a.numerator, Float) / a.denominator * 100,
+                and_(col(a.value).is_(None), col(a.denominator) > 0),
+                cast(col(a.numerator), Float) / col(a.denominator) * 100,
             ),
-            else_=a.value,
+            else_=col(a.value),
         )
     ranked = (
         select(
-            a.organisation_id.label("org"),
-            i.code.label("code"),
-            a.period_code,
-            a.period_start,
-            a.period_end,
-            a.category,
-            a.source_kind,
+            col(a.organisation_id).label("org"),
+            col(i.code).label("code"),
+            col(a.period_code),
+            col(a.period_start),
+            col(a.period_end),
+            col(a.category),
+            col(a.source_kind),
             figure.label("figure"),
             latest_first.label("rank"),
         )
-        .join(i, i.id == a.indicator_id)
-        .where(i.code.in_(codes), current_rows(a, as_of), a.organisation_id.in_(organisation_ids))
+        .join(i, col(i.id) == col(a.indicator_id))
+        .where(
+            col(i.code).in_(codes),
+            current_rows(a, as_of),
+            col(a.organisation_id).in_(organisation_ids),
+        )
         .cte("ranked")
     )
     latest = select(ranked).where(ranked.c.rank == 1, ranked.c.code == codes[0]).cte("latest")
@@ -278,6 +296,7 @@ def _latest_from_rows(
         # one pass: per organisation and period, the categories where no total was sent
         is_part = latest.c.category != ""
         part = case((is_part, latest.c.figure))
+        combined: ColumnElement[Any]
         if indicator.value_type in (ValueType.RATE, ValueType.COUNT):
             combined = func.coalesce(func.sum(part), 0.0)
         else:
@@ -316,9 +335,11 @@ def _latest_from_cells(
     """The same as :func:`_latest_from_rows` for figures as they are now, read from the
     rollup aggregate_cell (PostgreSQL), where ranking and derived totals are done."""
     del as_of  # the rollup holds the figures of now only
-    c = AggregateCell.__table__.alias("cell")  # type: ignore[attr-defined]
+    c = table_of(AggregateCell).alias("cell")
     is_rate = indicator.value_type == ValueType.RATE
     keys = [c.c.organisation_id.label("org"), *[c.c[k] for k in _CELL_KEYS[1:]]]
+    sent_figure: ColumnElement[Any]
+    derived_figure: ColumnElement[Any]
     if is_rate:
         sent_figure, derived_figure = c.c.value, func.coalesce(c.c.parts_value_sum, 0.0)
     elif indicator.value_type == ValueType.COUNT:

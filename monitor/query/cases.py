@@ -13,7 +13,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.errors import RowProblem, ValidationFailed
 from monitor.figures.cases import rollup
@@ -41,14 +41,14 @@ def scope_condition(scope: CaseScope):  # noqa: ANN202
         return None
     clauses = []
     if scope.child_municipality_ids:
-        clauses.append(Child.municipality_id.in_(sorted(scope.child_municipality_ids)))
+        clauses.append(col(Child.municipality_id).in_(sorted(scope.child_municipality_ids)))
     for org_id, start, end in scope.reporter_windows:
-        clauses.append(_window(org_id, start, end, CaseMeasurement.observed_on))
+        clauses.append(_window(org_id, start, end, col(CaseMeasurement.observed_on)))
     return or_(*clauses) if clauses else false()
 
 
 def _window(org_id: int, start: date | None, end: date | None, column):  # noqa: ANN001, ANN202
-    clause = [CaseMeasurement.reporting_org_id == org_id]
+    clause = [col(CaseMeasurement.reporting_org_id) == org_id]
     if start is not None:
         clause.append(column >= start)
     if end is not None:
@@ -61,37 +61,41 @@ def _subject_condition(session: Session, organisation: Organisation):  # noqa: A
     network's members' reports while members, or a partner's own reports."""
     kind = OrgKind(organisation.kind)
     if kind is OrgKind.MUNICIPALITY:
-        return Child.municipality_id == organisation.id
+        return col(Child.municipality_id) == organisation.id
     if kind.is_network:
         memberships = session.execute(
-            select(NetworkMembership).where(NetworkMembership.network_id == organisation.id)
+            select(NetworkMembership).where(col(NetworkMembership.network_id) == organisation.id)
         ).scalars()
         windows = [
-            _window(m.member_id, m.valid_from, m.valid_to, CaseMeasurement.observed_on)
+            _window(m.member_id, m.valid_from, m.valid_to, col(CaseMeasurement.observed_on))
             for m in memberships
         ]
         return or_(*windows) if windows else false()
-    return CaseMeasurement.reporting_org_id == organisation.id
+    return col(CaseMeasurement.reporting_org_id) == organisation.id
 
 
-_CASE_SCHEMA = {
-    "child_id": pl.Int64,
-    "observed_on": pl.Date,
-    "end_date": pl.Date,
-    "value": pl.Float64,
-    "category": pl.String,
-    "end_reason": pl.String,
-    "source_kind": pl.String,
-    "reporting_org_code": pl.String,
-    "birth_month": pl.Date,
-    "sex": pl.String,
-}
+_CASE_SCHEMA = pl.Schema(
+    {
+        "child_id": pl.Int64,
+        "observed_on": pl.Date,
+        "end_date": pl.Date,
+        "value": pl.Float64,
+        "category": pl.String,
+        "end_reason": pl.String,
+        "source_kind": pl.String,
+        "reporting_org_code": pl.String,
+        "birth_month": pl.Date,
+        "sex": pl.String,
+    }
+)
 
 
 def _indicator_ids(session: Session, codes: Sequence[str]) -> list[int]:
     """Ids of every version of the indicators ``codes``."""
     return list(
-        session.execute(select(Indicator.id).where(Indicator.code.in_(list(codes)))).scalars()
+        session.execute(
+            select(col(Indicator.id)).where(col(Indicator.code).in_(list(codes)))
+        ).scalars()
     )
 
 
@@ -127,23 +131,23 @@ def case_rows_in_scope(
     indicator_ids = _indicator_ids(session, [indicator_code])
     statement = (
         select(
-            c.child_id,
-            c.observed_on,
-            c.end_date,
-            c.value,
-            c.category,
-            c.end_reason,
-            c.source_kind,
-            o.code,
-            ch.birth_month,
-            ch.sex,
+            col(c.child_id),
+            col(c.observed_on),
+            col(c.end_date),
+            col(c.value),
+            col(c.category),
+            col(c.end_reason),
+            col(c.source_kind),
+            col(o.code),
+            col(ch.birth_month),
+            col(ch.sex),
         )
-        .join(ch, ch.id == c.child_id)
-        .join(o, o.id == c.reporting_org_id)
+        .join(ch, col(ch.id) == col(c.child_id))
+        .join(o, col(o.id) == col(c.reporting_org_id))
         .where(
-            c.indicator_id.in_(indicator_ids) if indicator_ids else false(),
+            col(c.indicator_id).in_(indicator_ids) if indicator_ids else false(),
             current_rows(c, as_of),
-            c.child_id.in_(children)
+            col(c.child_id).in_(children)
             if children is not None
             else _subject_condition(session, organisation),
         )
@@ -154,13 +158,15 @@ def case_rows_in_scope(
     if scope is not None:
         statement = statement.where(scope)
     if date_from:
-        statement = statement.where(or_(c.observed_on >= date_from, c.end_date >= date_from))
+        statement = statement.where(
+            or_(col(c.observed_on) >= date_from, col(c.end_date) >= date_from)
+        )
     if date_to:
-        statement = statement.where(c.observed_on <= date_to)
+        statement = statement.where(col(c.observed_on) <= date_to)
     if started_from:
-        statement = statement.where(c.observed_on >= started_from)
+        statement = statement.where(col(c.observed_on) >= started_from)
     if source_kind:
-        statement = statement.where(c.source_kind == source_kind)
+        statement = statement.where(col(c.source_kind) == source_kind)
     return read_frame(session, statement, _CASE_SCHEMA)
 
 
@@ -168,13 +174,19 @@ def _pupil_rows(session: Session, network: Organisation, start: date, end: date)
     """Conditions on case rows reported by the network's member schools while members,
     observed in [start, end]."""
     c, m, o = CaseMeasurement, NetworkMembership, Organisation
-    schools = select(m.member_id, m.valid_from, m.valid_to).join(o, o.id == m.member_id)
-    schools = schools.where(m.network_id == network.id, o.kind == OrgKind.SCHOOL.value)
+    schools = select(col(m.member_id), col(m.valid_from), col(m.valid_to)).join(
+        o, col(o.id) == col(m.member_id)
+    )
+    schools = schools.where(col(m.network_id) == network.id, col(o.kind) == OrgKind.SCHOOL.value)
     windows = [
-        _window(member, valid_from, valid_to, c.observed_on)
+        _window(member, valid_from, valid_to, col(c.observed_on))
         for member, valid_from, valid_to in session.execute(schools).all()
     ]
-    return [or_(*windows) if windows else false(), c.observed_on >= start, c.observed_on <= end]
+    return [
+        or_(*windows) if windows else false(),
+        col(c.observed_on) >= start,
+        col(c.observed_on) <= end,
+    ]
 
 
 def network_pupils(
@@ -185,7 +197,7 @@ def network_pupils(
     children, as NW_SIGNAL and NW_REF count them."""
     c = CaseMeasurement
     return (
-        select(c.child_id)
+        select(col(c.child_id))
         .where(*_pupil_rows(session, network, start, end), current_rows(c, as_of))
         .distinct()
     )
@@ -198,7 +210,7 @@ def network_pupil_months(
     ``network`` between ``start`` and ``end`` (month = its first day)."""
     c = CaseMeasurement
     statement = (
-        select(c.child_id, c.observed_on)
+        select(col(c.child_id), col(c.observed_on))
         .where(*_pupil_rows(session, network, start, end), current_rows(c, as_of))
         .distinct()
     )

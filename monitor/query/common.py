@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import polars as pl
-from sqlalchemy import (
-    select,
-)
-from sqlmodel import Session
+from sqlalchemy import Executable, select
+from sqlmodel import Session, col
 
 from monitor.asof import known_at
 from monitor.errors import AccessDeniedError, NotFoundError
 from monitor.policy import Action, Principal
 from schema import (
     Organisation,
+    id_of,
 )
 
 SERIES_KEYS = ["organisation_code", "period_code", "category", "source_kind"]
@@ -26,13 +25,18 @@ def current_rows(table, as_of: datetime | None):  # noqa: ANN001, ANN202
     return known_at(table, as_of)
 
 
-def read_frame(session: Session, statement, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
+def read_frame(
+    session: Session, statement: Executable, schema: Mapping[str, pl.DataType | type[pl.DataType]]
+) -> pl.DataFrame:
+    """The rows of ``statement`` as a frame with the given column types."""
     rows = session.execute(statement).all()
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
 def organisations_by_code(session: Session, codes: Sequence[str]) -> list[Organisation]:
-    rows = session.execute(select(Organisation).where(Organisation.code.in_(list(codes)))).scalars()
+    rows = session.execute(
+        select(Organisation).where(col(Organisation.code).in_(list(codes)))
+    ).scalars()
     found = {o.code: o for o in rows}
     missing = [c for c in codes if c not in found]
     if missing:
@@ -53,7 +57,7 @@ def visible_organisation_ids(
             raise AccessDeniedError(
                 f"{principal.username} may not view figures of {', '.join(denied)}"
             )
-        return [o.id for o in orgs]
+        return [id_of(o) for o in orgs]
     if principal.is_admin:
-        return list(session.execute(select(Organisation.id)).scalars())
+        return list(session.execute(select(col(Organisation.id))).scalars())
     return sorted(principal.view_org_ids)

@@ -11,7 +11,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor import audit
 from monitor.errors import AccessDeniedError
@@ -29,6 +29,7 @@ from schema import (
     Indicator,
     Organisation,
     Participation,
+    table_of,
 )
 
 
@@ -39,22 +40,24 @@ def events(
     org_ids = visible_organisation_ids(session, principal, organisation_codes)
     e, o = Event, Organisation
     statement = (
-        select(o.code, e.event_date, e.kind, e.title, e.description)
-        .join(o, o.id == e.organisation_id)
-        .where(e.organisation_id.in_(org_ids))
-        .order_by(e.event_date)
+        select(col(o.code), col(e.event_date), col(e.kind), col(e.title), col(e.description))
+        .join(o, col(o.id) == col(e.organisation_id))
+        .where(col(e.organisation_id).in_(org_ids))
+        .order_by(col(e.event_date))
     )
-    schema = {
-        "organisation_code": pl.String,
-        "event_date": pl.Date,
-        "kind": pl.String,
-        "title": pl.String,
-        "description": pl.String,
-    }
+    schema = pl.Schema(
+        {
+            "organisation_code": pl.String,
+            "event_date": pl.Date,
+            "kind": pl.String,
+            "title": pl.String,
+            "description": pl.String,
+        }
+    )
     return read_frame(session, statement, schema)
 
 
-_EXTRACT_SCHEMA = {
+_EXTRACT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "child_pseudonym": pl.String,
     "birth_month": pl.Date,
     "sex": pl.String,
@@ -90,38 +93,38 @@ def case_extract(
             f"{principal.username} has no researcher role: extracts are refused"
         )
     c, ch, i, o = CaseMeasurement, Child, Indicator, Organisation
-    municipality = Organisation.__table__.alias("municipality")
+    municipality = table_of(Organisation).alias("municipality")
     statement = (
         select(
-            ch.pseudonym,
-            ch.birth_month,
-            ch.sex,
+            col(ch.pseudonym),
+            col(ch.birth_month),
+            col(ch.sex),
             municipality.c.code,
-            i.code,
-            i.version,
-            c.observed_on,
-            c.end_date,
-            c.value,
-            c.category,
-            c.end_reason,
-            c.source_kind,
-            o.code,
-            c.recorded_at,
+            col(i.code),
+            col(i.version),
+            col(c.observed_on),
+            col(c.end_date),
+            col(c.value),
+            col(c.category),
+            col(c.end_reason),
+            col(c.source_kind),
+            col(o.code),
+            col(c.recorded_at),
         )
-        .join(i, i.id == c.indicator_id)
-        .join(ch, ch.id == c.child_id)
-        .join(o, o.id == c.reporting_org_id)
-        .outerjoin(municipality, municipality.c.id == ch.municipality_id)
-        .where(i.code.in_(list(indicator_codes)), current_rows(c, as_of))
-        .order_by(ch.pseudonym, c.observed_on)
+        .join(i, col(i.id) == col(c.indicator_id))
+        .join(ch, col(ch.id) == col(c.child_id))
+        .join(o, col(o.id) == col(c.reporting_org_id))
+        .outerjoin(municipality, municipality.c.id == col(ch.municipality_id))
+        .where(col(i.code).in_(list(indicator_codes)), current_rows(c, as_of))
+        .order_by(col(ch.pseudonym), col(c.observed_on))
     )
     scope = scope_condition(principal.research_case_scope)
     if scope is not None:
         statement = statement.where(scope)
     if date_from:
-        statement = statement.where(c.observed_on >= date_from)
+        statement = statement.where(col(c.observed_on) >= date_from)
     if date_to:
-        statement = statement.where(c.observed_on <= date_to)
+        statement = statement.where(col(c.observed_on) <= date_to)
     frame = read_frame(session, statement, _EXTRACT_SCHEMA)
     audit.record(
         session,
@@ -144,29 +147,38 @@ def participation_extract(
         )
     p, ch, o = Participation, Child, Organisation
     statement = (
-        select(ch.pseudonym, o.code, p.valid_from, p.valid_to, p.intensity, p.intensity_unit)
-        .join(ch, ch.id == p.child_id)
-        .join(o, o.id == p.network_id)
+        select(
+            col(ch.pseudonym),
+            col(o.code),
+            col(p.valid_from),
+            col(p.valid_to),
+            col(p.intensity),
+            col(p.intensity_unit),
+        )
+        .join(ch, col(ch.id) == col(p.child_id))
+        .join(o, col(o.id) == col(p.network_id))
         .where(current_rows(p, as_of))
     )
     scope = principal.research_case_scope
     if not scope.all_rows:
         clauses = []
         if scope.child_municipality_ids:
-            clauses.append(ch.municipality_id.in_(sorted(scope.child_municipality_ids)))
+            clauses.append(col(ch.municipality_id).in_(sorted(scope.child_municipality_ids)))
         members = sorted({org for org, _, _ in scope.reporter_windows})
         if members:
-            clauses.append(p.reporting_org_id.in_(members))
-            clauses.append(p.network_id.in_(members))
+            clauses.append(col(p.reporting_org_id).in_(members))
+            clauses.append(col(p.network_id).in_(members))
         statement = statement.where(or_(*clauses) if clauses else false())
-    schema = {
-        "child_pseudonym": pl.String,
-        "network_code": pl.String,
-        "valid_from": pl.Date,
-        "valid_to": pl.Date,
-        "intensity": pl.Float64,
-        "intensity_unit": pl.String,
-    }
+    schema = pl.Schema(
+        {
+            "child_pseudonym": pl.String,
+            "network_code": pl.String,
+            "valid_from": pl.Date,
+            "valid_to": pl.Date,
+            "intensity": pl.Float64,
+            "intensity_unit": pl.String,
+        }
+    )
     frame = read_frame(session, statement, schema)
     audit.record(
         session,

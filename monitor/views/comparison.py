@@ -9,7 +9,7 @@ from datetime import datetime
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.catalogue import get_indicator
 from monitor.figures.aggregates import codes_needed
@@ -25,6 +25,7 @@ from schema import (
     Indicator,
     Organisation,
     OrgKind,
+    id_of,
 )
 
 MIN_GROUP_SIZE = 3
@@ -45,7 +46,11 @@ def _organisation_rows(session: Session) -> list:
     """The columns of every organisation the groups are built from (one light query)."""
     o = Organisation
     return list(
-        session.execute(select(o.id, o.code, o.kind, o.municipality_id, o.population_0_17)).all()
+        session.execute(
+            select(
+                col(o.id), col(o.code), col(o.kind), col(o.municipality_id), col(o.population_0_17)
+            )
+        ).all()
     )
 
 
@@ -78,7 +83,7 @@ def _group_members(
             return [], None, "no municipality to compare with"
         if municipal_code is None:
             return [], None, f"{indicator.code} has no municipal counterpart"
-        return [municipality.id], municipal_code, ""
+        return [id_of(municipality)], municipal_code, ""
     if group == "similar_size":
         if municipality is None or not municipality.population_0_17:
             return [], None, "population 0-17 of the municipality is unknown"
@@ -136,10 +141,10 @@ def comparison_series(
         )
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
     orgs = _organisation_rows(session)
-    members = {
+    candidates = {
         g: _group_members(session, organisation, g, indicator, orgs) for g in groups if g != "own"
     }
-    members = {g: (ids, code) for g, (ids, code, _) in members.items() if ids and code}
+    members = {g: (ids, code) for g, (ids, code, _) in candidates.items() if ids and code}
     pooled = _groups_in_database(session, members, category=category, as_of=as_of)
     for group, (ids, code) in members.items():
         all_visible = all(principal.allows(Action.VIEW, i) for i in ids)

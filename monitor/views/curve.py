@@ -9,7 +9,7 @@ from datetime import date
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor import audit
 from monitor.catalogue import get_indicator, possible_range
@@ -18,10 +18,10 @@ from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
 from monitor.views.figures import level_of
 from monitor.views.reflection import reflection_session
-from schema import Indicator, ReflectionAnswer, Target, utcnow
+from schema import Indicator, ReflectionAnswer, Target, id_of, utcnow
 from schema.reflection import CURVE_QUESTIONS
 
-GOAL_SCHEMA = {
+GOAL_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "id": pl.Int64,
     "indicator_code": pl.String,
     "name_nl": pl.String,
@@ -53,14 +53,23 @@ def network_goals(
     principal.require(Action.VIEW, organisation.id, f"goals of {organisation_code}")
     t, i = Target, Indicator
     query = (
-        select(t.id, t.indicator_code, i.name_nl, i.name_en, i.unit, t.target_value,
-               t.target_date, t.note, t.set_at)
-        .outerjoin(i, (i.code == t.indicator_code) & i.retired_on.is_(None))
-        .where(t.organisation_id == organisation.id, t.category == "")
-        .order_by(t.indicator_code, t.target_date)
-    )  # fmt: skip
+        select(
+            col(t.id),
+            col(t.indicator_code),
+            col(i.name_nl),
+            col(i.name_en),
+            col(i.unit),
+            col(t.target_value),
+            col(t.target_date),
+            col(t.note),
+            col(t.set_at),
+        )
+        .outerjoin(i, (col(i.code) == col(t.indicator_code)) & col(i.retired_on).is_(None))
+        .where(col(t.organisation_id) == organisation.id, col(t.category) == "")
+        .order_by(col(t.indicator_code), col(t.target_date))
+    )
     if indicator_code:
-        query = query.where(t.indicator_code == indicator_code)
+        query = query.where(col(t.indicator_code) == indicator_code)
     rows = [tuple(r) for r in session.execute(query).all()]
     return pl.DataFrame(rows, schema=GOAL_SCHEMA, orient="row").unique("id", maintain_order=True)
 
@@ -92,13 +101,13 @@ def set_goal(
     t = Target
     row = session.execute(
         select(t).where(
-            t.organisation_id == organisation.id, t.indicator_code == indicator_code,
-            t.category == "", t.target_date == target_date,
+            col(t.organisation_id) == organisation.id, col(t.indicator_code) == indicator_code,
+            col(t.category) == "", col(t.target_date) == target_date,
         )
     ).scalar_one_or_none()  # fmt: skip
     if row is None:
         row = Target(
-            organisation_id=organisation.id,
+            organisation_id=id_of(organisation),
             indicator_code=indicator_code,
             target_date=target_date,
             target_value=target_value,
@@ -136,8 +145,8 @@ def curve_answers(
     a = ReflectionAnswer
     found = dict(
         session.execute(
-            select(a.question, a.text).where(
-                a.session_id == session_id, a.indicator_code == indicator_code
+            select(col(a.question), col(a.text)).where(
+                col(a.session_id) == session_id, col(a.indicator_code) == indicator_code
             )
         ).all()
     )
@@ -163,7 +172,9 @@ def save_curve_answers(
     stored = {
         row.question: row
         for row in session.execute(
-            select(a).where(a.session_id == session_id, a.indicator_code == indicator_code)
+            select(a).where(
+                col(a.session_id) == session_id, col(a.indicator_code) == indicator_code
+            )
         ).scalars()
     }
     for question, text in answers.items():

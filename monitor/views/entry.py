@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
@@ -15,6 +15,7 @@ from monitor.query import (
 from monitor.views.figures import aggregate_indicators, level_of
 from schema import (
     Organisation,
+    id_of,
 )
 
 
@@ -22,7 +23,7 @@ from schema import (
 def submitting_organisations(session: Session, principal: Principal) -> list[Organisation]:
     """Organisations the principal may submit for: those named in a role first."""
     own = {org_id for _, org_id in principal.roles if org_id is not None}
-    orgs = list(session.execute(select(Organisation).order_by(Organisation.name)).scalars())
+    orgs = list(session.execute(select(Organisation).order_by(col(Organisation.name))).scalars())
     allowed = [o for o in orgs if principal.allows(Action.SUBMIT, o.id)]
     return sorted(allowed, key=lambda o: (o.id not in own, o.name))
 
@@ -33,7 +34,7 @@ def own_organisation_code(session: Session, principal: Principal) -> str | None:
     own = {org_id for _, org_id in principal.roles if org_id is not None}
     if not own:
         return None
-    orgs = session.execute(select(Organisation).where(Organisation.id.in_(own))).scalars()
+    orgs = session.execute(select(Organisation).where(col(Organisation.id).in_(own))).scalars()
     chosen = sorted(orgs, key=lambda o: (not principal.allows(Action.SUBMIT, o.id), o.name))
     return chosen[0].code if chosen else None
 
@@ -149,7 +150,7 @@ def quality_warnings(
         return pl.DataFrame(schema=schema)
     codes = [i.code for i in aggregate_indicators(session, level) if i.value_type != "rate"]
     stored = stored_aggregates(
-        session, indicator_codes=codes, organisation_ids=[organisation.id], reported_by=own
+        session, indicator_codes=codes, organisation_ids=[id_of(organisation)], reported_by=own
     )
     values = stored.select(
         pl.lit(organisation.id, pl.Int64).alias("organisation_id"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.ingest.entry_template import write_entry_template
 from monitor.organisations import get_organisation
@@ -45,11 +45,11 @@ class StoredFigures:
 def stored_figures(session: Session, principal: Principal, submission_id: int) -> StoredFigures:
     """The aggregate figures written by ``submission_id`` that the principal may view."""
     rows = session.exec(
-        select(AggregateMeasurement.period_code, Indicator.code, Organisation.code,
-               Organisation.id)
-        .join(Indicator, Indicator.id == AggregateMeasurement.indicator_id)
-        .join(Organisation, Organisation.id == AggregateMeasurement.organisation_id)
-        .where(AggregateMeasurement.submission_id == submission_id)
+        select(col(AggregateMeasurement.period_code), col(Indicator.code), col(Organisation.code),
+               col(Organisation.id))
+        .join(Indicator, col(Indicator.id) == col(AggregateMeasurement.indicator_id))
+        .join(Organisation, col(Organisation.id) == col(AggregateMeasurement.organisation_id))
+        .where(col(AggregateMeasurement.submission_id) == submission_id)
     ).all()  # fmt: skip
     rows = [r for r in rows if principal.allows(Action.VIEW, r[3])]
     return StoredFigures(

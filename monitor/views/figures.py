@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import polars as pl
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.catalogue import categories, get_indicator
 from monitor.figures.aggregates import (
@@ -54,9 +54,9 @@ def level_of(organisation: Organisation) -> str | None:
 
 def aggregate_indicators(session: Session, level: str | None = None) -> list[Indicator]:
     """Newest version of each network/municipality indicator (optionally of one level)."""
-    query = select(Indicator).where(Indicator.level != "case").order_by(Indicator.code)
+    query = select(Indicator).where(col(Indicator.level) != "case").order_by(col(Indicator.code))
     if level:
-        query = select(Indicator).where(Indicator.level == level).order_by(Indicator.code)
+        query = select(Indicator).where(col(Indicator.level) == level).order_by(col(Indicator.code))
     newest: dict[str, Indicator] = {}
     for row in session.execute(query).scalars():
         if row.code not in newest or row.version > newest[row.code].version:
@@ -136,16 +136,16 @@ def available_periods(
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
     a, c = AggregateMeasurement, CaseMeasurement
     starts = session.execute(
-        select(a.period_code, a.period_start)
-        .where(a.organisation_id == organisation.id, a.superseded_at.is_(None))
+        select(col(a.period_code), col(a.period_start))
+        .where(col(a.organisation_id) == organisation.id, col(a.superseded_at).is_(None))
         .distinct()
     ).all()
     if starts:
         ordered = sorted(set(starts), key=lambda r: r[1], reverse=True)
         return list(dict.fromkeys(code for code, _ in ordered))
     bounds = session.execute(
-        select(func.min(c.observed_on), func.max(c.observed_on)).where(
-            c.reporting_org_id == organisation.id, c.superseded_at.is_(None)
+        select(func.min(col(c.observed_on)), func.max(col(c.observed_on))).where(
+            col(c.reporting_org_id) == organisation.id, col(c.superseded_at).is_(None)
         )
     ).one()
     first, last = bounds if bounds[0] is not None else (utcnow().date(), utcnow().date())

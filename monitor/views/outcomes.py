@@ -8,7 +8,7 @@ from datetime import datetime
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.asof import known_at
 from monitor.catalogue import get_indicator
@@ -45,9 +45,11 @@ def _programme_flags(
     else:
         networks = list(
             session.execute(
-                select(Organisation.id).where(
-                    Organisation.municipality_id == organisation.id,
-                    Organisation.kind.in_([OrgKind.NETWORK.value, OrgKind.SAMENWERKINGSVERBAND]),
+                select(col(Organisation.id)).where(
+                    col(Organisation.municipality_id) == organisation.id,
+                    col(Organisation.kind).in_(
+                        [OrgKind.NETWORK.value, OrgKind.SAMENWERKINGSVERBAND]
+                    ),
                 )
             ).scalars()
         )
@@ -56,8 +58,8 @@ def _programme_flags(
         [
             tuple(r)
             for r in session.execute(
-                select(p.child_id, p.valid_from, p.valid_to).where(
-                    p.network_id.in_(networks or [-1]), known_at(p, as_of)
+                select(col(p.child_id), col(p.valid_from), col(p.valid_to)).where(
+                    col(p.network_id).in_(networks or [-1]), known_at(p, as_of)
                 )
             ).all()
         ],
@@ -129,34 +131,38 @@ def partner_completeness(
     if OrgKind(organisation.kind).is_network:
         ids |= set(
             session.execute(
-                select(NetworkMembership.member_id).where(
-                    NetworkMembership.network_id == organisation.id
+                select(col(NetworkMembership.member_id)).where(
+                    col(NetworkMembership.network_id) == organisation.id
                 )
             ).scalars()
         )
     elif organisation.kind == OrgKind.MUNICIPALITY.value:
         ids |= set(
             session.execute(
-                select(Organisation.id).where(Organisation.municipality_id == organisation.id)
+                select(col(Organisation.id)).where(
+                    col(Organisation.municipality_id) == organisation.id
+                )
             ).scalars()
         )
     ids = {i for i in ids if principal.allows(Action.VIEW, i)}
     obligations = session.execute(
-        select(Organisation.code, ReportingObligation.indicator_code)
-        .join(Organisation, Organisation.id == ReportingObligation.organisation_id)
-        .where(ReportingObligation.organisation_id.in_(ids))
+        select(col(Organisation.code), col(ReportingObligation.indicator_code))
+        .join(Organisation, col(Organisation.id) == col(ReportingObligation.organisation_id))
+        .where(col(ReportingObligation.organisation_id).in_(ids))
         .distinct()
     ).all()
-    schema = {
-        "organisation": pl.String,
-        "indicator_code": pl.String,
-        "expected": pl.UInt32,
-        "on_time": pl.UInt32,
-        "late": pl.UInt32,
-        "missing": pl.UInt32,
-        "open": pl.UInt32,
-        "periods": pl.String,
-    }
+    schema = pl.Schema(
+        {
+            "organisation": pl.String,
+            "indicator_code": pl.String,
+            "expected": pl.UInt32,
+            "on_time": pl.UInt32,
+            "late": pl.UInt32,
+            "missing": pl.UInt32,
+            "open": pl.UInt32,
+            "periods": pl.String,
+        }
+    )
     if not obligations:
         return pl.DataFrame(schema=schema)
     frames = []

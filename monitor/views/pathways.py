@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import polars as pl
 from sqlmodel import Session
@@ -39,18 +40,27 @@ def care_pathway_flows(
     organisation = get_organisation(session, organisation_code)
     # a referral follows the signal and care follows the referral, so rows that started
     # before the period can never be part of a path: only later ones are read
-    common = dict(organisation_code=organisation_code, as_of=as_of, started_from=period.start)
-    if OrgKind(organisation.kind).is_network:
-        pupils = network_pupils(session, organisation, period.start, period.end, as_of)
-        common["children"] = pupils
-    signals = case_rows_in_scope(
-        session, principal, indicator_code="CH_SIGNAL", date_to=period.end, **common
+    is_network = OrgKind(organisation.kind).is_network
+    pupils = (
+        network_pupils(session, organisation, period.start, period.end, as_of)
+        if is_network
+        else None
     )
-    if OrgKind(organisation.kind).is_network:
+    rows_in_scope = partial(
+        case_rows_in_scope,
+        session,
+        principal,
+        organisation_code=organisation_code,
+        as_of=as_of,
+        started_from=period.start,
+        children=pupils,
+    )
+    signals = rows_in_scope(indicator_code="CH_SIGNAL", date_to=period.end)
+    if is_network:
         months = network_pupil_months(session, organisation, period.start, period.end, as_of)
         signals = signals.with_columns(
             pl.col("observed_on").dt.truncate("1mo").alias("month")
         ).join(months, on=["child_id", "month"], how="semi")
-    referrals = case_rows_in_scope(session, principal, indicator_code="CH_REF", **common)
-    care = case_rows_in_scope(session, principal, indicator_code="CH_CARE", **common)
+    referrals = rows_in_scope(indicator_code="CH_REF")
+    care = rows_in_scope(indicator_code="CH_CARE")
     return pathway_links(signals, referrals, care)

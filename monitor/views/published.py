@@ -10,14 +10,14 @@ from datetime import datetime
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.asof import known_at
 from monitor.ingest.cbs import COUNTRY, SIZE_CLASS, size_band
 from monitor.settings import get_settings
 from schema import AggregateMeasurement, Indicator, Organisation
 
-SCHEMA = {
+SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "organisation_code": pl.String,
     "organisation_name": pl.String,
     "indicator_code": pl.String,
@@ -45,23 +45,23 @@ def published_figures(
     a, i, o = AggregateMeasurement, Indicator, Organisation
     statement = (
         select(
-            o.code,
-            o.name,
-            i.code,
-            a.period_code,
-            a.period_start,
-            a.category,
-            a.value,
-            a.status,
-            a.recorded_at,
+            col(o.code),
+            col(o.name),
+            col(i.code),
+            col(a.period_code),
+            col(a.period_start),
+            col(a.category),
+            col(a.value),
+            col(a.status),
+            col(a.recorded_at),
         )  # fmt: skip
-        .join(i, i.id == a.indicator_id)
-        .join(o, o.id == a.organisation_id)
-        .where(i.code == indicator_code, i.publisher.is_not(None))
-        .where(o.code.in_(list(organisation_codes)), known_at(a, as_of))
+        .join(i, col(i.id) == col(a.indicator_id))
+        .join(o, col(o.id) == col(a.organisation_id))
+        .where(col(i.code) == indicator_code, col(i.publisher).is_not(None))
+        .where(col(o.code).in_(list(organisation_codes)), known_at(a, as_of))
     )
     if category is not None:
-        statement = statement.where(a.category == category)
+        statement = statement.where(col(a.category) == category)
     rows = session.execute(statement).all()
     frame = pl.DataFrame([tuple(r) for r in rows], schema=SCHEMA, orient="row")
     frame = (
@@ -72,7 +72,7 @@ def published_figures(
         .sort("organisation_code", "period_start", "category")
     )
     counts = session.execute(
-        select(Indicator.counts_children).where(Indicator.code == indicator_code)
+        select(col(Indicator.counts_children)).where(col(Indicator.code) == indicator_code)
     ).scalar()
     # CBS's figures are public, but a count of children below the threshold is not shown
     # here either (CBS rounds to 5; the figure itself is never perturbed)
@@ -96,7 +96,9 @@ def size_class_of(
         return None
     inhabitants = figures["value"][-1]
     classes = session.execute(
-        select(Organisation.code, Organisation.name).where(Organisation.subtype == SIZE_CLASS)
+        select(col(Organisation.code), col(Organisation.name)).where(
+            col(Organisation.subtype) == SIZE_CLASS
+        )
     ).all()
     for code, name in classes:
         band = size_band(name)
@@ -116,7 +118,7 @@ def comparison(
     """The municipality's published series with the Netherlands' and its size class's, as
     CBS published them (``SCHEMA`` plus ``line``: municipality, country, size_class)."""
     country = (
-        session.execute(select(Organisation.code).where(Organisation.subtype == COUNTRY))
+        session.execute(select(col(Organisation.code)).where(col(Organisation.subtype) == COUNTRY))
         .scalars()
         .all()
     )
@@ -135,17 +137,21 @@ def published_indicators(session: Session, organisation_code: str) -> list[tuple
     organisation (inhabitants, the denominator CBS uses, left out), by code."""
     a, i, o = AggregateMeasurement, Indicator, Organisation
     rows = session.execute(
-        select(i.code, i.name_nl, i.name_en)
-        .join(a, a.indicator_id == i.id)
-        .join(o, o.id == a.organisation_id)
-        .where(i.publisher.is_not(None), o.code == organisation_code, i.code != INHABITANTS)
+        select(col(i.code), col(i.name_nl), col(i.name_en))
+        .join(a, col(a.indicator_id) == col(i.id))
+        .join(o, col(o.id) == col(a.organisation_id))
+        .where(
+            col(i.publisher).is_not(None),
+            col(o.code) == organisation_code,
+            col(i.code) != INHABITANTS,
+        )
         .distinct()
-        .order_by(i.code)
+        .order_by(col(i.code))
     ).all()
     return [(row[0], row[1], row[2]) for row in rows]
 
 
 def published_indicator(session: Session, indicator_code: str) -> Indicator | None:
     """The catalogue entry of a published indicator, or None (unknown or not published)."""
-    found = session.execute(select(Indicator).where(Indicator.code == indicator_code)).scalar()
+    found = session.execute(select(Indicator).where(col(Indicator.code) == indicator_code)).scalar()
     return found if found is not None and found.publisher else None

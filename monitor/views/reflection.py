@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor import audit
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
@@ -21,6 +21,7 @@ from schema import (
     Organisation,
     ReflectionNote,
     ReflectionSession,
+    id_of,
 )
 
 
@@ -34,7 +35,9 @@ def reflection_sessions(
     r = ReflectionSession
     return list(
         session.execute(
-            select(r).where(r.organisation_id == organisation.id).order_by(r.held_on.desc())
+            select(r)
+            .where(col(r.organisation_id) == organisation.id)
+            .order_by(col(r.held_on).desc())
         ).scalars()
     )
 
@@ -68,21 +71,21 @@ def reflection_view(session: Session, principal: Principal, *, session_id: int) 
     """The figures as known at the end of the session day next to now, the corrections
     made since, and the notes and actions."""
     found = reflection_session(session, principal, session_id)
-    organisation = session.get(Organisation, found.organisation_id)
+    organisation = session.get_one(Organisation, found.organisation_id)
     code = organisation.code
     fixes = corrections(
         session, principal, organisation_codes=[code], since=end_of_day(found.held_on)
     )
     then_now = then_and_now(session, principal, organisation_code=code, on=found.held_on)
     return ReflectionView(
-        session_id=found.id,
+        session_id=id_of(found),
         title=found.title,
         held_on=found.held_on,
         organisation_code=code,
         organisation_name=organisation.name,
         then_now=with_differences(session, then_now, fixes, level_of(organisation)),
         corrections=fixes,
-        notes=reflection_notes(session, principal, session_id=found.id),
+        notes=reflection_notes(session, principal, session_id=id_of(found)),
     )
 
 
@@ -139,7 +142,7 @@ def create_reflection_session(
     if not 1 <= len(title) <= 200:
         raise _invalid("title", title, "give a title of 1-200 characters")
     row = ReflectionSession(
-        organisation_id=organisation.id,
+        organisation_id=id_of(organisation),
         held_on=held_on,
         title=title,
         created_by_id=principal.user_id,
@@ -162,12 +165,20 @@ def reflection_notes(session: Session, principal: Principal, *, session_id: int)
     reflection_session(session, principal, session_id)
     n, o = ReflectionNote, Organisation
     rows = session.execute(
-        select(n.id, n.kind, n.text, o.code, o.name, n.due_on, n.created_at)
-        .outerjoin(o, o.id == n.owner_organisation_id)
-        .where(n.session_id == session_id)
-        .order_by(n.kind, n.created_at, n.id)
+        select(
+            col(n.id),
+            col(n.kind),
+            col(n.text),
+            col(o.code),
+            col(o.name),
+            col(n.due_on),
+            col(n.created_at),
+        )
+        .outerjoin(o, col(o.id) == col(n.owner_organisation_id))
+        .where(col(n.session_id) == session_id)
+        .order_by(col(n.kind), col(n.created_at), col(n.id))
     ).all()
-    schema = {
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "id": pl.Int64,
         "kind": pl.String,
         "text": pl.String,
@@ -205,7 +216,7 @@ def add_reflection_note(
         principal.require(Action.VIEW, owner.id, f"organisation {owner.code}")
         owner_id = owner.id
     note = ReflectionNote(
-        session_id=found.id,
+        session_id=id_of(found),
         kind=kind,
         text=text,
         owner_organisation_id=owner_id,

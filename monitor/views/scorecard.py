@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 from sqlalchemy import and_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.disclosure import figure_key, publish_count
 from monitor.figures.aggregates import codes_needed
@@ -29,6 +29,8 @@ from schema import (
     AggregateMeasurement,
     Indicator,
     Organisation,
+    id_of,
+    table_of,
 )
 
 #: Decimals the scorecard shows; the change and its arrow are judged on these.
@@ -66,7 +68,7 @@ def scorecard(
     (``better``/``worse``/``same``; two-sided: ``in_band``/``above_band``/``below_band``)."""
     organisation = get_organisation(session, organisation_code)
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
-    schema = {
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "indicator_code": pl.String,
         "name_nl": pl.String,
         "name_en": pl.String,
@@ -97,7 +99,7 @@ def scorecard(
     parts = stored_aggregates(
         session,
         indicator_codes=parts_codes,
-        organisation_ids=[organisation.id],
+        organisation_ids=[id_of(organisation)],
         as_of=as_of,
         period_to=period_to,
     )
@@ -180,11 +182,13 @@ def then_and_now(
         scorecard(session, principal, organisation_code=organisation_code, period_code=code)
         for code in known["period_code"].unique().sort().to_list()
     ]
-    now_schema = {
-        **{k: pl.String for k in keys},
-        "value_now": pl.Float64,
-        "suppressed_now": pl.Boolean,
-    }
+    now_schema = pl.Schema(
+        {
+            **{k: pl.String for k in keys},
+            "value_now": pl.Float64,
+            "suppressed_now": pl.Boolean,
+        }
+    )
     now = pl.DataFrame(schema=now_schema)
     if now_frames:
         now = (
@@ -224,38 +228,38 @@ def corrections(
     are published as the series publishes them (:func:`_publish_corrections`)."""
     org_ids = visible_organisation_ids(session, principal, organisation_codes)
     old, i, o = AggregateMeasurement, Indicator, Organisation
-    new = AggregateMeasurement.__table__.alias("replacement")
-    corrector = Organisation.__table__.alias("corrector")
+    new = table_of(AggregateMeasurement).alias("replacement")
+    corrector = table_of(Organisation).alias("corrector")
     since = since if since.tzinfo else since.replace(tzinfo=UTC)
-    condition = [old.superseded_at > since, old.organisation_id.in_(org_ids)]
+    condition = [col(old.superseded_at) > since, col(old.organisation_id).in_(org_ids)]
     if until is not None:
         condition.append(
-            old.superseded_at <= (until if until.tzinfo else until.replace(tzinfo=UTC))
+            col(old.superseded_at) <= (until if until.tzinfo else until.replace(tzinfo=UTC))
         )
     statement = (
         select(
-            o.code,
-            i.code,
-            i.value_type,
-            i.counts_children,
-            old.period_code,
-            old.period_start,
-            old.category,
-            old.source_kind,
-            old.value,
+            col(o.code),
+            col(i.code),
+            col(i.value_type),
+            col(i.counts_children),
+            col(old.period_code),
+            col(old.period_start),
+            col(old.category),
+            col(old.source_kind),
+            col(old.value),
             new.c.value,
-            old.recorded_at,
-            old.superseded_at,
+            col(old.recorded_at),
+            col(old.superseded_at),
             corrector.c.code,
         )
-        .join(i, i.id == old.indicator_id)
-        .join(o, o.id == old.organisation_id)
-        .outerjoin(new, new.c.id == old.superseded_by_id)
+        .join(i, col(i.id) == col(old.indicator_id))
+        .join(o, col(o.id) == col(old.organisation_id))
+        .outerjoin(new, new.c.id == col(old.superseded_by_id))
         .outerjoin(corrector, corrector.c.id == new.c.reporting_org_id)
         .where(and_(*condition))
-        .order_by(old.superseded_at, o.code, i.code, old.period_start)
+        .order_by(col(old.superseded_at), col(o.code), col(i.code), col(old.period_start))
     )
-    schema = {
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "organisation_code": pl.String,
         "indicator_code": pl.String,
         "value_type": pl.String,

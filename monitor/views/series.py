@@ -14,15 +14,18 @@ from monitor.periods import parse_period
 from monitor.policy import Action, Principal
 from monitor.query import stored_aggregates
 from monitor.views.figures import aggregate_indicators, level_of, organisation_figures
+from schema import id_of
 
-SCHEMA = {
-    "indicator_code": pl.String,
-    "source_kind": pl.String,
-    "period_code": pl.String,
-    "period_start": pl.Date,
-    "value": pl.Float64,
-    "suppressed": pl.Boolean,
-}
+SCHEMA = pl.Schema(
+    {
+        "indicator_code": pl.String,
+        "source_kind": pl.String,
+        "period_code": pl.String,
+        "period_start": pl.Date,
+        "value": pl.Float64,
+        "suppressed": pl.Boolean,
+    }
+)
 
 
 def indicator_series(
@@ -46,7 +49,7 @@ def indicator_series(
     parts = stored_aggregates(
         session,
         indicator_codes=sorted({c for i in indicators for c in codes_needed(i)}),
-        organisation_ids=[organisation.id],
+        organisation_ids=[id_of(organisation)],
         as_of=as_of,
         period_to=parse_period(period_code).end if period_code else None,
     )

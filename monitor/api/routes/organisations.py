@@ -26,7 +26,7 @@ def _out(session: Session, rows: list[Organisation]) -> list[OrganisationOut]:
             code=o.code,
             name=o.name,
             kind=o.kind,
-            municipality=codes.get(o.municipality_id),
+            municipality=codes.get(o.municipality_id) if o.municipality_id is not None else None,
             brin=o.brin,
             subtype=o.subtype,
         )

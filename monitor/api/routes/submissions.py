@@ -28,13 +28,13 @@ from monitor.errors import NotFoundError, RowProblem, ValidationFailed
 from monitor.ingest import IngestReport, ingest_file, ingest_frame
 from monitor.ingest.submissions import recent_submissions
 from monitor.policy import Action, Principal
-from schema import Organisation, Submission
+from schema import Organisation, Submission, id_of
 
 router = APIRouter(prefix="/submissions", tags=["submissions"], responses=ERRORS)
 
 Shape = Literal["case", "aggregate", "dhis2"]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-_OUTCOMES = {
+_OUTCOMES: dict[int | str, dict[str, Any]] = {
     201: {"model": SubmissionOut, "description": "Rows stored (accepted or partial)"},
     422: {"model": SubmissionOut | ErrorBody, "description": "Rejected: nothing stored"},
 }
@@ -204,7 +204,7 @@ def list_submissions(
 ) -> list[SubmissionOut]:
     """Recent submissions of an organisation, newest first."""
     org = _submitter(session, principal, organisation)
-    rows = recent_submissions(session, organisation_id=org.id, limit=limit)
+    rows = recent_submissions(session, organisation_id=id_of(org), limit=limit)
     return [_out(r, org.code) for r in rows]
 
 
@@ -219,5 +219,5 @@ def get_submission(
     row = session.get(Submission, submission_id)
     if row is None or not principal.allows(Action.SUBMIT, row.organisation_id):
         raise NotFoundError(f"submission {submission_id} does not exist")
-    org = session.get(Organisation, row.organisation_id)
+    org = session.get_one(Organisation, row.organisation_id)
     return _out(row, org.code)

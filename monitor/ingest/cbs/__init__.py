@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import polars as pl
 import yaml
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
 from monitor.ingest.cbs.statline import (
@@ -60,6 +60,16 @@ class TableMapping:
     #: the table's category dimension: its title and value title -> catalogue category
     category_dimension: str | None = None
     categories: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LeftOut:
+    """What a table's conversion left out, and why."""
+
+    withheld: int = 0
+    unmapped_columns: list[str] = field(default_factory=list)
+    skipped_regions: list[str] = field(default_factory=list)
+    unmapped_categories: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -127,7 +137,7 @@ def _region_orgs(session: Session, titles: dict[str, str]) -> dict[str, str]:
     """CBS comparison regions as organisations (created once): key -> organisation code."""
     out = {}
     for key, title in titles.items():
-        found = session.exec(select(Organisation).where(Organisation.code == key)).first()
+        found = session.exec(select(Organisation).where(col(Organisation.code) == key)).first()
         if found is None:
             subtype = SIZE_CLASS if size_band(title) else COUNTRY
             session.add(
@@ -143,8 +153,8 @@ def _region_orgs(session: Session, titles: dict[str, str]) -> dict[str, str]:
 def _municipalities(session: Session, wanted: list[str] | None) -> dict[str, str]:
     """CBS GM code -> our organisation code, for registered municipalities."""
     rows = session.exec(
-        select(Organisation.code, Organisation.cbs_code).where(
-            Organisation.kind == OrgKind.MUNICIPALITY
+        select(col(Organisation.code), col(Organisation.cbs_code)).where(
+            col(Organisation.kind) == OrgKind.MUNICIPALITY
         )
     ).all()
     known = {(cbs or code).upper(): code for code, cbs in rows if (cbs or code).startswith("GM")}
@@ -206,10 +216,10 @@ def to_aggregate(
     mapping: TableMapping,
     municipalities: dict[str, str],
     regions: dict[str, str],
-) -> tuple[pl.DataFrame, CbsImport]:
+) -> tuple[pl.DataFrame, LeftOut]:
     """Long StatLine rows to aggregate rows (organisation, indicator, period, value, status)."""
     _resolve_topics(table, mapping)
-    result = CbsImport(report=None)  # type: ignore[arg-type]
+    left_out = LeftOut()
     categories = _categories(table, mapping)
     rows = table.rows.with_columns(
         pl.col("category_key")
@@ -218,7 +228,7 @@ def to_aggregate(
     )
     if categories:
         unmapped = rows.filter(pl.col("category").is_null())
-        result.unmapped_categories = sorted(
+        left_out.unmapped_categories = sorted(
             {table.category_titles.get(k, k) for k in unmapped["category_key"].to_list()}
         )
         rows = rows.filter(pl.col("category").is_not_null())
@@ -228,12 +238,12 @@ def to_aggregate(
         .alias("stem")
     )  # fmt: skip
     known_stems = set(mapping.columns)
-    result.unmapped_columns = sorted(
+    left_out.unmapped_columns = sorted(
         set(rows.filter(~pl.col("stem").is_in(list(known_stems)))["column"].to_list())
     )
     rows = rows.filter(pl.col("stem").is_in(list(known_stems)))
     places = {**municipalities, **regions}
-    result.skipped_regions = sorted(
+    left_out.skipped_regions = sorted(
         set(
             rows.filter(
                 ~pl.col("region").is_in(list(places)) & ~pl.col("region").str.contains("^(WK|BU)")
@@ -241,9 +251,9 @@ def to_aggregate(
         )
     )
     rows = rows.filter(pl.col("region").is_in(list(places)))
-    result.withheld = rows.filter(pl.col("value").is_null()).height
+    left_out.withheld = rows.filter(pl.col("value").is_null()).height
     rows = rows.filter(pl.col("value").is_not_null())
-    types = {}
+    types: dict[str, str | None] = {}
     for text in rows["period"].unique().to_list():
         try:
             types[text] = parse_period(text).type.value
@@ -280,7 +290,7 @@ def to_aggregate(
             pl.col("status").fill_null("definitief").alias("status"),
         )
     )
-    return frame, result
+    return frame, left_out
 
 
 def _text(value: float) -> str:
@@ -324,9 +334,9 @@ def import_table(
     titles.update({k: v for k, v in table.region_titles.items() if size_band(v)})
     present = set(table.rows["region"].unique().to_list())
     regions = _region_orgs(session, {k: v for k, v in titles.items() if k in present})
-    frame, result = to_aggregate(table, mapping, _municipalities(session, wanted), regions)
+    frame, left_out = to_aggregate(table, mapping, _municipalities(session, wanted), regions)
     name = f"{mapping.table} (CBS OData)" if file is None else Path(file).name
-    result.report = ingest_frame(
+    report = ingest_frame(
         session,
         frame,
         file_name=name,
@@ -335,7 +345,13 @@ def import_table(
         channel="cbs",
         shape="aggregate",
     )
-    return result
+    return CbsImport(
+        report=report,
+        withheld=left_out.withheld,
+        unmapped_columns=left_out.unmapped_columns,
+        skipped_regions=left_out.skipped_regions,
+        unmapped_categories=left_out.unmapped_categories,
+    )
 
 
 #: The demo's CBS tables (invented figures in the API's layout, see their README).

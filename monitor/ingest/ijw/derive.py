@@ -46,7 +46,7 @@ class Derived:
     value: float | None = None
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[int, str, str, str, date]:
         return (self.child_id, self.provider_agb, self.indicator, self.category, self.observed_on)
 
 

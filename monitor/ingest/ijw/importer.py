@@ -15,10 +15,11 @@ from __future__ import annotations
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.errors import RowProblem
 from monitor.ingest.context import Context, load_context
@@ -30,7 +31,7 @@ from monitor.ingest.report import IngestReport
 from monitor.ingest.store import insert_children, lookup_children
 from monitor.ingest.submissions import Batch, audit, fill, new_submission, record
 from monitor.pseudonym import pseudonymise_many
-from schema import IjwProduct, IjwProvider, Organisation, Submission, utcnow
+from schema import IjwProduct, IjwProvider, Organisation, Submission, id_of, utcnow
 from schema.base import OrgKind, SubmissionStatus
 
 _LINE_COLUMNS = (
@@ -50,6 +51,11 @@ _LINE_COLUMNS = (
     "unit",
     "frequency",
 )
+
+
+def _line_fields(product: Product) -> dict[str, Any]:
+    """The product line's own columns, as the reader parsed them (typed per the XSD)."""
+    return {c: product.fields.get(c) for c in _LINE_COLUMNS}
 
 
 def import_messages(
@@ -96,9 +102,9 @@ def import_messages(
     previous = (
         session.execute(
             select(Submission).where(
-                Submission.organisation_id == ctx.org_id,
-                Submission.checksum == batch.checksum,
-                Submission.status == SubmissionStatus.ACCEPTED.value,
+                col(Submission.organisation_id) == ctx.org_id,
+                col(Submission.checksum) == batch.checksum,
+                col(Submission.status) == SubmissionStatus.ACCEPTED.value,
             )
         )
         .scalars()
@@ -189,8 +195,8 @@ def _providers(session: Session, agb_codes: set[str]) -> dict[str, int]:
     if not agb_codes:
         return {}
     rows = session.execute(
-        select(IjwProvider.agb_code, IjwProvider.organisation_id).where(
-            IjwProvider.agb_code.in_(sorted(agb_codes))
+        select(col(IjwProvider.agb_code), col(IjwProvider.organisation_id)).where(
+            col(IjwProvider.agb_code).in_(sorted(agb_codes))
         )
     ).all()
     return {agb: org for agb, org in rows}
@@ -225,18 +231,19 @@ def _line_problems(reading: Reading) -> list[RowProblem]:
                     product.file,
                     product.line,
                     "StatusAanlevering",
-                    status,
+                    str(status),
                     "StatusAanlevering 2 en 9 mogen niet worden gebruikt (CS058): verwijder met 3 "
                     "en lever opnieuw aan met 1",
                 )
             )
-        if product.kind == "JW315" and product.fields.get("referrer_type") not in codes.REFERRER:
+        referrer = product.fields.get("referrer_type")
+        if product.kind == "JW315" and referrer not in codes.REFERRER:
             problems.append(
                 RowProblem(
                     product.file,
                     product.line,
                     "Verwijzer/Type",
-                    product.fields.get("referrer_type"),
+                    None if referrer is None else str(referrer),
                     "onbekende code verwijzer (COD327)",
                 )
             )
@@ -251,11 +258,11 @@ def _new_products(session: Session, products: list[Product]) -> tuple[list[Produ
     for start in range(0, len(ids), 500):
         rows = session.execute(
             select(
-                IjwProduct.provider_agb,
-                IjwProduct.message_id,
-                IjwProduct.message_date,
-                IjwProduct.kind,
-            ).where(IjwProduct.message_id.in_(ids[start : start + 500]))
+                col(IjwProduct.provider_agb),
+                col(IjwProduct.message_id),
+                col(IjwProduct.message_date),
+                col(IjwProduct.kind),
+            ).where(col(IjwProduct.message_id).in_(ids[start : start + 500]))
         ).all()
         stored |= {tuple(r) for r in rows}
     first_file: dict[tuple, str] = {}
@@ -288,13 +295,13 @@ def _store(
             child_id=child_ids[p.bsn],
             municipality_id=ctx.org_id,
             provider_agb=p.provider_agb,
-            submission_id=submission.id,
+            submission_id=id_of(submission),
             kind=p.kind,
             message_id=p.message_id,
             message_date=p.message_date,
             line=p.line,
             recorded_at=now,
-            **{c: p.fields.get(c) for c in _LINE_COLUMNS},
+            **_line_fields(p),
             provider_reference=references.get((p.provider_agb, p.fields["provider_reference"])),
         )
         for p in products
@@ -304,7 +311,7 @@ def _store(
     derived, notes = derive_children(session, sorted(set(child_ids.values())))
     report.warnings += [note_problem(batch.file_name, n) for n in sorted(set(notes))]
     inserted, superseded, unchanged = reconcile(
-        session, derived, sorted(set(child_ids.values())), providers, ctx, submission.id, now
+        session, derived, sorted(set(child_ids.values())), providers, ctx, id_of(submission), now
     )
     counts = Counter(d.indicator for d in derived)
     report.rows_superseded, report.rows_unchanged = superseded, 0

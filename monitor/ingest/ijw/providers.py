@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.errors import ConflictError, RowProblem, ValidationFailed
 from monitor.organisations import get_organisation
-from schema import IjwProvider, Organisation
+from schema import IjwProvider, Organisation, id_of
 from schema.base import OrgKind
 
 #: Partners that may serve a child (and so report its case rows).
@@ -36,12 +36,14 @@ def link_provider(session: Session, agb_code: str, organisation_code: str) -> Ij
             f"{organisation_code} is een {organisation.kind}; alleen een partner die het kind "
             "helpt (jeugdhulpaanbieder) meldt de gegevens van een kind"
         )
-    found = session.exec(select(IjwProvider).where(IjwProvider.agb_code == agb_code)).first()
+    found = session.scalars(
+        select(IjwProvider).where(col(IjwProvider.agb_code) == agb_code)
+    ).first()
     if found is not None:
         if found.organisation_id != organisation.id:
             raise ConflictError(f"AGB-code {agb_code} is al gekoppeld aan een andere organisatie")
         return found
-    link = IjwProvider(agb_code=agb_code, organisation_id=organisation.id)
+    link = IjwProvider(agb_code=agb_code, organisation_id=id_of(organisation))
     session.add(link)
     session.commit()
     return link
@@ -50,8 +52,8 @@ def link_provider(session: Session, agb_code: str, organisation_code: str) -> Ij
 def providers(session: Session) -> list[tuple[str, str]]:
     """(AGB code, organisation code) of every linked provider."""
     rows = session.execute(
-        select(IjwProvider.agb_code, Organisation.code)
-        .join(Organisation, Organisation.id == IjwProvider.organisation_id)
-        .order_by(IjwProvider.agb_code)
+        select(col(IjwProvider.agb_code), col(Organisation.code))
+        .join(Organisation, col(Organisation.id) == col(IjwProvider.organisation_id))
+        .order_by(col(IjwProvider.agb_code))
     ).all()
     return [(a, o) for a, o in rows]

@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 import polars as pl
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.ingest.context import Context
 from monitor.ingest.ijw.derive import INDICATORS, Derived, derive_child
 from monitor.ingest.store import CASE, store_table
-from schema import CaseMeasurement, IjwProduct, Submission
+from schema import CaseMeasurement, IjwProduct, Submission, table_of
 from schema.base import SourceKind
 
 SHAPE = "ijw"
@@ -20,10 +20,12 @@ SHAPE = "ijw"
 
 def derive_children(session: Session, child_ids: list[int]) -> tuple[list[Derived], list[str]]:
     """Derived rows and notes of the children, from all their stored iJw lines."""
-    columns = [c for c in IjwProduct.__table__.columns]  # type: ignore[attr-defined]
+    columns = [c for c in table_of(IjwProduct).columns]
     by_child: dict[int, list[dict]] = {}
     for start in range(0, len(child_ids), 500):
-        statement = select(*columns).where(IjwProduct.child_id.in_(child_ids[start : start + 500]))
+        statement = select(*columns).where(
+            col(IjwProduct.child_id).in_(child_ids[start : start + 500])
+        )
         for row in session.execute(statement).mappings():
             by_child.setdefault(row["child_id"], []).append(dict(row))
     derived, notes = [], []
@@ -66,13 +68,20 @@ def reconcile(
     existing: list[tuple] = []
     for start in range(0, len(child_ids), 500):
         existing += session.execute(
-            select(c.id, c.child_id, c.reporting_org_id, c.indicator_id, c.category, c.observed_on)
-            .join(Submission, Submission.id == c.submission_id)
+            select(
+                col(c.id),
+                col(c.child_id),
+                col(c.reporting_org_id),
+                col(c.indicator_id),
+                col(c.category),
+                col(c.observed_on),
+            )
+            .join(Submission, col(Submission.id) == col(c.submission_id))
             .where(
-                c.child_id.in_(child_ids[start : start + 500]),
-                c.superseded_at.is_(None),
-                c.indicator_id.in_(indicator_ids),
-                Submission.shape == SHAPE,
+                col(c.child_id).in_(child_ids[start : start + 500]),
+                col(c.superseded_at).is_(None),
+                col(c.indicator_id).in_(indicator_ids),
+                col(Submission.shape) == SHAPE,
             )
         ).all()
     indicator_id = _indicator_ids(ctx)
@@ -111,6 +120,6 @@ def reconcile(
     gone = [row[0] for row in existing if tuple(row[1:]) not in wanted]
     for start in range(0, len(gone), 500):
         session.execute(
-            update(c).where(c.id.in_(gone[start : start + 500])).values(superseded_at=now)
+            update(c).where(col(c.id).in_(gone[start : start + 500])).values(superseded_at=now)
         )
     return counts.inserted, counts.superseded + len(gone), counts.unchanged
