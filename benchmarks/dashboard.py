@@ -3,6 +3,7 @@ next to the same aggregates computed by polars on in-memory frames.
 
     python benchmarks/dashboard.py --rows 2000000            # build cm_bench, then measure
     python benchmarks/dashboard.py --rows 2000000 --reuse    # measure an existing cm_bench
+    python benchmarks/dashboard.py --rows 20000 --networks 20 --sqlite /tmp/bench.db  # SQLite
 
 What is timed (``--repeat`` times after two warm-up runs; p50 and p95 in milliseconds):
 
@@ -19,7 +20,8 @@ What is timed (``--repeat`` times after two warm-up runs; p50 and p95 in millise
   :func:`~monitor.views.pathway_links`). The ratio db/memory is the price of asking the
   database per request.
 
-The database is generated here with psycopg COPY (no synthetic panel needed): networks
+The database is generated here with psycopg COPY (on SQLite: executemany; no synthetic
+panel needed): networks
 with four members each, half-yearly network and municipal aggregates 2018-2024 (with 10 %
 superseded corrections), and ``--rows`` case rows (signals, referrals, care episodes and
 monthly absence) of ``rows / 8`` children.
@@ -39,9 +41,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 from polars.testing import assert_frame_equal
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -67,7 +69,13 @@ CORRECTED = datetime(2025, 2, 1, tzinfo=UTC)
 
 
 def _copy(connection, table: str, frame: pl.DataFrame) -> None:  # noqa: ANN001
-    """Bulk-load ``frame`` into ``table`` with COPY ... FROM STDIN (CSV)."""
+    """Bulk-load ``frame`` into ``table``: COPY ... FROM STDIN (CSV) on PostgreSQL, Core
+    executemany in chunks on SQLite."""
+    if connection.dialect.name == "sqlite":
+        target = SQLModel.metadata.tables[table]
+        for start in range(0, frame.height, 50_000):
+            connection.execute(insert(target), frame.slice(start, 50_000).to_dicts())
+        return
     columns = ", ".join(frame.columns)
     raw = connection.connection.driver_connection
     with (
@@ -78,6 +86,14 @@ def _copy(connection, table: str, frame: pl.DataFrame) -> None:  # noqa: ANN001
             buffer = io.BytesIO()
             frame.slice(start, 500_000).write_csv(buffer, include_header=False, null_value="")
             copy.write(buffer.getvalue())
+
+
+def _dates(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """Date columns as dates: SQLite hands them over as ISO text (or all-null columns)."""
+    return frame.with_columns(
+        pl.col(c) if frame.schema[c] == pl.Date else pl.col(c).cast(pl.String).str.to_date()
+        for c in columns
+    )
 
 
 def build(url: str, rows: int, networks: int, seed: int) -> None:
@@ -257,9 +273,10 @@ def _cases(connection, rng, rows, members, codes, referrers, care_types, end_rea
         }
     )
     _copy(connection, "child", children)
-    connection.execute(
-        text("SELECT setval(pg_get_serial_sequence('child', 'id'), max(id)) FROM child")
-    )
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT setval(pg_get_serial_sequence('child', 'id'), max(id)) FROM child")
+        )
     provider = np.array([members[4 * k + 2][1].id for k in network_of])
     school = np.array([members[4 * k][1].id for k in network_of])
     day0 = date(2018, 1, 1).toordinal()
@@ -452,7 +469,17 @@ def _in_memory(session: Session, principal, network: Organisation, repeat: int):
         " JOIN child ch ON ch.id = c.child_id WHERE c.superseded_at IS NULL"
         " AND i.code IN ('CH_SIGNAL', 'CH_REF', 'CH_CARE')",
         session.connection(),
-        schema_overrides={"end_date": pl.Date, "value": pl.Float64, "end_reason": pl.String},
+        schema_overrides={"value": pl.Float64, "end_reason": pl.String},
+    )
+    cases = _dates(cases, "observed_on", "end_date")
+    school_rows = _dates(
+        pl.read_database(
+            "SELECT DISTINCT c.child_id, c.observed_on, c.reporting_org_id"
+            " FROM case_measurement c JOIN organisation o ON o.id = c.reporting_org_id"
+            " WHERE c.superseded_at IS NULL AND o.kind = 'school'",
+            session.connection(),
+        ),
+        "observed_on",
     )
     groups = {}
     for group in views.GROUPS[1:]:
@@ -467,7 +494,8 @@ def _in_memory(session: Session, principal, network: Organisation, repeat: int):
             {"n": network.id},
         )
     ]
-    municipalities = sorted(principal.case_scope.child_municipality_ids)
+    kind_of = {o.id: o.kind for o in orgs}
+    member_schools = [m for m in members if kind_of[m] == "school"]
     period = parse_period(PERIOD)
     groups_of = views.category_groups(session, "care_type")
 
@@ -511,21 +539,34 @@ def _in_memory(session: Session, principal, network: Organisation, repeat: int):
         columns = ["group", *_PERIOD_KEYS, "value", "suppressed"]
         return pl.concat([p.select(columns) for p in parts])
 
-    def scoped(indicator: str, *, until: date | None) -> pl.DataFrame:
+    def pupil_rows(indicator: str, *, until: date | None) -> pl.DataFrame:
+        # a network's pupils (children its member schools reported about in the period),
+        # followed whoever reported their rows, as views.care_pathway_flows does
         chosen = cases.filter(
             pl.col("indicator") == indicator,
-            pl.col("reporting_org_id").is_in(members),
-            pl.col("municipality_id").is_in(municipalities),
-            (pl.col("observed_on") >= period.start) | (pl.col("end_date") >= period.start),
+            pl.col("child_id").is_in(pupils.to_list()),
+            pl.col("observed_on") >= period.start,
         )
         return chosen.filter(pl.col("observed_on") <= until) if until else chosen
 
+    pupil_months = (
+        school_rows.filter(
+            pl.col("reporting_org_id").is_in(member_schools),
+            pl.col("observed_on").is_between(period.start, period.end),
+        )
+        .select("child_id", pl.col("observed_on").dt.truncate("1mo").alias("month"))
+        .unique()
+    )
+    pupils = pupil_months["child_id"].unique()
+
     def pathway() -> pl.DataFrame:
-        signals = scoped("CH_SIGNAL", until=period.end).filter(
-            pl.col("observed_on") >= period.start
+        signals = (
+            pupil_rows("CH_SIGNAL", until=period.end)
+            .with_columns(pl.col("observed_on").dt.truncate("1mo").alias("month"))
+            .join(pupil_months, on=["child_id", "month"], how="semi")
         )
         return views.pathway_links(
-            signals, scoped("CH_REF", until=None), scoped("CH_CARE", until=None)
+            signals, pupil_rows("CH_REF", until=None), pupil_rows("CH_CARE", until=None)
         )
 
     def referral() -> pl.DataFrame:
@@ -557,9 +598,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--reuse", action="store_true", help="measure an existing database")
+    parser.add_argument("--sqlite", type=Path, help="a SQLite file instead of PostgreSQL")
     args = parser.parse_args(argv)
     target = make_url(args.url).set(database=args.database).render_as_string(hide_password=False)
-    if not args.reuse:
+    if args.sqlite:
+        target = f"sqlite:///{args.sqlite}"
+        if not args.reuse:
+            args.sqlite.unlink(missing_ok=True)
+            started = time.perf_counter()
+            build(target, args.rows, args.networks, args.seed)
+            print(f"built {args.sqlite} with {args.rows:,} case rows in "
+                  f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+    elif not args.reuse:
         admin = create_engine(args.url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))

@@ -9,10 +9,17 @@ monthly observations of two indicators), writes them as Parquet (or CSV), and in
 2. COPYs the very same stored rows (pre-serialised CSV) into an unindexed copy of the
    table with bare psycopg, the physical limit, and reports rows/s and the ratio.
 
+With ``--corrections`` it measures instead, side by side at each stored size (default
+0.2 M and 5 M rows, built with COPY, never the ORM), a fresh batch of
+``--batch`` rows (new children) and the correction of that very batch (the same keys, 99 %
+of the values changed, so ~99 % supersede and 1 % are unchanged), both through
+:func:`monitor.ingest.ingest_file`, and prints both rates and their ratio.
+
 The scratch database is dropped afterwards (``--keep`` keeps it)::
 
     python benchmarks/ingest.py               # 1,000,000 rows
     python benchmarks/ingest.py --rows 50000  # a quick run
+    python benchmarks/ingest.py --corrections --sizes 200000,5000000 --batch 20000
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -61,14 +69,15 @@ def valid_bsns(count: int, seed: int = 1) -> np.ndarray:
     return rng.permutation(found)[:count]
 
 
-def generate(rows: int, path: Path) -> Path:
-    """Write ``rows`` case rows (10 per child) to ``path`` (.parquet or .csv)."""
+def generate(rows: int, path: Path, seed: int = 1) -> Path:
+    """Write ``rows`` case rows (10 per child) to ``path`` (.parquet or .csv); ``seed``
+    draws the children's BSNs."""
     children = max(rows // 10, 1)
     rng = np.random.default_rng(7)
     index = np.arange(rows)
     child = index % children
     step = index // children  # 0..9: five months x two indicators
-    bsn = valid_bsns(children)[child]
+    bsn = valid_bsns(children, seed)[child]
     months = 1 + step % 5
     frame = pl.DataFrame(
         {
@@ -168,6 +177,139 @@ def copy_limits(url: str, constrained: bool) -> tuple[int, float, float | None]:
         return data.count(b"\n"), bare, full
 
 
+def _bulk_copy(url: str, children: int, like_row: dict, now: datetime) -> None:
+    """COPY ``children`` more children and 10 current case rows each (5 months x 2
+    indicators, as :func:`generate` makes them) straight into the tables, then ANALYZE."""
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    rng = np.random.default_rng(children)
+    with psycopg.connect(dsn) as conn:
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM child").fetchone()[0]
+        tag = f"bulk{first:09d}_"
+        with conn.cursor().copy(
+            "COPY child (pseudonym, birth_month, sex, municipality_id, first_seen_at) "
+            "FROM STDIN (FORMAT csv)"
+        ) as cp:
+            for start in range(0, children, 500_000):
+                n = min(500_000, children - start)
+                frame = pl.DataFrame(
+                    {
+                        "pseudonym": pl.Series(np.arange(start, start + n)).cast(pl.String),
+                        "birth_month": date(2012, 1, 1),
+                        "sex": "f",
+                        "municipality_id": like_row["municipality_id"],
+                        "first_seen_at": now,
+                    }
+                ).with_columns(pseudonym=pl.lit(tag) + pl.col("pseudonym"))
+                cp.write(frame.write_csv(include_header=False))
+        ids = conn.execute(
+            "SELECT id FROM child WHERE pseudonym LIKE %s ORDER BY id", (tag + "%",)
+        ).fetchall()
+        child_ids = np.array([i for (i,) in ids], dtype=np.int64)
+        assert child_ids.size == children
+        dates = [date(2024, m, 28) for m in range(1, 6)]
+        with conn.cursor().copy(f"COPY case_measurement ({COLUMNS}) FROM STDIN (FORMAT csv)") as cp:
+            for start in range(0, children, 200_000):
+                block = child_ids[start : start + 200_000]
+                frame = pl.DataFrame(
+                    {
+                        "child_id": np.repeat(block, 10),
+                        "indicator_id": np.tile(np.repeat(like_row["indicators"], 5), block.size),
+                        "reporting_org_id": like_row["reporting_org_id"],
+                        "submission_id": like_row["submission_id"],
+                        "observed_on": pl.Series(dates * 2 * block.size),
+                        "end_date": pl.Series([None] * (10 * block.size), dtype=pl.Date),
+                        "value": rng.integers(0, 100, size=10 * block.size).astype(float),
+                        "category": "",
+                        "end_reason": pl.Series([None] * (10 * block.size), dtype=pl.String),
+                        "source_kind": like_row["source_kind"],
+                        "recorded_at": now,
+                    }
+                )
+                cp.write(frame.write_csv(include_header=False, null_value=""))
+        conn.commit()
+        conn.execute("ANALYZE child")
+        conn.execute("ANALYZE case_measurement")
+        conn.commit()
+
+
+def _corrected(fresh: Path, path: Path) -> Path:
+    """The same rows as ``fresh`` with 99 % of the values changed (every 100th kept)."""
+    frame = pl.read_parquet(fresh).with_row_index("_i")
+    keep = pl.col("_i") % 100 == 0
+    value = pl.col("value").cast(pl.Int64)
+    frame = frame.with_columns(
+        value=pl.when(keep).then(value).otherwise((value + 1) % 100).cast(pl.String)
+    )
+    frame.drop("_i").write_parquet(path)
+    return path
+
+
+def _timed_ingest(engine, path: Path) -> tuple[float, object]:
+    with Session(engine) as session:
+        started = time.perf_counter()
+        report = ingest_file(session, path, organisation_code="SCH-01")
+        seconds = time.perf_counter() - started
+    if report.status != "accepted":
+        raise SystemExit("\n".join([report.summary(), *[p.as_text() for p in report.problems]]))
+    return seconds, report
+
+
+def run_corrections(admin_url: str, sizes: list[int], batch: int, *, keep: bool) -> int:
+    """At each stored size: a fresh batch of ``batch`` rows, then its correction."""
+    url = scratch_database(admin_url)
+    results = []
+    try:
+        prepare(url)
+        os.environ["DATABASE_URL"] = url
+        engine = create_engine(url)
+        with tempfile.TemporaryDirectory() as tmp:
+            _timed_ingest(engine, generate(10, Path(tmp) / "warm.parquet", seed=99))
+            with engine.connect() as conn:
+                row = conn.execute(
+                    text(
+                        "SELECT m.reporting_org_id, m.submission_id, m.source_kind, "
+                        "c.municipality_id FROM case_measurement m JOIN child c "
+                        "ON c.id = m.child_id LIMIT 1"
+                    )
+                ).one()
+                indicators = (
+                    conn.execute(
+                        text(
+                            "SELECT id FROM indicator WHERE code IN ('CH_ABS', 'CH_ABS_UNAUTH') "
+                            "ORDER BY code"
+                        )  # fmt: skip
+                    )
+                    .scalars()
+                    .all()
+                )
+            like = {**row._asdict(), "indicators": np.array(indicators)}
+            stored = 0
+            for number, size in enumerate(sizes, start=1):
+                children = (size - stored) // 10
+                started = time.perf_counter()
+                _bulk_copy(url, children, like, datetime.now(UTC))
+                stored += children * 10
+                print(f"stored {stored:,} rows (COPY {children * 10:,} more in "
+                      f"{time.perf_counter() - started:.1f} s)", flush=True)  # fmt: skip
+                fresh = generate(batch, Path(tmp) / f"fresh{number}.parquet", seed=number)
+                fresh_s, fresh_report = _timed_ingest(engine, fresh)
+                fixed = _corrected(fresh, Path(tmp) / f"fix{number}.parquet")
+                fix_s, fix_report = _timed_ingest(engine, fixed)
+                results.append((size, fresh_s, fix_s, fix_report))
+                print(f"  fresh {batch / fresh_s:,.0f} rows/s, correction {batch / fix_s:,.0f} "
+                      f"rows/s ({fix_report.summary()})", flush=True)  # fmt: skip
+        engine.dispose()
+    finally:
+        if not keep:
+            drop_database(admin_url, url)
+    print(f"\n| stored rows | fresh rows/s | correction rows/s | ratio |  ({batch:,}-row batches)")
+    print("|---:|---:|---:|---:|")
+    for size, fresh_s, fix_s, _ in results:
+        print(f"| {size:,} | {batch / fresh_s:,.0f} | {batch / fix_s:,.0f} | "
+              f"{fresh_s / fix_s:.2f} |")  # fmt: skip
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -177,7 +319,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-constrained", action="store_true", help="skip the COPY into an indexed copy"
     )
+    parser.add_argument(
+        "--corrections", action="store_true", help="fresh vs correction rows/s by table size"
+    )
+    parser.add_argument("--sizes", default="200000,5000000", help="stored rows, comma-separated")
+    parser.add_argument("--batch", type=int, default=20_000, help="rows per measured batch")
     args = parser.parse_args(argv)
+    if args.corrections:
+        sizes = [int(s) for s in args.sizes.split(",")]
+        return run_corrections(args.url, sizes, args.batch, keep=args.keep)
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()

@@ -10,7 +10,8 @@ up in bulk (a temporary key table joined to the measurements):
 
 * same values: the incoming row is *unchanged* and not stored again;
 * different values: the old row gets ``superseded_at = now`` and ``superseded_by_id`` =
-  the new row, which is inserted with ``recorded_at = now``.
+  the new row, which is inserted with ``recorded_at = now``. Both stamps are set for the
+  whole batch by one UPDATE each, never one statement per row.
 
 So the figures "as of" a moment ``t`` are the rows with ``recorded_at <= t`` and
 (``superseded_at`` null or ``> t``): see :func:`current_filter`.
@@ -27,6 +28,8 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import (
+    ARRAY,
+    BigInteger,
     Column,
     ColumnElement,
     Date,
@@ -37,9 +40,12 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    any_,
     bindparam,
+    cast,
     func,
     insert,
+    literal,
     select,
     text,
     update,
@@ -310,6 +316,10 @@ def _existing_current(connection: Connection, spec: TableSpec, keys: pl.DataFram
     temp.create(connection)
     try:
         write_rows(connection, temp, keys)
+        if is_postgres(connection):
+            # statistics of the key table, so that the join walks the current-row index
+            # for a small batch instead of scanning the whole measurement table
+            connection.execute(text(f'ANALYZE "{name}"'))
         joined = (
             select(
                 *[temp.c[c] for c in spec.key],
@@ -340,7 +350,12 @@ def store_table(
     now: datetime,
     progress: Progress | None = None,
 ) -> StoreCounts:
-    """Write validated ``rows`` (table column names) with supersession; returns the counts."""
+    """Write validated ``rows`` (table column names) with supersession; returns the counts.
+
+    Set-based whatever the batch size: one look-up of the current rows (a key table joined
+    through the current-row index), one UPDATE stamping ``superseded_at`` on every replaced
+    row, the insert (COPY on PostgreSQL), and one UPDATE linking each replaced row to its
+    successor (:func:`_link_superseded`)."""
     connection = session.connection()
     counts = StoreCounts()
     if rows.height == 0:
@@ -354,38 +369,55 @@ def store_table(
     merged = merged.with_columns(_unchanged=has_old & same)
     merged = merged.with_columns(_supersedes=has_old & ~pl.col("_unchanged"))
     counts.unchanged = int(merged["_unchanged"].sum())
-    old_ids = merged.filter("_supersedes")["_old_id"].to_list()
-    counts.superseded = len(old_ids)
+    old_ids = merged.filter("_supersedes")["_old_id"]
+    counts.superseded = old_ids.len()
     table = spec.table
-    for chunk in _chunks(old_ids, _SQLITE_IN):
+    if counts.superseded:
+        # before the insert: the current-row index admits one current row per key
         connection.execute(
-            update(table).where(table.c.id.in_(list(chunk))).values(superseded_at=now)
+            update(table).where(_id_in(connection, table)).values(superseded_at=now),
+            {"ids": _id_list(old_ids)},
         )
     new = merged.filter(~pl.col("_unchanged")).with_columns(
         recorded_at=pl.lit(now, dtype=pl.Datetime("us", "UTC"))
     )
     write_rows(connection, table, new.select(spec.columns), progress)
     counts.inserted = new.height
-    if old_ids:
-        _link_superseded(connection, spec, merged.filter("_supersedes"))
+    if counts.superseded:
+        _link_superseded(connection, spec, old_ids)
     return counts
 
 
-def _link_superseded(connection: Connection, spec: TableSpec, superseding: pl.DataFrame) -> None:
-    """Set ``superseded_by_id`` of each replaced row to the id of the row replacing it: the
-    current row of the same key, found through the current-row index."""
-    replacing = _existing_current(connection, spec, superseding.select(spec.key)).select(
-        *spec.key, pl.col("_old_id").alias("_new_id")
-    )
-    pairs = superseding.select(*spec.key, "_old_id").join(
-        replacing, on=list(spec.key), how="inner", nulls_equal=True
-    )
+def _id_list(ids: pl.Series) -> str:
+    """Row ids as one text parameter ("1,2,3"): no per-element conversion by the driver."""
+    return ",".join(ids.cast(pl.String).to_list())
+
+
+def _id_in(connection: Connection, table: Table) -> ColumnElement[bool]:
+    """``table.id`` is one of the ids in the text parameter ``ids`` (:func:`_id_list`), as
+    one condition the planner resolves through the primary key."""
+    ids = bindparam("ids", type_=String)
+    if is_postgres(connection):
+        return table.c.id == any_(cast(func.string_to_array(ids, ","), ARRAY(BigInteger)))
+    listed = func.json_each(literal("[", String) + ids + literal("]", String)).table_valued("value")
+    return table.c.id.in_(select(listed.c.value))
+
+
+def _link_superseded(connection: Connection, spec: TableSpec, old_ids: pl.Series) -> None:
+    """Set ``superseded_by_id`` of each replaced row (``old_ids``) to the id of the row now
+    current for the same key: one UPDATE joining the replaced rows (primary key) to their
+    successors (the current-row index)."""
     table = spec.table
+    successor = table.alias("successor")
     connection.execute(
         update(table)
-        .where(table.c.id == bindparam("old"))
-        .values(superseded_by_id=bindparam("new")),
-        [{"old": o, "new": n} for o, n in pairs.select("_old_id", "_new_id").iter_rows()],
+        .where(
+            _id_in(connection, table),
+            successor.c.superseded_at.is_(None),
+            *[successor.c[c] == table.c[c] for c in spec.key],
+        )
+        .values(superseded_by_id=successor.c.id),
+        {"ids": _id_list(old_ids)},
     )
 
 
