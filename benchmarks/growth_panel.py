@@ -20,10 +20,8 @@ residuals; see :func:`school_robust_se`.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
 from analysis import fit_growth
@@ -125,57 +123,29 @@ def programme_frame(out_dir: Path) -> pl.DataFrame:
     )
 
 
-def school_robust_se(result, frame: pl.DataFrame, term: str, cluster: str = "school") -> float:
-    """CR1 sandwich SE of one fixed effect of a two-level growth fit, clustered on ``cluster``.
+def fit_slope_difference(out_dir: Path, *, school_terms: bool = True) -> dict[str, float]:
+    """Estimate and 95% interval of the programme's score change per year of exposure.
 
-    The GLS estimate is ``(sum X_i' V_i^-1 X_i)^-1 sum X_i' V_i^-1 y_i`` with ``V_i`` the
-    fitted child covariance (``Z_i G Z_i' + s2 I``); the meat sums the per-child scores
-    ``X_i' V_i^-1 r_i`` within each cluster before the outer product (Liang & Zeger, 1986).
-    Children are in their first school's cluster.
+    With ``school_terms`` (the study's specification) the fixed part has an intercept and an
+    age slope per school at the measurement (``reporting_org_code`` and ``age`` x school),
+    the generator's school intercepts and slopes; without them only the child random
+    effects carry the clustering (the specification that under-covers, kept to show why).
     """
-    fit = result.fit
-    names = list(fit.fe_params.index)
-    beta = fit.fe_params.to_numpy()
-    G = np.asarray(fit.cov_re, dtype=float)
-    s2 = float(fit.scale)
-    data = frame.sort("child_id", "observed_on")
-    X = np.column_stack([np.ones(data.height)] + [data[n].to_numpy() for n in names[1:]])
-    y = data["value"].to_numpy()
-    t = data["age"].to_numpy()
-    child = data["child_id"].to_numpy()
-    groups = data[cluster].to_numpy()
-    r = y - X @ beta
-    bounds = np.flatnonzero(np.r_[True, child[1:] != child[:-1], True])
-    p = X.shape[1]
-    bread = np.zeros((p, p))
-    scores: dict[object, np.ndarray] = {}
-    for a, b in zip(bounds[:-1], bounds[1:], strict=False):
-        Z = np.column_stack([np.ones(b - a), t[a:b]])
-        V = Z @ G @ Z.T + s2 * np.eye(b - a)
-        Vi = np.linalg.inv(V)
-        Xi = X[a:b]
-        bread += Xi.T @ Vi @ Xi
-        s = Xi.T @ Vi @ r[a:b]
-        key = groups[a]
-        scores[key] = scores.get(key, 0.0) + s
-    meat = sum(np.outer(s, s) for s in scores.values())
-    inv = np.linalg.inv(bread)
-    n, k, m = data.height, p, len(scores)
-    cov = inv @ meat @ inv * (m / (m - 1)) * ((n - 1) / (n - k))
-    return math.sqrt(cov[names.index(term), names.index(term)])
-
-
-def fit_slope_difference(out_dir: Path) -> dict[str, float]:
-    """Estimate and both SEs of the programme's score change per year of exposure."""
     frame = programme_frame(out_dir)
-    result = fit_growth(
-        frame, outcome="value", time="age", exposure=None, covariates=[TERM, "calendar_years"]
-    )
+    covariates = [TERM, "calendar_years"]
+    if school_terms:
+        schools = frame["reporting_org_code"].unique().sort().to_list()[1:]
+        frame = frame.with_columns(
+            (pl.col("age") * (pl.col("reporting_org_code") == s)).alias(f"age_at_{s}")
+            for s in schools
+        )
+        covariates += ["reporting_org_code", *(f"age_at_{s}" for s in schools)]
+    result = fit_growth(frame, outcome="value", time="age", covariates=covariates)
     row = result.term(TERM)
     return {
         "estimate": float(row["estimate"]),
-        "model_se": float(row["std_error"]),
-        "school_se": school_robust_se(result, frame, TERM),
+        "ci_low": float(row["ci_low"]),
+        "ci_high": float(row["ci_high"]),
         "children": int(result.n_children),
-        "schools": int(frame["school"].n_unique()),
+        "schools": int(frame["reporting_org_code"].n_unique()),
     }
