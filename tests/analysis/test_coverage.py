@@ -36,6 +36,7 @@ def test_forty_seeds_cover_the_injected_truth():
         assert abs(row["bias_over_se"]) <= 0.35, row
 
 
+@pytest.mark.slow  # one municipality panel and a 200-column growth fit: minutes
 def test_growth_exposure_matches_the_generators(tmp_path: Path) -> None:
     """The study's programme exposure, rebuilt from the written files only, is the one the
     generator injected: same exposed CH_SEM measurements and the same mean years of
