@@ -47,7 +47,10 @@ class ModelResult:
     sentence : str
         One plain-language English sentence describing the main effect.
     n_children, n_clusters, n_periods : int or None
-        Sizes where relevant for the model.
+        Sizes where relevant for the model. ``n_children`` counts the grouping units of
+        repeated measurements, which are not always children (see ``group_unit``).
+    group_unit : str
+        What ``n_children`` counts, in words (``children``; ``Pig`` for a ``Pig`` column).
     description : str
         The model in words (formula, error structure), for the report.
     notes : tuple of str
@@ -62,6 +65,7 @@ class ModelResult:
     converged: bool
     sentence: str
     n_children: int | None = None
+    group_unit: str = "children"
     n_clusters: int | None = None
     n_periods: int | None = None
     description: str = ""

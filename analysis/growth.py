@@ -175,6 +175,7 @@ def fit_growth(
     terms += [safe_name(c) for c in covariates]
     formula = f"{safe_name(outcome)} ~ " + " + ".join(terms)
     pdf = to_pandas(frame)
+    unit = group_unit(child)
 
     fit = None
     if nest is None and engine != "statsmodels":
@@ -190,8 +191,8 @@ def fit_growth(
         )
         notes += [fast_note] if fast_note else []
     if fit is not None:
-        structure = "random intercept" + (" and slope" if random_slope else "") + " per child"
-        engine_text = "profiled likelihood on per-child sufficient statistics, analysis.mixed"
+        structure = "random intercept" + (" and slope" if random_slope else "") + f" per {unit}"
+        engine_text = f"profiled likelihood on per-{unit} sufficient statistics, analysis.mixed"
         vcomp = []
     else:
         fit, structure, caught = _fit_statsmodels(
@@ -204,6 +205,7 @@ def fit_growth(
             reml=reml,
             method=method,
             maxiter=maxiter,
+            unit=unit,
         )
         notes += warning_notes(caught)
         engine_text = "statsmodels MixedLM"
@@ -227,6 +229,7 @@ def fit_growth(
         converged=bool(fit.converged),
         sentence=sentence,
         n_children=n_children,
+        group_unit=group_units(child),
         n_clusters=n_clusters,
         n_periods=frame[time].n_unique(),
         description=(
@@ -236,6 +239,22 @@ def fit_growth(
         notes=tuple(notes),
         fit=fit,
     )
+
+
+#: Grouping columns that hold children (the platform's own names and the usual ones).
+CHILD_COLUMNS = {"child", "child_id", "child_pseudonym", "childid", "kind_id", "pseudonym"}
+
+
+def group_unit(column: str) -> str:
+    """The grouping unit in words, singular: ``child`` for the platform's child columns,
+    otherwise the column's own name (``Pig``, ``Subject``, ``school_id``)."""
+    return "child" if column.strip().lower() in CHILD_COLUMNS else column
+
+
+def group_units(column: str) -> str:
+    """The grouping unit in words, plural where it is children (``children``, ``Pig``)."""
+    unit = group_unit(column)
+    return "children" if unit == "child" else unit
 
 
 def _fit_statsmodels(
@@ -249,19 +268,20 @@ def _fit_statsmodels(
     reml: bool,
     method: str | Sequence[str],
     maxiter: int,
+    unit: str,
 ):
     """The statsmodels ``MixedLM`` fit: two levels, or children nested in ``nest``."""
     if nest is None:
         re_formula = f"~{safe_name(time)}" if slope else "1"
         model = smf.mixedlm(formula, pdf, groups=pdf[child], re_formula=re_formula)
-        structure = "random intercept" + (" and slope" if slope else "") + " per child"
+        structure = "random intercept" + (" and slope" if slope else "") + f" per {unit}"
     else:
         vc = {"child": f"0 + C({safe_name(child)})"}
         if slope:
             vc["child_slope"] = f"0 + C({safe_name(child)}):{safe_name(time)}"
         model = smf.mixedlm(formula, pdf, groups=pdf[nest], re_formula="1", vc_formula=vc)
         structure = (
-            f"random intercept per {nest}, child intercepts"
+            f"random intercept per {nest}, {unit} intercepts"
             + (" and slopes" if slope else "")
             + " as variance components"
         )

@@ -106,7 +106,7 @@ def _section(heading: str, result: ModelResult, figure_html: str) -> str:
         f"{label} {value}"
         for label, value in (
             ("observations", result.n_obs),
-            ("children", result.n_children),
+            (result.group_unit, result.n_children),
             ("clusters", result.n_clusters),
             ("periods", result.n_periods),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -14,6 +15,7 @@ from analysis import (
     fit_cox,
     fit_event_study,
     fit_goals,
+    fit_growth,
     fit_its,
     fit_rates,
     run_study,
@@ -133,3 +135,29 @@ def test_every_model_is_reachable_from_a_study() -> None:
     for name, (params, data) in cases.items():
         result = run_study({"model": name, **params}, data)
         assert result.sentence and result.n_obs > 0, name
+
+
+@pytest.mark.parametrize("engine", ["auto", "statsmodels"])
+def test_growth_names_its_grouping_unit_not_always_children(tmp_path: Path, engine: str) -> None:
+    """dietox groups weights by pig: the description, the result and the report say ``Pig``
+    (72 pigs, counted from the CSV itself), never "per child" or "children"."""
+    pigs = pl.read_csv(DATA / "dietox_geepack.csv", null_values="NA", infer_schema=False)
+    result = fit_growth(pigs.with_columns(pl.col("Weight", "Time").cast(pl.Float64)),
+                        outcome="Weight", time="Time", child="Pig", engine=engine)  # fmt: skip
+    assert "random intercept and slope per Pig" in result.description
+    assert "child" not in result.description
+    assert result.group_unit == "Pig" and result.n_children == pigs["Pig"].n_unique() == 72
+    page = write_report({"Pigs": result}, tmp_path, title="dietox")["html"].read_text("utf-8")
+    meta = re.search(r"<h2>Pigs</h2>.*?<p class='meta'>(.*?)</p>", page, re.S).group(1)
+    assert "per Pig" in meta and "Pig 72" in meta and "child" not in meta
+    payload = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert payload["results"][0]["group_unit"] == "Pig"
+
+
+def test_growth_of_children_still_says_children(tmp_path: Path) -> None:
+    data = sim.growth_panel(n_children=40, seed=5)
+    result = fit_growth(data, exposure="exposed")
+    assert "random intercept and slope per child" in result.description
+    assert result.group_unit == "children"
+    page = write_report(result, tmp_path)["html"].read_text("utf-8")
+    assert f"children {data['child_id'].n_unique()}" in page
