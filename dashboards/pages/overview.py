@@ -155,7 +155,7 @@ def kpi_tiles(card: pl.DataFrame, series: pl.DataFrame) -> html.Div:
                     html.Div(
                         [
                             _cell(r["value"], r["suppressed"], decimals),
-                            html.Span(f" {r['unit']}", className="kpi-unit"),
+                            html.Span(f" {i18n.unit(r['unit'])}", className="kpi-unit"),
                         ],
                         className="kpi-value",
                     ),
