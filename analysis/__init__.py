@@ -17,7 +17,8 @@ convergence, a plain-language sentence, ``summary()`` and ``to_dict()``).
 """
 
 from analysis.base import ModelResult
-from analysis.did import EventStudyResult, fit_did, fit_event_study
+from analysis.did import fit_did
+from analysis.event_study import EventStudyResult, fit_event_study
 from analysis.gee import fit_gee
 from analysis.goals import GoalsResult, fit_goals
 from analysis.growth import fit_growth

@@ -1,7 +1,8 @@
 """Two-way fixed effects without dummy matrices: absorb unit and period effects.
 
-Used by :mod:`analysis.did` so that a national panel (340 networks x 16 half-years) fits in
-a fraction of a second instead of building and decomposing a 5,440 x 357 dummy matrix.
+Used by :mod:`analysis.did` and :mod:`analysis.event_study` so that a national panel (340
+networks x 16 half-years) fits in a fraction of a second instead of building and
+decomposing a 5,440 x 357 dummy matrix.
 
 References
 ----------

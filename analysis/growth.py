@@ -28,14 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-import pandas as pd
 import polars as pl
-import statsmodels.formula.api as smf
 
 from analysis.base import (
     ModelResult,
-    capture_warnings,
     ci_text,
     drop_missing,
     estimates_frame,
@@ -46,26 +42,12 @@ from analysis.base import (
     safe_name,
     significance_note,
     to_pandas,
-    unquote,
     warning_notes,
 )
-from analysis.mixed import MixedFit, fit_two_level
+from analysis.growth_engines import MODEL, fit_fast, fit_statsmodels, variance_rows
 from monitor.errors import ModelFitError
 
-MODEL = "growth model"
 ENGINES = ("auto", "fast", "statsmodels")
-
-
-def _design(formula: str, pdf: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Outcome and fixed-effect design through statsmodels' own formula machinery (0.15+:
-    patsy or formulaic, as configured; 0.14: patsy), so term names match MixedLM's."""
-    try:
-        from statsmodels.formula._manager import FormulaManager
-    except ImportError:  # statsmodels 0.14
-        import patsy
-
-        return patsy.dmatrices(formula, pdf, return_type="dataframe")
-    return FormulaManager().get_matrices(formula, pdf)
 
 
 def fit_growth(
@@ -179,7 +161,7 @@ def fit_growth(
 
     fit = None
     if nest is None and engine != "statsmodels":
-        fit, fast_note = _fit_fast(
+        fit, fast_note = fit_fast(
             formula,
             pdf,
             child=child,
@@ -195,7 +177,7 @@ def fit_growth(
         engine_text = f"profiled likelihood on per-{unit} sufficient statistics, analysis.mixed"
         vcomp = []
     else:
-        fit, structure, caught = _fit_statsmodels(
+        fit, structure, caught = fit_statsmodels(
             formula,
             pdf,
             child=child,
@@ -214,7 +196,7 @@ def fit_growth(
     n_fixed = len(fit.fe_params)
     ci = fit.conf_int().iloc[:n_fixed]
     estimates = estimates_frame(fit.fe_params, fit.bse_fe, fit.pvalues.iloc[:n_fixed], ci=ci)
-    variance = _variance_rows(
+    variance = variance_rows(
         fit.cov_re, vcomp, fit.scale, group_label=child if nest is None else nest
     )
     estimates = pl.concat([estimates, variance], how="vertical_relaxed")
@@ -255,128 +237,6 @@ def group_units(column: str) -> str:
     """The grouping unit in words, plural where it is children (``children``, ``Pig``)."""
     unit = group_unit(column)
     return "children" if unit == "child" else unit
-
-
-def _fit_statsmodels(
-    formula: str,
-    pdf: pd.DataFrame,
-    *,
-    child: str,
-    time: str,
-    nest: str | None,
-    slope: bool,
-    reml: bool,
-    method: str | Sequence[str],
-    maxiter: int,
-    unit: str,
-):
-    """The statsmodels ``MixedLM`` fit: two levels, or children nested in ``nest``."""
-    if nest is None:
-        re_formula = f"~{safe_name(time)}" if slope else "1"
-        model = smf.mixedlm(formula, pdf, groups=pdf[child], re_formula=re_formula)
-        structure = "random intercept" + (" and slope" if slope else "") + f" per {unit}"
-    else:
-        vc = {"child": f"0 + C({safe_name(child)})"}
-        if slope:
-            vc["child_slope"] = f"0 + C({safe_name(child)}):{safe_name(time)}"
-        model = smf.mixedlm(formula, pdf, groups=pdf[nest], re_formula="1", vc_formula=vc)
-        structure = (
-            f"random intercept per {nest}, {unit} intercepts"
-            + (" and slopes" if slope else "")
-            + " as variance components"
-        )
-    methods = [method] if isinstance(method, str) else list(method)
-    with capture_warnings() as caught:
-        fit = model.fit(reml=reml, method=methods, maxiter=maxiter)
-    return fit, structure, caught
-
-
-def _fit_fast(
-    formula: str,
-    pdf: pd.DataFrame,
-    *,
-    child: str,
-    time: str,
-    slope: bool,
-    reml: bool,
-    maxiter: int,
-    strict: bool,
-) -> tuple[MixedFit | None, str]:
-    """The profiled-likelihood fit, or ``None`` and the reason when statsmodels must take over.
-
-    The fixed-effect design comes from the same formula machinery as statsmodels, so the
-    term names (categories, quoted columns) are identical on both paths.
-    """
-    endog, exog = _design(formula, pdf)
-    X = np.asarray(exog, dtype=float)
-    times = pdf[time].to_numpy(dtype=float)
-    Z = np.column_stack([np.ones(len(pdf)), times]) if slope else np.ones((len(pdf), 1))
-    re_names = ["Group", safe_name(time)] if slope else ["Group"]
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        redundant = [
-            unquote(str(name))
-            for j, name in enumerate(exog.columns)
-            if j and np.linalg.matrix_rank(X[:, : j + 1]) <= np.linalg.matrix_rank(X[:, :j])
-        ]
-        raise ModelFitError(
-            f"{MODEL}: the fixed-effect terms are collinear: {', '.join(redundant)} "
-            "is a combination of the terms before it; leave it out"
-        )
-    reason = ""
-    try:
-        fit = fit_two_level(
-            np.asarray(endog, dtype=float).ravel(),
-            X,
-            Z,
-            pdf[child].to_numpy(),
-            fe_names=[str(c) for c in exog.columns],
-            re_names=re_names,
-            reml=reml,
-            maxiter=maxiter,
-        )
-    except np.linalg.LinAlgError as exc:
-        reason = f"a matrix was singular ({exc})"
-    else:
-        if fit.converged:
-            return fit, ""
-        reason = "the optimiser did not converge"
-    if strict:
-        raise ModelFitError(f"{MODEL}: the fast engine could not fit this model: {reason}")
-    return None, f"fast mixed-model fit not used ({reason}); fitted with statsmodels MixedLM"
-
-
-def _variance_rows(
-    cov_re: pd.DataFrame,
-    vcomp: list[tuple[str, float]],
-    scale: float,
-    *,
-    group_label: str,
-) -> pl.DataFrame:
-    """Random-effect (co)variances and the residual variance as estimate rows."""
-    names, values = [], []
-    cov = cov_re.rename(index={"Group": group_label}, columns={"Group": group_label})
-    for i, a in enumerate(cov.index):
-        for j, b in enumerate(cov.columns):
-            if j > i:
-                continue
-            names.append(f"{a} Var" if i == j else f"{b} x {a} Cov")
-            values.append(float(cov.iloc[i, j]))
-    for name, value in vcomp:
-        names.append(f"{name} Var")
-        values.append(float(value))
-    names.append("Residual Var")
-    values.append(float(scale))
-    nan = [float("nan")] * len(values)
-    return pl.DataFrame(
-        {
-            "term": [unquote(n) for n in names],
-            "estimate": values,
-            "std_error": nan,
-            "ci_low": nan,
-            "ci_high": nan,
-            "p_value": nan,
-        }
-    )
 
 
 def _sentence(

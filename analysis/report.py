@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from analysis.base import ModelResult
-from analysis.did import EventStudyResult
+from analysis.event_study import EventStudyResult
 from analysis.goals import GoalsResult
 from analysis.its import ITSResult
 from analysis.staggered import StaggeredResult

@@ -30,7 +30,8 @@ import polars as pl
 import yaml
 
 from analysis.base import ModelResult
-from analysis.did import fit_did, fit_event_study
+from analysis.did import fit_did
+from analysis.event_study import fit_event_study
 from analysis.gee import fit_gee
 from analysis.goals import fit_goals
 from analysis.growth import fit_growth

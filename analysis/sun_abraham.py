@@ -35,7 +35,7 @@ from analysis.base import (
     require_variation,
     to_pandas,
 )
-from analysis.did import EventStudyResult
+from analysis.event_study import EventStudyResult
 from analysis.fixed_effects import fit_within
 from analysis.starts import normalise_starts
 from monitor.errors import ModelFitError
