@@ -206,27 +206,11 @@ def fit_event_study(
         for row, k in enumerate(lead_k):
             r[row, params.index(names[k])] = 1.0
         pretrend_p = float(fit.wald_test(r, scalar=True).pvalue)
-    study = (
-        pl.concat(
-            [
-                estimates.filter(pl.col("term").str.starts_with("rel")).with_columns(
-                    pl.col("term").str.slice(3).cast(pl.Int64).alias("relative_period")
-                ),
-                pl.DataFrame(
-                    {
-                        "term": [f"rel{reference:+d}"],
-                        "estimate": [0.0],
-                        "std_error": [0.0],
-                        "ci_low": [0.0],
-                        "ci_high": [0.0],
-                        "p_value": [float("nan")],
-                        "relative_period": [reference],
-                    }
-                ),
-            ]
-        )
-        .sort("relative_period")
-        .select("relative_period", "estimate", "std_error", "ci_low", "ci_high", "p_value")
+    study = with_reference(
+        estimates.filter(pl.col("term").str.starts_with("rel")).with_columns(
+            pl.col("term").str.slice(3).cast(pl.Int64).alias("relative_period")
+        ),
+        reference,
     )
     a = average.row(0, named=True)
     trend_text = (
@@ -258,6 +242,26 @@ def fit_event_study(
         event_study=study,
         pretrend_p_value=pretrend_p,
     )
+
+
+#: The columns of an event-study frame, in order.
+EVENT_COLUMNS = ("relative_period", "estimate", "std_error", "ci_low", "ci_high", "p_value")
+
+
+def with_reference(study: pl.DataFrame, reference: int) -> pl.DataFrame:
+    """The event-study frame for a chart: the coefficients and the omitted reference period
+    (estimate 0, no interval), by relative period."""
+    zero = pl.DataFrame(
+        {
+            "relative_period": [reference],
+            "estimate": [0.0],
+            "std_error": [0.0],
+            "ci_low": [0.0],
+            "ci_high": [0.0],
+            "p_value": [float("nan")],
+        }
+    )
+    return pl.concat([study.select(EVENT_COLUMNS), zero]).sort("relative_period")
 
 
 def _with_start(data: pl.DataFrame, cols: list[str], start: str, frame: pl.DataFrame):

@@ -220,20 +220,23 @@ def _its_figure(result: ITSResult) -> go.Figure:
     return fig
 
 
-def _event_figure(result: EventStudyResult) -> go.Figure:
-    es = result.event_study
+def _relative_time_figure(
+    x: pl.Series, estimate: pl.Series, low: pl.Series, high: pl.Series, *, name: str, xaxis: str
+) -> go.Figure:
+    """Effects by period relative to the start with their 95% interval or band, the start
+    marked between periods -1 and 0."""
     fig = go.Figure(
         go.Scatter(
-            x=es["relative_period"].to_list(),
-            y=es["estimate"].to_list(),
+            x=x.to_list(),
+            y=estimate.to_list(),
             mode="markers+lines",
             error_y={
                 "type": "data",
                 "symmetric": False,
-                "array": (es["ci_high"] - es["estimate"]).to_list(),
-                "arrayminus": (es["estimate"] - es["ci_low"]).to_list(),
+                "array": (high - estimate).to_list(),
+                "arrayminus": (estimate - low).to_list(),
             },
-            name="estimate (95% CI)",
+            name=name,
             line={"color": "#1f6fb2"},
         )
     )
@@ -243,40 +246,35 @@ def _event_figure(result: EventStudyResult) -> go.Figure:
         template="plotly_white",
         height=400,
         margin={"t": 30},
-        xaxis_title="periods relative to the start",
+        xaxis_title=xaxis,
         yaxis_title="effect",
     )
     return fig
+
+
+def _event_figure(result: EventStudyResult) -> go.Figure:
+    es = result.event_study
+    return _relative_time_figure(
+        es["relative_period"],
+        es["estimate"],
+        es["ci_low"],
+        es["ci_high"],
+        name="estimate (95% CI)",
+        xaxis="periods relative to the start",
+    )
 
 
 def _staggered_figure(result: StaggeredResult) -> go.Figure:
     """Event-time effects with their uniform (simultaneous) 95% band."""
     es = result.event_time
-    fig = go.Figure(
-        go.Scatter(
-            x=es["event_time"].to_list(),
-            y=es["estimate"].to_list(),
-            mode="markers+lines",
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": (es["band_high"] - es["estimate"]).to_list(),
-                "arrayminus": (es["estimate"] - es["band_low"]).to_list(),
-            },
-            name="effect (uniform 95% band)",
-            line={"color": "#1f6fb2"},
-        )
+    return _relative_time_figure(
+        es["event_time"],
+        es["estimate"],
+        es["band_low"],
+        es["band_high"],
+        name="effect (uniform 95% band)",
+        xaxis="periods since the start (Callaway & Sant'Anna)",
     )
-    fig.add_hline(y=0, line_color="#57606a")
-    fig.add_vline(x=-0.5, line_dash="dot", line_color="#57606a")
-    fig.update_layout(
-        template="plotly_white",
-        height=400,
-        margin={"t": 30},
-        xaxis_title="periods since the start (Callaway & Sant'Anna)",
-        yaxis_title="effect",
-    )
-    return fig
 
 
 def _goals_figure(result: GoalsResult) -> go.Figure:

@@ -35,7 +35,7 @@ from analysis.base import (
     require_variation,
     to_pandas,
 )
-from analysis.event_study import EventStudyResult
+from analysis.event_study import EventStudyResult, with_reference
 from analysis.fixed_effects import fit_within
 from analysis.starts import normalise_starts
 from monitor.errors import ModelFitError
@@ -144,23 +144,7 @@ def fit_sun_abraham(
     study = estimates.filter(pl.col("term") != "average_post").with_columns(
         pl.Series("relative_period", e_values)
     )
-    study = pl.concat(
-        [
-            study.select(
-                "relative_period", "estimate", "std_error", "ci_low", "ci_high", "p_value"
-            ),
-            pl.DataFrame(
-                {
-                    "relative_period": [-1],
-                    "estimate": [0.0],
-                    "std_error": [0.0],
-                    "ci_low": [0.0],
-                    "ci_high": [0.0],
-                    "p_value": [float("nan")],
-                }
-            ),
-        ]  # fmt: skip
-    ).sort("relative_period")
+    study = with_reference(study, -1)
     avg = estimates.filter(pl.col("term") == "average_post").row(0, named=True)
     sentence = (
         f"Averaged over the {int(post.sum())} period(s) from the start, {outcome} changed by "

@@ -48,6 +48,8 @@ def test_import_contracts_are_kept() -> None:
         ("schema/_leak.py", "import monitor.query\n", "schema is the foundation"),
         ("monitor/views/_leak.py", "import dashboards.app\n", "the monitor core imports no"),
         ("dashboards/_leak.py", "import monitor.cli\n", "never reach into the shell"),
+        ("analysis/_leak.py", "import monitor.web\n", "never reach into the shell"),
+        ("analysis/_leak.py", "from dashboards import i18n\n", "analysis knows nothing of"),
         ("synthetic_data/_leak.py", "import monitor.query\n", "synthetic data uses nothing"),
     ],
 )
@@ -85,7 +87,13 @@ def _ruff(path: str, source: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     "path",
-    ["monitor/api/routes/_x.py", "monitor/cli/_x.py", "dashboards/pages/_x.py", "analysis/_x.py"],
+    [
+        "monitor/api/routes/_x.py",
+        "monitor/cli/_x.py",
+        "monitor/cli/demo.py",
+        "dashboards/pages/_x.py",
+        "analysis/_x.py",
+    ],
 )
 @pytest.mark.parametrize(
     "source", ["from sqlmodel import select\n", "from sqlalchemy import text\n"]
@@ -112,3 +120,20 @@ def test_the_whole_tree_keeps_the_banned_api_rule() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout
+
+
+#: Modules other work is bringing under the limit: they may not grow meanwhile.
+PENDING = {"monitor/ingest/store.py": 426, "monitor/query/aggregates.py": 421}
+LIMIT = 400
+
+
+def test_no_module_of_the_rooms_is_over_the_limit() -> None:
+    # issue #14: one concern a module; a module over ~400 lines is split, not grown
+    over = {}
+    for room in ("monitor", "analysis", "dashboards"):
+        for path in sorted((ROOT / room).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > PENDING.get(name, LIMIT):
+                over[name] = lines
+    assert over == {}, over

@@ -68,9 +68,24 @@ def language() -> str:
 
 def t(key: str, lang: str | None = None, **values: object) -> str:
     """The text for ``key`` in the current (or given) language, with ``values`` filled in."""
-    nl, en = TEXTS[key]
+    return text_in(TEXTS[key], lang, **values)
+
+
+def text_in(pair: tuple[str, str], lang: str | None = None, **values: object) -> str:
+    """The Dutch or English of a ``(nl, en)`` pair in the current (or given) language, with
+    ``values`` filled in."""
+    nl, en = pair
     text = nl if (lang or language()) == "nl" else en
     return text.format(**values) if values else text
+
+
+#: The scorecard's columns, as text keys (the overview page and the report show the same).
+SCORECARD_COLUMNS = ("indicator", "source", "period", "value", "previous", "change", "judgement")
+
+
+def scorecard_headers() -> list[str]:
+    """The scorecard's column headings in the current language."""
+    return [t(key) for key in SCORECARD_COLUMNS]
 
 
 def message(text: str) -> str:
@@ -118,6 +133,7 @@ def threshold() -> int:
 
 __all__ = [
     "LANGUAGES",
+    "SCORECARD_COLUMNS",
     "TEXTS",
     "UNITS_EN",
     "language",
@@ -125,9 +141,11 @@ __all__ = [
     "message",
     "number",
     "period_label",
+    "scorecard_headers",
     "separators",
     "source_line",
     "t",
+    "text_in",
     "threshold",
     "unit",
 ]

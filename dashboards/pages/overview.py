@@ -102,15 +102,7 @@ def scorecard_table(frame: pl.DataFrame) -> html.Div:
                 badge,
             ]
         )
-    headers = [
-        i18n.t("indicator"),
-        i18n.t("source"),
-        i18n.t("period"),
-        i18n.t("value"),
-        i18n.t("previous"),
-        i18n.t("change"),
-        i18n.t("judgement"),
-    ]
+    headers = i18n.scorecard_headers()
     known = html.P(
         i18n.t("known_on", date=i18n.long_date(datetime.now(UTC))), className="text-muted"
     )

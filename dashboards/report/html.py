@@ -160,15 +160,7 @@ def render_html(report: ReportContent) -> str:
         period=i18n.period_label(report.period_code),
         running_head=_css_text(f"{report.organisation_name} · {held_on}"),
         running_foot=_css_text(f"{t('report_kind')} · {report.title}"),
-        scorecard_headers=[
-            i18n.t("indicator"),
-            i18n.t("source"),
-            i18n.t("period"),
-            i18n.t("value"),
-            i18n.t("previous"),
-            i18n.t("change"),
-            i18n.t("judgement"),
-        ],  # fmt: skip
+        scorecard_headers=i18n.scorecard_headers(),
         scorecard=scorecard_rows(report.scorecard),
         charts=charts,
         then_now_headers=[

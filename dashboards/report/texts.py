@@ -14,7 +14,6 @@ LOCAL = ZoneInfo("Europe/Amsterdam")
 TEXTS: dict[str, tuple[str, str]] = {
     "report_kind": ("Verslag dialooggesprek", "Reflection session report"),
     "report_network": ("Netwerk of gemeente", "Network or municipality"),
-    "report_session": ("Bijeenkomst", "Session"),
     "report_held_on": ("Datum bijeenkomst", "Session date"),
     "report_known_on": ("Cijfers zoals bekend op", "Figures as known on"),
     "report_known_note": (
@@ -85,9 +84,7 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     """A report text (or, for any other key, the dashboards' text)."""
     if key not in TEXTS:
         return i18n.t(key, lang, **values)
-    nl, en = TEXTS[key]
-    text = nl if (lang or i18n.language()) == "nl" else en
-    return text.format(**values) if values else text
+    return i18n.text_in(TEXTS[key], lang, **values)
 
 
 def moment(when: datetime) -> str:

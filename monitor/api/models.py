@@ -75,15 +75,9 @@ class OrganisationOut(BaseModel):
     subtype: str | None = None
 
 
-class OrganisationIn(BaseModel):
+class OrganisationIn(OrganisationOut):
     """A new organisation."""
 
-    code: str
-    name: str
-    kind: str
-    municipality: str | None = None
-    brin: str | None = None
-    subtype: str | None = None
     population_0_17: int | None = None
 
 

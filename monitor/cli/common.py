@@ -1,17 +1,22 @@
-"""Shared helpers of the CLI modules: console output, sessions, problem tables."""
+"""Shared helpers of the CLI modules: console output, sessions, problem tables, the outcome
+of an ingest."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import typer
 from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
 from monitor.db import get_engine, require_migrated, session_scope
 from monitor.errors import MonitorError, RowProblem, ValidationFailed
+from monitor.ingest.report import IngestReport
+from schema.base import SubmissionStatus
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -45,6 +50,45 @@ def print_problems(
     out.print(table)
     if len(problems) > limit:
         out.print(f"... and {len(problems) - limit} more problem(s)")
+
+
+@dataclass(frozen=True)
+class IngestWords:
+    """The words of :func:`print_ingest_outcome` in one CLI language (``{n}``: a count,
+    ``{target}``: the rejects file)."""
+
+    problems: str = "[bold red]{n} problem(s):[/]"
+    warnings: str = "[yellow]{n} warning(s) (stored anyway):[/]"
+    written: str = "problems and warnings written to {target}"
+
+
+def print_ingest_outcome(
+    report: IngestReport,
+    path: Path,
+    *,
+    counts: str,
+    rejects: Path | None,
+    words: IngestWords = IngestWords(),
+) -> None:
+    """Print an ingest's status, message and ``counts``; its problems and warnings as tables
+    and in the rejects CSV (``rejects`` or ``<file>.rejects.csv``). Exits with
+    :class:`ValidationFailed`'s code when nothing was stored."""
+    console.print(f"[bold]{path.name}[/]: {report.status}")
+    if report.message:
+        console.print(report.message)
+    console.print(counts)
+    if report.problems or report.warnings:
+        if report.problems:
+            err_console.print(words.problems.format(n=len(report.problems)))
+            print_problems(report.problems, to=err_console)
+        if report.warnings:
+            console.print(words.warnings.format(n=len(report.warnings)))
+            print_problems(report.warnings)
+        target = rejects or path.with_name(path.name + ".rejects.csv")
+        report.rejects_csv(target)
+        console.print(words.written.format(target=target))
+    if report.status == SubmissionStatus.REJECTED.value:
+        raise typer.Exit(ValidationFailed.exit_code)
 
 
 @contextmanager

@@ -13,16 +13,17 @@ from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
-from monitor import auth
+from monitor import auth, users
 from monitor import organisations as orgs
 from monitor.catalogue import load_catalogue
 from monitor.cli._demo_sessions import network_of, seed_reflection
 from monitor.cli.common import console
 from monitor.db import get_engine, safe_url, session_scope, upgrade
 from monitor.errors import MonitorError
-from schema import CaseMeasurement, Role, User
+from monitor.query.cases import has_case_measurements
+from schema import Role
 from schema.base import recorded_at
 from synthetic_data.history import MANIFEST
 
@@ -166,9 +167,7 @@ def build_demo(engine, data_dir: Path, *, seed: int = 42) -> list[DemoLogin]:  #
         task = steps.add_task("demo users", total=len(logins))
         with session_scope(engine) as session:
             for login in logins:
-                user = session.exec(
-                    select(User).where(col(User.username) == login.username)
-                ).first()
+                user = users.find_user(session, username=login.username)
                 if user is None:
                     user = auth.create_user(
                         session,
@@ -246,10 +245,9 @@ def _existing_demo(engine, data_dir: Path) -> list[DemoLogin] | None:  # noqa: A
     if "case_measurement" not in inspect(engine).get_table_names():
         return None
     with Session(engine) as session:
-        if not session.exec(select(func.count()).select_from(CaseMeasurement)).one():
+        if not has_case_measurements(session):
             return None
-        users = session.exec(select(User).where(col(User.username) == "beheerder")).first()
-        if users is None:
+        if users.find_user(session, username="beheerder") is None:
             return None
     truth_path = data_dir / "truth.json"
     if not truth_path.exists():

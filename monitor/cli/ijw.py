@@ -9,10 +9,15 @@ import typer
 from rich.table import Table
 
 from monitor import users
-from monitor.cli.common import console, err_console, open_session, print_problems
-from monitor.errors import NotFoundError, ValidationFailed
+from monitor.cli.common import IngestWords, console, open_session, print_ingest_outcome
+from monitor.errors import NotFoundError
 from monitor.ingest.ijw import import_messages, link_provider, providers
-from schema.base import SubmissionStatus
+
+_DUTCH = IngestWords(
+    problems="[bold red]{n} probleem/problemen:[/]",
+    warnings="[yellow]{n} waarschuwing(en):[/]",
+    written="problemen en waarschuwingen staan in {target}",
+)
 
 ijw_app = typer.Typer(
     help="iJw 3.2 berichten (Jeugdwet): verzoek om toewijzing, toewijzing, start en stop zorg.",
@@ -48,26 +53,17 @@ def import_command(
         report = import_messages(
             session, path, municipality_code=municipality, user_id=user_id, dry_run=dry_run
         )
-    console.print(f"[bold]{path.name}[/]: {report.status}")
-    if report.message:
-        console.print(report.message)
-    console.print(
-        f"  productregels gelezen:      {report.rows_read}\n"
-        f"  productregels opgeslagen:   {report.rows_accepted}\n"
-        f"  metingen vervangen/ingetrokken: {report.rows_superseded}"
+    print_ingest_outcome(
+        report,
+        path,
+        counts=(
+            f"  productregels gelezen:      {report.rows_read}\n"
+            f"  productregels opgeslagen:   {report.rows_accepted}\n"
+            f"  metingen vervangen/ingetrokken: {report.rows_superseded}"
+        ),
+        rejects=rejects,
+        words=_DUTCH,
     )
-    if report.problems or report.warnings:
-        if report.problems:
-            err_console.print(f"[bold red]{len(report.problems)} probleem/problemen:[/]")
-            print_problems(report.problems, to=err_console)
-        if report.warnings:
-            console.print(f"[yellow]{len(report.warnings)} waarschuwing(en):[/]")
-            print_problems(report.warnings)
-        target = rejects or path.with_name(path.name + ".rejects.csv")
-        report.rejects_csv(target)
-        console.print(f"problemen en waarschuwingen staan in {target}")
-    if report.status == SubmissionStatus.REJECTED.value:
-        raise typer.Exit(ValidationFailed.exit_code)
 
 
 @ijw_app.command("provider")

@@ -8,11 +8,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from monitor import users
-from monitor.cli.common import console, err_console, open_session, print_problems, require_file
-from monitor.errors import ValidationFailed
+from monitor.cli.common import (
+    console,
+    err_console,
+    open_session,
+    print_ingest_outcome,
+    require_file,
+)
 from monitor.ingest import ingest_file
 from monitor.ingest.templates import write_template
-from schema.base import SubmissionStatus
 
 #: Exit code when the valid rows were stored (or, with --dry-run, would be) but some rows
 #: were rejected (--accept-valid): distinct from 0 (all stored) and 9 (nothing stored).
@@ -73,29 +77,19 @@ def ingest(
                 progress=progress,
                 dhis2_map=dhis2_map,
             )
-    console.print(f"[bold]{path.name}[/]: {report.status}")
-    if report.message:
-        console.print(report.message)
-    console.print(
-        f"  rows read:        {report.rows_read}\n"
-        f"  rows accepted:    {report.rows_accepted}\n"
-        f"  rows rejected:    {report.rows_rejected}\n"
-        f"  rows superseded:  {report.rows_superseded}\n"
-        f"  rows unchanged:   {report.rows_unchanged}\n"
-        f"  time taken:       {report.seconds:.1f} s"
+    print_ingest_outcome(
+        report,
+        path,
+        counts=(
+            f"  rows read:        {report.rows_read}\n"
+            f"  rows accepted:    {report.rows_accepted}\n"
+            f"  rows rejected:    {report.rows_rejected}\n"
+            f"  rows superseded:  {report.rows_superseded}\n"
+            f"  rows unchanged:   {report.rows_unchanged}\n"
+            f"  time taken:       {report.seconds:.1f} s"
+        ),
+        rejects=rejects,
     )
-    if report.problems or report.warnings:
-        if report.problems:
-            err_console.print(f"[bold red]{len(report.problems)} problem(s):[/]")
-            print_problems(report.problems, to=err_console)
-        if report.warnings:
-            console.print(f"[yellow]{len(report.warnings)} warning(s) (stored anyway):[/]")
-            print_problems(report.warnings)
-        target = rejects or path.with_name(path.name + ".rejects.csv")
-        report.rejects_csv(target)
-        console.print(f"problems and warnings written to {target}")
-    if report.status == SubmissionStatus.REJECTED.value:
-        raise typer.Exit(ValidationFailed.exit_code)
     if report.rows_rejected or report.problems:
         err_console.print(
             f"[bold yellow]{report.rows_rejected} row(s) rejected[/]; exit code {PARTIAL_EXIT_CODE}"

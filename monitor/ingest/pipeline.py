@@ -25,7 +25,14 @@ from monitor.ingest.read import MB, ROW, checksum_frame, prepare, read_file
 from monitor.ingest.report import IngestReport
 from monitor.ingest.rules import Problems
 from monitor.ingest.store import lookup_children
-from monitor.ingest.submissions import Batch, audit, fill, new_submission, record, reject, safe
+from monitor.ingest.submissions import (
+    Batch,
+    finish,
+    new_submission,
+    record,
+    reject,
+    safe,
+)
 from monitor.ingest.validate_aggregate import validate_aggregate
 from monitor.ingest.validate_case import Validated, new_child_problems, validate_case
 from monitor.ingest.write import write_batch
@@ -298,12 +305,7 @@ def _store_once(
     )
     report.rows_superseded = counts.superseded
     report.rows_unchanged = counts.unchanged
-    report.seconds = time.perf_counter() - batch.started
-    fill(submission, report)
-    session.add(submission)
-    audit(session, batch, report)
-    session.commit()
-    return report
+    return finish(session, batch, submission, report)
 
 
 def _refused(

@@ -127,6 +127,19 @@ def audit(session: Session, batch: Batch, report: IngestReport) -> None:
         )
 
 
+def finish(
+    session: Session, batch: Batch, submission: Submission, report: IngestReport
+) -> IngestReport:
+    """Close a batch whose rows are stored: its time, the Submission row and the audit
+    lines, in the same commit as the rows."""
+    report.seconds = time.perf_counter() - batch.started
+    fill(submission, report)
+    session.add(submission)
+    audit(session, batch, report)
+    session.commit()
+    return report
+
+
 def record(session: Session, batch: Batch, report: IngestReport) -> IngestReport:
     """Record a batch that stores no rows (rolled back first), in a commit of its own."""
     session.rollback()

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Select,
     and_,
     false,
+    func,
     or_,
     select,
 )
@@ -33,6 +34,11 @@ from schema import (
     OrgKind,
     PeriodType,
 )
+
+
+def has_case_measurements(session: Session) -> bool:
+    """True when any case measurement is stored (the demo checks this before rebuilding)."""
+    return bool(session.scalar(select(func.count()).select_from(CaseMeasurement)))
 
 
 def scope_condition(scope: CaseScope):  # noqa: ANN202

@@ -12,7 +12,6 @@ Submission and its audit lines; a rejected batch stores nothing and is recorded.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from monitor.ingest.ijw.read import Product, Reading, read_messages
 from monitor.ingest.ijw.reconcile import SHAPE, derive_children, reconcile
 from monitor.ingest.report import IngestReport
 from monitor.ingest.store import insert_children, lookup_children
-from monitor.ingest.submissions import Batch, audit, fill, new_submission, record
+from monitor.ingest.submissions import Batch, finish, new_submission, record
 from monitor.pseudonym import pseudonymise_many
 from schema import IjwProduct, IjwProvider, Organisation, Submission, id_of, utcnow
 from schema.base import OrgKind, SubmissionStatus
@@ -321,12 +320,7 @@ def _store(
         + f"; {inserted} meting(en) nieuw, {superseded} vervangen of ingetrokken, "
         f"{unchanged} ongewijzigd"
     )
-    report.seconds = time.perf_counter() - batch.started
-    fill(submission, report)
-    session.add(submission)
-    audit(session, batch, report)
-    session.commit()
-    return report
+    return finish(session, batch, submission, report)
 
 
 def _children(
