@@ -3,10 +3,11 @@ of an ingest."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 from rich.console import Console
@@ -17,6 +18,8 @@ from monitor.db import get_engine, require_migrated, session_scope
 from monitor.errors import MonitorError, RowProblem, ValidationFailed
 from monitor.ingest.report import IngestReport
 from schema.base import SubmissionStatus
+
+T = TypeVar("T")
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -97,6 +100,23 @@ def open_session() -> Iterator[Session]:
     engine = require_migrated(get_engine())
     with session_scope(engine) as session:
         yield session
+
+
+def iso_option(
+    text: str | None,
+    parse: Callable[[str], T],
+    *,
+    option: str,
+    expected: str = "a date; use YYYY-MM-DD",
+) -> T | None:
+    """An option's ISO date (or date/time) parsed, None when not given; a usage error naming
+    ``option`` when it does not parse."""
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not {expected}", param_hint=option) from None
 
 
 def require_file(path: Path) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from monitor.cli.common import cli_principal, console, open_session
+from monitor.cli.common import cli_principal, console, iso_option, open_session
 from monitor.errors import MonitorError
 
 
@@ -45,25 +45,11 @@ def extract(
 
 
 def _date(text: str | None, option: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a date; use YYYY-MM-DD", param_hint=option
-        ) from None
+    return iso_option(text, date.fromisoformat, option=option)
 
 
 def _moment(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not an ISO date/time", param_hint="--as-of"
-        ) from None
+    return iso_option(text, datetime.fromisoformat, option="--as-of", expected="an ISO date/time")
 
 
 def analyse(

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from monitor import audit as audit_core
 from monitor import auth, sessions, users
-from monitor.cli.common import console, open_session
+from monitor.cli.common import console, iso_option, open_session
 from monitor.errors import MonitorError
 from monitor.policy import Action
 from schema import Role, User
@@ -110,14 +110,7 @@ def _granting_admin(session, by: str | None, token: str | None) -> User:  # noqa
 
 
 def _day(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a date; use YYYY-MM-DD", param_hint="--expires"
-        ) from None
+    return iso_option(text, date.fromisoformat, option="--expires")
 
 
 @user_app.command("token")

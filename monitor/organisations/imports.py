@@ -5,11 +5,12 @@ Each import is all or nothing and reports every bad row at once (file, row, colu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import polars as pl
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
 from monitor.organisations.registry import (
@@ -177,11 +178,7 @@ def import_memberships(session: Session, path: Path) -> int:
                     valid_to=end,
                 )
             )
-    if problems:
-        raise ValidationFailed(problems=problems, summary=f"{path.name}: nothing imported")
-    session.add_all(rows)
-    session.flush()
-    return len(rows)
+    return _store_all(session, path, rows, problems)
 
 
 def import_events(session: Session, path: Path) -> int:
@@ -216,11 +213,7 @@ def import_events(session: Session, path: Path) -> int:
                     description=record.get("description") or "",
                 )
             )
-    if problems:
-        raise ValidationFailed(problems=problems, summary=f"{path.name}: nothing imported")
-    session.add_all(rows)
-    session.flush()
-    return len(rows)
+    return _store_all(session, path, rows, problems)
 
 
 def import_obligations(session: Session, path: Path) -> int:
@@ -283,6 +276,13 @@ def import_obligations(session: Session, path: Path) -> int:
                     due_days=int(due_text),
                 )
             )
+    return _store_all(session, path, rows, problems)
+
+
+def _store_all(
+    session: Session, path: Path, rows: Sequence[SQLModel], problems: list[RowProblem]
+) -> int:
+    """Add every row of an import, or none when any row has a problem; the number added."""
     if problems:
         raise ValidationFailed(problems=problems, summary=f"{path.name}: nothing imported")
     session.add_all(rows)
