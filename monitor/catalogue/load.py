@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from monitor.catalogue.read import read_catalogue
+from monitor.catalogue.spec import Catalogue, IndicatorSpec
 from monitor.errors import RowProblem, ValidationFailed
 from schema import Indicator, IndicatorCategory
 
@@ -80,13 +81,7 @@ def load_catalogue(session: Session, path: Path | str | None = None) -> Catalogu
             older = [i for (code, _), i in stored.items() if code == spec.code]
             if any(i.version > spec.version for i in older):
                 problems.append(
-                    RowProblem(
-                        str(catalogue.path),
-                        None,
-                        f"indicator {spec.code}",
-                        str(spec.version),
-                        "a newer version is already loaded",
-                    )
+                    _version_problem(catalogue, spec, "a newer version is already loaded")
                 )
                 continue
             new_row = spec.to_row()
@@ -100,11 +95,9 @@ def load_catalogue(session: Session, path: Path | str | None = None) -> Catalogu
             )
         elif row.definition_hash != spec.definition_hash():
             problems.append(
-                RowProblem(
-                    str(catalogue.path),
-                    None,
-                    f"indicator {spec.code}",
-                    str(spec.version),
+                _version_problem(
+                    catalogue,
+                    spec,
                     f"version {spec.version} is already loaded with a different "
                     f"definition; a changed definition must be a new version: "
                     f"set version: {spec.version + 1} and its valid_from",
@@ -137,3 +130,10 @@ def load_catalogue(session: Session, path: Path | str | None = None) -> Catalogu
         raise ValidationFailed(problems=problems, summary="catalogue conflicts with the database")
     session.flush()
     return report
+
+
+def _version_problem(catalogue: Catalogue, spec: IndicatorSpec, reason: str) -> RowProblem:
+    """A problem with one indicator version of the file, named by code and version."""
+    return RowProblem(
+        str(catalogue.path), None, f"indicator {spec.code}", str(spec.version), reason
+    )
