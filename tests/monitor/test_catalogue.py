@@ -148,3 +148,20 @@ def test_possible_range_of_an_indicator(catalogue):  # noqa: ANN001
         get_indicator(catalogue, "CH_ABS").min_value,
         get_indicator(catalogue, "CH_ABS").max_value,
     )
+
+
+def test_an_older_version_after_a_newer_one_is_refused(catalogue, tmp_path):
+    # CH_ABS v1 and v3 are stored; a file that then brings v2 is behind the database
+    data = _base()
+    v1 = data["indicators"][0]
+    v3 = {**v1, "version": 3, "valid_from": "2026-01-01", "definition": "Third definition."}
+    data["indicators"].append(v3)
+    load_catalogue(catalogue, _write(tmp_path, data))
+    catalogue.commit()
+    v2 = {**v1, "version": 2, "valid_from": "2025-08-01", "definition": "Second definition."}
+    data["indicators"].append(v2)
+    with pytest.raises(ValidationFailed) as info:
+        load_catalogue(catalogue, _write(tmp_path, data))
+    problems = [(p.column, p.value, p.reason) for p in info.value.problems]
+    assert problems == [("indicator CH_ABS", "2", "a newer version is already loaded")]
+    assert info.value.problems[0].file == str(tmp_path / "catalogue.yaml")
