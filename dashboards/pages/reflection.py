@@ -10,11 +10,10 @@ import dash
 import dash_bootstrap_components as dbc
 import polars as pl
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
-from dash.exceptions import MissingCallbackContextException
 
 from dashboards import auth, i18n, ids, report
 from dashboards.components import curve
-from dashboards.components.frame import dropdown, page
+from dashboards.components.frame import dropdown, fired, page
 from dashboards.components.tables import message, named_corrections, suppression_note, table
 from monitor import views
 from monitor.errors import MonitorError
@@ -107,7 +106,7 @@ def choose_session(organisation_code, _refresh, created, current):  # noqa: ANN0
         ]
     options = [{"label": f"{i18n.long_date(s.held_on)} – {s.title}", "value": s.id} for s in found]
     values = [o["value"] for o in options]
-    if _fired(f"{ids.REFLECTION_NEW_ID}.data") and created in values:
+    if fired(f"{ids.REFLECTION_NEW_ID}.data") and created in values:
         current = created
     return options, current if current in values else (values[0] if values else None), owners
 
@@ -334,15 +333,6 @@ def record(_new, _note, org, held_on, title, session_id, kind, text, owner, due,
             return (no_update, message(str(exc), "danger"), no_update, *keep)
     done = message(i18n.t("note_saved"), "success")
     return refresh + 1, done, no_update, no_update, no_update, "", None, None
-
-
-def _fired(prop: str) -> bool:
-    """True when ``prop`` is among the inputs that fired this callback (False when the
-    function is called outside one, as in tests)."""
-    try:
-        return prop in ctx.triggered_prop_ids
-    except MissingCallbackContextException:
-        return False
 
 
 def _day(value: object) -> date | None:

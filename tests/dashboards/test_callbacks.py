@@ -105,8 +105,11 @@ def test_overview_callback_shows_dutch_numbers_and_withheld_cells(app):  # noqa:
 
 def test_trend_callback_builds_the_figure(app):  # noqa: ANN001
     with _as(app, "viewer_a"):
-        options, value, events, event = _page("trend").choose_indicator("NW-A")
+        options, value, events, event, categories, category = _page("trend").choose_indicator(
+            "NW-A"
+        )
         assert value == "NW_REF_RATE" and event == "2023-01-01"
+        assert categories[0]["value"] == "" and category == ""
         assert any("Nieuw verwijsprotocol" in e["label"] for e in events)
         figure, _table, notes = _page("trend").show_trend(
             "NW-A", "2024-H1", "NW_REF_RATE", "", ["other_networks", "municipality"], event
