@@ -48,6 +48,12 @@ TEXTS = {
         "Size class unknown: CBS gives no inhabitants figure for the municipality "
         "(Kerncijfers wijken en buurten).",
     ),
+    "counts": (
+        "Dit is een aantal: Nederland en gemeenten van een andere grootte zijn daarmee niet te "
+        "vergelijken, dus alleen de gemeente staat erin. Vergelijk met een percentage.",
+        "This is a number: the Netherlands and municipalities of another size cannot be "
+        "compared with it, so only the municipality is drawn. Compare with a percentage.",
+    ),
     "municipality": ("gemeente", "municipality"),
     "country": ("Nederland", "the Netherlands"),
     "size_class": ("gemeenten van dezelfde grootte", "municipalities of the same size"),
@@ -132,6 +138,9 @@ def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
         if code is None or indicator is None:
             return empty_figure(_t("title"), _t("none")), ""
         lines = comparison(session, code, indicator_code)
+    counts = indicator.value_type == "count"
+    if counts:  # a number of young people: the Netherlands' would flatten the line
+        lines = lines.filter(pl.col("line") == "municipality")
     if lines.filter(pl.col("line") == "municipality").is_empty():
         return empty_figure(_t("title"), _t("none")), ""
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
@@ -160,6 +169,8 @@ def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
     style(figure, title=name, x_title=i18n.t("time_axis"), y_title=unit)
     period_ticks(figure, lines["period_start"].to_list(), lines["period_code"].to_list())
     notes = [html.P(_t("source", source=indicator.source_reference), className="chart-note")]
-    if lines.filter(pl.col("line") == "size_class").is_empty():
+    if counts:
+        notes.append(html.P(_t("counts"), className="chart-note"))
+    elif lines.filter(pl.col("line") == "size_class").is_empty():
         notes.append(html.P(_t("no_size"), className="chart-note"))
     return figure, notes
