@@ -13,7 +13,14 @@ import polars as pl
 from dash import Input, Output, callback, dcc, html
 
 from dashboards import auth, i18n, ids
-from dashboards.components.charts import chart_card, empty_figure, period_ticks, style
+from dashboards.components.charts import (
+    chart_card,
+    empty_figure,
+    period_ticks,
+    style,
+    value_range,
+)
+from monitor.catalogue import possible_range
 from monitor.errors import MonitorError
 from monitor.organisations import get_organisation
 from monitor.policy import Action
@@ -167,6 +174,9 @@ def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
             )
         )  # fmt: skip
     style(figure, title=name, x_title=i18n.t("time_axis"), y_title=unit)
+    # the house rule for the value axis: from 0 for figures that cannot be negative
+    floor = possible_range(indicator)[0]
+    figure.update_yaxes(range=value_range(lines["value"].to_list(), floor=floor))
     period_ticks(figure, lines["period_start"].to_list(), lines["period_code"].to_list())
     notes = [html.P(_t("source", source=indicator.source_reference), className="chart-note")]
     if counts:

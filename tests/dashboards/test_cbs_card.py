@@ -88,6 +88,8 @@ def test_a_count_is_drawn_for_the_municipality_alone(app):  # noqa: ANN001
         figure, notes = cbs_comparison.show_cbs("GM0363", "CBS_JH_NORES_N")
     assert [trace.name for trace in figure.data] == ["Amsterdam"]
     assert list(figure.data[0].y) == [20880.0]
+    low, high = figure.layout.yaxis.range  # the house rule: a count's axis starts at 0
+    assert low == 0 and high > 20880
     text = " ".join(str(n.children) for n in notes)
     assert "85099NED" in text and "alleen de gemeente" in text
     assert "Grootteklasse onbekend" not in text
