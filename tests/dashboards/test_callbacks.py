@@ -148,6 +148,10 @@ def test_outcome_and_reflection_callbacks(app):  # noqa: ANN001
         assert options[0]["label"] == "1 februari 2024 – Dialooggesprek voorjaar"
         compare, corrections, notes = _page("reflection").show_session(value, 0, "NW-A")
     assert "1.100" in _text(compare) and "1 maart 2024" in _text(corrections)
+    # who corrected, by name (tests/factories.py), in then/now and in Correcties alike
+    assert "1.010 → 1.100, Netwerk Amsterdam-Oost, 1 maart 2024" in _text(compare)
+    assert "Netwerk Amsterdam-Oost" in _text(corrections)
+    assert "NW-A," not in _text(compare)
     assert [o["value"] for o in owners] == ["NW-A"]  # only what this viewer may see
 
 
