@@ -205,7 +205,7 @@ def then_and_now(
                 pl.col("period_code"),
                 pl.col("value").alias("value_now"),
                 pl.col("suppressed").alias("suppressed_now"),
-            ).cast(dict(now_schema))
+            ).cast(now_schema)
             for indicator, _, figures in _totals(session, organisation, None)
         ]
     ).unique(subset=keys, keep="first")
