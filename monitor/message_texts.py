@@ -570,6 +570,17 @@ TEMPLATES: tuple[tuple[str, str, str | None], ...] = (
         None,
     ),
     ("no API route {path}", "geen API-route {path}", None),
+    # iJw messages through the API
+    (
+        "iJw messages are imported for a municipality; {code} is not one",
+        "iJw-berichten worden ingelezen voor een gemeente; {code} is dat niet",
+        None,
+    ),
+    (
+        "send one iJw message (.xml) or a zip of messages (.zip)",
+        "stuur één iJw-bericht (.xml) of een zip met berichten (.zip)",
+        None,
+    ),
 )
 
 #: Words that may fill a ``{name}`` part: (Dutch, English).
