@@ -87,7 +87,8 @@ def block() -> html.Div:
             html.H2(_t("title"), id=HEADING, className="h5 mt-2"),
             html.Label(_t("pick"), htmlFor=PICKER, className="form-label"),
             dcc.Dropdown(id=PICKER, className="mb-2"),
-            chart_card(GRAPH, go.Figure(), _t("help"), note_id=NOTE),
+            # until the callback answers: the title, no empty axes
+            chart_card(GRAPH, empty_figure(_t("title"), ""), _t("help"), note_id=NOTE),
         ],
         id="trend-cbs",
     )

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import dash
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, html, no_update
 
@@ -15,6 +14,7 @@ from analysis.forecast import baseline_forecast
 from dashboards import auth, i18n, ids
 from dashboards.components import cbs_comparison, figures
 from dashboards.components.charts import (
+    blank_figure,
     chart_card,
     goal_lines,
 )
@@ -65,7 +65,7 @@ def layout(**_query: str) -> html.Div:
         i18n.t("nav_trend"),
         i18n.t("trend_lead"),
         controls,
-        chart_card(ids.TREND_GRAPH, go.Figure(), i18n.t("trend_help"), note_id=ids.TREND_NOTE),
+        chart_card(ids.TREND_GRAPH, blank_figure(), i18n.t("trend_help"), note_id=ids.TREND_NOTE),
         html.Div(id=ids.TREND_TABLE),
         cbs_comparison.block(),
     )
@@ -153,7 +153,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
     if not organisation_code or not indicator_code:
         raise dash.exceptions.PreventUpdate
     if not _valid_choice(indicator_code, category, groups, event):  # a forged request
-        return go.Figure(), "", message(INVALID_CHOICE, "warning")
+        return blank_figure(), "", message(INVALID_CHOICE, "warning")
     with auth.logged_in() as (session, principal):
         try:
             indicator = get_indicator(session, indicator_code)
@@ -177,7 +177,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
             )  # fmt: skip
             source = named_source(session, source)
         except MonitorError as exc:
-            return go.Figure(), "", message(str(exc), "warning")
+            return blank_figure(), "", message(str(exc), "warning")
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
     forecast, reason = None, ""
     own = series.filter(pl.col("group") == "own")
