@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         flask.session["lang"] = "nl"
         organisation = _first_organisation(app)
         _, period = choose_periods(organisation, None, None)
-        _, indicator, _, event = page("trend").choose_indicator(organisation)
+        _, indicator, _, event, _, _ = page("trend").choose_indicator(organisation)
         pages = {
             "/": lambda: (
                 dump(page("overview").show_scorecard(organisation, period)),
@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             "/uitkomsten": lambda: dump(
                 page("outcomes").show_outcomes(organisation, period, "CH_SEM", "age_group")
             ),
+            "/reflectie": lambda: _reflection(page("reflection"), organisation, dump),
+            "(periods)": lambda: dump(choose_periods(organisation, None, None)),
         }
         for _ in range(args.rounds):
             for path, run in pages.items():
@@ -90,6 +92,17 @@ def main(argv: list[str] | None = None) -> int:
     for path, values in times.items():
         print(f"{path:<15}{values[0]:>8.3f}{statistics.median(values[1:] or values):>9.3f}")
     return 0
+
+
+def _reflection(reflection, organisation: str, dump) -> None:  # noqa: ANN001
+    """What the reflection page asks when it opens: its sessions, then the newest one's
+    then/now, corrections and notes, and the turn-the-curve chart."""
+    from dashboards.components import curve
+
+    _, session_id, _ = reflection.choose_session(organisation, None, None, None)
+    dump(reflection.show_session(session_id, None, organisation))
+    _, indicator = curve.choose_curve_indicator(organisation)
+    dump(curve.show_curve(indicator, session_id, None, organisation))
 
 
 def _first_organisation(app) -> str:  # noqa: ANN001

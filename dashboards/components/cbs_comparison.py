@@ -13,7 +13,14 @@ import polars as pl
 from dash import Input, Output, callback, dcc, html
 
 from dashboards import auth, i18n, ids
-from dashboards.components.charts import chart_card, empty_figure, period_ticks, style
+from dashboards.components.charts import (
+    chart_card,
+    empty_figure,
+    period_ticks,
+    style,
+    value_range,
+)
+from monitor.catalogue import possible_range
 from monitor.errors import MonitorError
 from monitor.organisations import get_organisation
 from monitor.policy import Action
@@ -48,6 +55,12 @@ TEXTS = {
         "Size class unknown: CBS gives no inhabitants figure for the municipality "
         "(Kerncijfers wijken en buurten).",
     ),
+    "counts": (
+        "Dit is een aantal: Nederland en gemeenten van een andere grootte zijn daarmee niet te "
+        "vergelijken, dus alleen de gemeente staat erin. Vergelijk met een percentage.",
+        "This is a number: the Netherlands and municipalities of another size cannot be "
+        "compared with it, so only the municipality is drawn. Compare with a percentage.",
+    ),
     "municipality": ("gemeente", "municipality"),
     "country": ("Nederland", "the Netherlands"),
     "size_class": ("gemeenten van dezelfde grootte", "municipalities of the same size"),
@@ -74,7 +87,8 @@ def block() -> html.Div:
             html.H2(_t("title"), id=HEADING, className="h5 mt-2"),
             html.Label(_t("pick"), htmlFor=PICKER, className="form-label"),
             dcc.Dropdown(id=PICKER, className="mb-2"),
-            chart_card(GRAPH, go.Figure(), _t("help"), note_id=NOTE),
+            # until the callback answers: the title, no empty axes
+            chart_card(GRAPH, empty_figure(_t("title"), ""), _t("help"), note_id=NOTE),
         ],
         id="trend-cbs",
     )
@@ -132,6 +146,9 @@ def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
         if code is None or indicator is None:
             return empty_figure(_t("title"), _t("none")), ""
         lines = comparison(session, code, indicator_code)
+    counts = indicator.value_type == "count"
+    if counts:  # a number of young people: the Netherlands' would flatten the line
+        lines = lines.filter(pl.col("line") == "municipality")
     if lines.filter(pl.col("line") == "municipality").is_empty():
         return empty_figure(_t("title"), _t("none")), ""
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
@@ -158,8 +175,13 @@ def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
             )
         )  # fmt: skip
     style(figure, title=name, x_title=i18n.t("time_axis"), y_title=unit)
+    # the house rule for the value axis: from 0 for figures that cannot be negative
+    floor = possible_range(indicator)[0]
+    figure.update_yaxes(range=value_range(lines["value"].to_list(), floor=floor))
     period_ticks(figure, lines["period_start"].to_list(), lines["period_code"].to_list())
     notes = [html.P(_t("source", source=indicator.source_reference), className="chart-note")]
-    if lines.filter(pl.col("line") == "size_class").is_empty():
+    if counts:
+        notes.append(html.P(_t("counts"), className="chart-note"))
+    elif lines.filter(pl.col("line") == "size_class").is_empty():
         notes.append(html.P(_t("no_size"), className="chart-note"))
     return figure, notes

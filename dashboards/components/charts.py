@@ -316,3 +316,13 @@ def goal_lines(figure: go.Figure, goals: Sequence[dict], decimals: int = 1) -> N
             ),
             **where,
         )  # fmt: skip
+
+
+def blank_figure() -> go.Figure:
+    """A chart's place before its figure arrives, or when a message beside it says why
+    there is none: no empty axes, nothing to misread."""
+    figure = go.Figure()
+    figure.update_layout(height=260, margin={"t": 20, "b": 20})
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return figure

@@ -5,7 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
-from dash import dcc, html
+from dash import ctx, dcc, html
+from dash.exceptions import MissingCallbackContextException
 
 from dashboards import auth, i18n
 
@@ -51,3 +52,12 @@ DROPDOWN_LABELS_NL = {
     "select_all": "Alles kiezen",
     "deselect_all": "Niets kiezen",
 }
+
+
+def fired(prop: str) -> bool:
+    """True when ``prop`` (``"component-id.property"``) is among the inputs that fired the
+    callback being answered (False when called outside one, as in tests)."""
+    try:
+        return prop in ctx.triggered_prop_ids
+    except MissingCallbackContextException:
+        return False

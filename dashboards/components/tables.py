@@ -101,9 +101,27 @@ def completeness_table(
     return table(headers, rows, table_id="completeness-table")
 
 
+def category_names(session, pairs, lang: str) -> dict[tuple[str, str], str]:  # noqa: ANN001
+    """(indicator code, category code) -> the category's label in its indicator's list;
+    a category the list does not know stays as it is."""
+    from monitor.catalogue import get_indicator
+    from monitor.views import category_labels
+
+    labels: dict[str, dict[str, str]] = {}
+    names = {}
+    for code, category in pairs:
+        if not category:
+            continue
+        if code not in labels:
+            category_set = get_indicator(session, code).category_set
+            labels[code] = category_labels(session, category_set, lang) if category_set else {}
+        names[(code, category)] = labels[code].get(category, category)
+    return names
+
+
 def named_corrections(session, frame: pl.DataFrame, lang: str) -> pl.DataFrame:  # noqa: ANN001
-    """The corrections with organisations, senders and indicators by name (in ``lang``)
-    instead of by code, for a table people read."""
+    """The corrections with organisations, senders, indicators and categories by name (in
+    ``lang``) instead of by code, for a table people read."""
     if frame.is_empty():
         return frame
     codes = [*frame["organisation_code"].to_list(), *frame["corrected_by"].to_list()]
@@ -111,10 +129,26 @@ def named_corrections(session, frame: pl.DataFrame, lang: str) -> pl.DataFrame: 
         **organisation_names(session, [c for c in codes if c]),
         **indicator_names(session, frame, lang),
     }
+    pairs = list(zip(frame["indicator_code"], frame["category"], strict=True))
+    categories = category_names(session, pairs, lang)
 
     def named(column: str) -> pl.Expr:
         return pl.col(column).replace(names)
 
     return frame.with_columns(
-        named("organisation_code"), named("indicator_code"), named("corrected_by")
-    )
+        pl.Series("category", [categories.get(p, p[1]) for p in pairs], dtype=pl.String),
+    ).with_columns(named("organisation_code"), named("indicator_code"), named("corrected_by"))
+
+
+def correction_names(session, then_now: pl.DataFrame, lang: str) -> dict:  # noqa: ANN001
+    """Names for the corrections listed in a then/now table: senders, indicators and
+    (indicator, category) pairs, by code."""
+    fixes = [f for row in then_now.to_dicts() for f in row.get("corrections") or []]
+    senders = [f["corrected_by"] for f in fixes if f.get("corrected_by")]
+    codes = pl.DataFrame({"indicator_code": [f["indicator_code"] for f in fixes]}, schema={
+        "indicator_code": pl.String})  # fmt: skip
+    return {
+        **organisation_names(session, senders),
+        **indicator_names(session, codes, lang),
+        **category_names(session, [(f["indicator_code"], f["category"]) for f in fixes], lang),
+    }

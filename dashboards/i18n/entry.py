@@ -24,8 +24,10 @@ ENTRY: dict[str, tuple[str, str]] = {
     ),
     "stored_where": ("Bekijk ze op de pagina Trend.", "See them on the Trend page."),
     "upload_hint": (
-        "Sleep een CSV- of Excel-bestand hierheen of klik om te kiezen",
-        "Drag a CSV or Excel file here or click to choose",
+        "Sleep een CSV- of Excel-bestand hierheen of klik om te kiezen (een gemeente kan "
+        "hier ook iJw-berichten kwijt: één .xml of een .zip)",
+        "Drag a CSV or Excel file here or click to choose (a municipality can also drop iJw "
+        "messages here: one .xml or a .zip)",
     ),
     "accept_valid": (
         "Geldige rijen opslaan, fouten apart melden",

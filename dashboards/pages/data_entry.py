@@ -63,7 +63,7 @@ def layout(**_query: str) -> html.Div:
                     html.Div(i18n.t("upload_hint")),
                     id=ids.ENTRY_UPLOAD,
                     className="border border-2 rounded p-4 text-center bg-white mb-2",
-                    accept=".csv,.xlsx,.parquet,.json,.txt",
+                    accept=".csv,.xlsx,.parquet,.json,.txt,.xml,.zip",
                 ),
                 dbc.Checklist(
                     id=ids.ENTRY_OPTIONS,
@@ -240,7 +240,10 @@ def stored_note(session, principal, report) -> html.Div | None:  # noqa: ANN001
 
 
 def _sentence(text: str) -> str:
-    """A message as a sentence on the page: first letter upper case."""
+    """A message as a sentence on the page: first letter upper case, except in a name
+    written with a capital second letter (iJw, eHerkenning)."""
+    if text[1:2].isupper():
+        return text
     return text[:1].upper() + text[1:]
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, html
 
 from dashboards import auth, i18n, ids
 from dashboards.components.charts import (
+    blank_figure,
     chart_card,
 )
 from dashboards.components.figures import distribution_figure, outcome_trend_figure
@@ -84,8 +84,8 @@ def layout(**_query: str) -> html.Div:
         i18n.t("nav_outcomes"),
         i18n.t("outcomes_lead"),
         controls,
-        chart_card(ids.OUTCOME_DISTRIBUTION, go.Figure(), i18n.t("outcome_help")),
-        chart_card(ids.OUTCOME_TREND, go.Figure(), i18n.t("outcome_trend_help")),
+        chart_card(ids.OUTCOME_DISTRIBUTION, blank_figure(), i18n.t("outcome_help")),
+        chart_card(ids.OUTCOME_TREND, blank_figure(), i18n.t("outcome_trend_help")),
         html.Div(id=ids.OUTCOME_TABLE),
     )
 
@@ -139,7 +139,7 @@ def show_outcomes(organisation_code, period_code, indicator_code, breakdown):  #
     if not organisation_code or not period_code:
         raise dash.exceptions.PreventUpdate
     if not _valid_choice(period_code, indicator_code, breakdown):  # a forged request
-        return go.Figure(), go.Figure(), message(INVALID_CHOICE, "warning")
+        return blank_figure(), blank_figure(), message(INVALID_CHOICE, "warning")
     rollup_type = ROLLUP[indicator_code]
     with auth.logged_in() as (session, principal):
         try:
@@ -158,7 +158,7 @@ def show_outcomes(organisation_code, period_code, indicator_code, breakdown):  #
                 else {}
             )
         except MonitorError as exc:
-            return go.Figure(), go.Figure(), message(str(exc), "warning")
+            return blank_figure(), blank_figure(), message(str(exc), "warning")
     chosen = period_containing(parse_period(period_code).start, rollup_type).code
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
     in_period = cells.filter(pl.col("period_code") == chosen)

@@ -4,12 +4,12 @@ care with and without residence, and the pathway signal → referral → care �
 from __future__ import annotations
 
 import dash
-import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, html
 
 from dashboards import auth, i18n, ids
 from dashboards.components.charts import (
+    blank_figure,
     chart_card,
 )
 from dashboards.components.figures import care_figure, rate_figure, sankey_figure, withheld_note
@@ -29,15 +29,15 @@ def layout(**_query: str) -> html.Div:
         i18n.t("nav_referrals"),
         i18n.t("referrals_lead"),
         chart_card(
-            ids.REFERRAL_RATE_GRAPH, go.Figure(), i18n.t("referral_rate_help"),
+            ids.REFERRAL_RATE_GRAPH, blank_figure(), i18n.t("referral_rate_help"),
             note_id=ids.REFERRAL_RATE_NOTE,
         ),
         chart_card(
-            ids.REFERRAL_CARE_GRAPH, go.Figure(), i18n.t("care_help"),
+            ids.REFERRAL_CARE_GRAPH, blank_figure(), i18n.t("care_help"),
             note_id=ids.REFERRAL_CARE_NOTE,
         ),
         chart_card(
-            ids.REFERRAL_SANKEY, go.Figure(),
+            ids.REFERRAL_SANKEY, blank_figure(),
             i18n.t("sankey_help") + " " + i18n.t("sankey_node_help"),
             note_id=ids.REFERRAL_SANKEY_NOTE,
         ),
@@ -97,7 +97,7 @@ def show_referrals(organisation_code, period_code):  # noqa: ANN001, ANN201
             }
         except MonitorError as exc:
             warning = message(str(exc), "warning")
-            return go.Figure(), warning, go.Figure(), "", go.Figure(), ""
+            return blank_figure(), warning, blank_figure(), "", blank_figure(), ""
     n_withheld = flows.filter(pl.col("suppressed")).height
     sankey_note = i18n.t("sankey_withheld", n=n_withheld, t=i18n.threshold()) if n_withheld else ""
     named = html.P(i18n.source_line(source), className="chart-note figure-source")

@@ -10,12 +10,17 @@ import dash
 import dash_bootstrap_components as dbc
 import polars as pl
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
-from dash.exceptions import MissingCallbackContextException
 
 from dashboards import auth, i18n, ids, report
 from dashboards.components import curve
-from dashboards.components.frame import dropdown, page
-from dashboards.components.tables import message, named_corrections, suppression_note, table
+from dashboards.components.frame import dropdown, fired, page
+from dashboards.components.tables import (
+    correction_names,
+    message,
+    named_corrections,
+    suppression_note,
+    table,
+)
 from monitor import views
 from monitor.errors import MonitorError
 from monitor.policy import visible_organisations
@@ -107,7 +112,7 @@ def choose_session(organisation_code, _refresh, created, current):  # noqa: ANN0
         ]
     options = [{"label": f"{i18n.long_date(s.held_on)} – {s.title}", "value": s.id} for s in found]
     values = [o["value"] for o in options]
-    if _fired(f"{ids.REFLECTION_NEW_ID}.data") and created in values:
+    if fired(f"{ids.REFLECTION_NEW_ID}.data") and created in values:
         current = created
     return options, current if current in values else (values[0] if values else None), owners
 
@@ -130,8 +135,9 @@ def show_session(session_id, _refresh, organisation_code):  # noqa: ANN001, ANN2
         except MonitorError as exc:
             return message(str(exc), "warning"), "", ""
         corrections = named_corrections(session, view.corrections, i18n.language())
+        names = correction_names(session, view.then_now, i18n.language())
     return (
-        compare_table(view.then_now, view.held_on),
+        compare_table(view.then_now, view.held_on, names),
         corrections_table(corrections, view.held_on),
         notes_list(view.notes),
     )
@@ -141,8 +147,9 @@ def _decimals(row: dict) -> int:
     return 0 if row["value_type"] == "count" else 1
 
 
-def compare_table(frame: pl.DataFrame, held_on: date) -> html.Div:
-    """Indicator | source | period | then | now | difference | corrections in between."""
+def compare_table(frame: pl.DataFrame, held_on: date, names: dict | None = None) -> html.Div:
+    """Indicator | source | period | then | now | difference | corrections in between
+    (senders, indicators and categories by name, given ``names`` by code)."""
     title = html.H2(i18n.t("then_now_title", date=i18n.long_date(held_on)), className="h5 mt-3")
     if frame.is_empty():
         return html.Div([title, message(i18n.t("no_data"))])
@@ -165,7 +172,7 @@ def compare_table(frame: pl.DataFrame, held_on: date) -> html.Div:
                     r["value_now"], suppressed=bool(r["suppressed_now"]), decimals=decimals
                 ),
                 changed,
-                _correction_lines(r.get("corrections") or [], decimals),
+                _correction_lines(r.get("corrections") or [], decimals, names or {}),
             ]
         )
     headers = [
@@ -176,7 +183,7 @@ def compare_table(frame: pl.DataFrame, held_on: date) -> html.Div:
     return html.Div([title, table(headers, rows, table_id="then-now"), suppression_note()])
 
 
-def _correction_lines(fixes: list[dict], decimals: int) -> html.Div | str:
+def _correction_lines(fixes: list[dict], decimals: int, names: dict) -> html.Div | str:
     """Each correction behind a then/now row: (category) old → new, who, when."""
     if not fixes:
         return ""
@@ -184,16 +191,20 @@ def _correction_lines(fixes: list[dict], decimals: int) -> html.Div | str:
     for f in fixes:
         whole = all(v is None or float(v).is_integer() for v in (f["old_value"], f["new_value"]))
         d = 0 if whole else decimals
-        category = f"{f['category']}: " if f["category"] else ""
-        if len({f["indicator_code"] for f in fixes}) > 1 or f["category"]:
-            category = f"{f['indicator_code']} {category}"
+        code = f["indicator_code"]
+        label = names.get((code, f["category"]), f["category"])
+        category = f"{label}: " if f["category"] else ""
+        if len({f["indicator_code"] for f in fixes}) > 1:
+            indicator = names.get(code, code)
+            category = f"{indicator}, {category}" if category else f"{indicator}: "
         lines.append(
             html.Div(
                 i18n.t(
                     "correction_line", category=category,
                     old=i18n.number(f["old_value"], suppressed=f["old_suppressed"], decimals=d),
                     new=i18n.number(f["new_value"], suppressed=f["new_suppressed"], decimals=d),
-                    who=f["corrected_by"] or "–", when=i18n.long_date(f["corrected_at"]),
+                    who=names.get(f["corrected_by"], f["corrected_by"]) or "–",
+                    when=i18n.long_date(f["corrected_at"]),
                 ),
                 className="small",
             )
@@ -334,15 +345,6 @@ def record(_new, _note, org, held_on, title, session_id, kind, text, owner, due,
             return (no_update, message(str(exc), "danger"), no_update, *keep)
     done = message(i18n.t("note_saved"), "success")
     return refresh + 1, done, no_update, no_update, no_update, "", None, None
-
-
-def _fired(prop: str) -> bool:
-    """True when ``prop`` is among the inputs that fired this callback (False when the
-    function is called outside one, as in tests)."""
-    try:
-        return prop in ctx.triggered_prop_ids
-    except MissingCallbackContextException:
-        return False
 
 
 def _day(value: object) -> date | None:

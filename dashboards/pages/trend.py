@@ -7,19 +7,19 @@ from datetime import date, timedelta
 
 import dash
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 import polars as pl
-from dash import Input, Output, callback, html
+from dash import Input, Output, callback, html, no_update
 
 from analysis.forecast import baseline_forecast
 from dashboards import auth, i18n, ids
 from dashboards.components import cbs_comparison, figures
 from dashboards.components.charts import (
+    blank_figure,
     chart_card,
     goal_lines,
 )
 from dashboards.components.figures import forecast_rows, trend_figure
-from dashboards.components.frame import dropdown, page
+from dashboards.components.frame import dropdown, fired, page
 from dashboards.components.tables import message, named_source, suppression_note, table
 from monitor import views
 from monitor.catalogue import get_indicator, possible_range
@@ -65,7 +65,7 @@ def layout(**_query: str) -> html.Div:
         i18n.t("nav_trend"),
         i18n.t("trend_lead"),
         controls,
-        chart_card(ids.TREND_GRAPH, go.Figure(), i18n.t("trend_help"), note_id=ids.TREND_NOTE),
+        chart_card(ids.TREND_GRAPH, blank_figure(), i18n.t("trend_help"), note_id=ids.TREND_NOTE),
         html.Div(id=ids.TREND_TABLE),
         cbs_comparison.block(),
     )
@@ -76,10 +76,17 @@ def layout(**_query: str) -> html.Div:
     Output(ids.TREND_INDICATOR, "value"),
     Output(ids.TREND_EVENT, "options"),
     Output(ids.TREND_EVENT, "value"),
+    Output(ids.TREND_CATEGORY, "options"),
+    Output(ids.TREND_CATEGORY, "value"),
     Input(ids.ORG, "value"),
+    Input(ids.TREND_INDICATOR, "value"),
 )
-def choose_indicator(organisation_code):  # noqa: ANN001, ANN201
-    """Indicators of the organisation's level; its events for the baseline."""
+def choose_indicator(organisation_code, indicator_code=None):  # noqa: ANN001, ANN201
+    """Indicators of the organisation's level, its events for the baseline, and the
+    chosen indicator's categories. One callback for both, so the chart waits for one
+    answer, not two in a row; a new indicator only changes the categories."""
+    if fired(f"{ids.TREND_INDICATOR}.value") and isinstance(indicator_code, str):
+        return (no_update,) * 4 + choose_category(indicator_code)
     if not organisation_code:
         raise dash.exceptions.PreventUpdate
     with auth.logged_in() as (session, principal):
@@ -92,29 +99,21 @@ def choose_indicator(organisation_code):  # noqa: ANN001, ANN201
     options = [{"label": getattr(i, name), "value": i.code} for i in indicators if not i.publisher]
     codes = [o["value"] for o in options]
     default = auth.page_query().get("indicator") or figures.DEFAULT_INDICATOR.get(level)
+    chosen = default if default in codes else (codes or [None])[0]
     events = [
         {"label": f"{i18n.long_date(e['event_date'])}: {e['title']}", "value": str(e["event_date"])}
         for e in found.to_dicts()
     ]
     no_event = [{"label": i18n.t("no_event"), "value": ""}]
     first_event = events[0]["value"] if events else ""
-    return (
-        options,
-        default if default in codes else (codes or [None])[0],
-        no_event + events,
-        first_event,
-    )
+    return (options, chosen, no_event + events, first_event, *choose_category(chosen))
 
 
-@callback(
-    Output(ids.TREND_CATEGORY, "options"),
-    Output(ids.TREND_CATEGORY, "value"),
-    Input(ids.TREND_INDICATOR, "value"),
-)
-def choose_category(indicator_code):  # noqa: ANN001, ANN201
-    """ "Total" and the categories of the indicator's list."""
+def choose_category(indicator_code: str | None) -> tuple[list[dict], str]:
+    """ "Total" and the categories of the indicator's list ("Total" alone without one)."""
+    options = [{"label": i18n.t("total"), "value": ""}]
     if not indicator_code:
-        raise dash.exceptions.PreventUpdate
+        return options, ""
     with auth.logged_in() as (session, _principal):
         indicator = get_indicator(session, indicator_code)
         labels = (
@@ -122,7 +121,6 @@ def choose_category(indicator_code):  # noqa: ANN001, ANN201
             if indicator.category_set
             else {}
         )
-    options = [{"label": i18n.t("total"), "value": ""}]
     options += [{"label": label, "value": code} for code, label in labels.items()]
     return options, ""
 
@@ -155,7 +153,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
     if not organisation_code or not indicator_code:
         raise dash.exceptions.PreventUpdate
     if not _valid_choice(indicator_code, category, groups, event):  # a forged request
-        return go.Figure(), "", message(INVALID_CHOICE, "warning")
+        return blank_figure(), "", message(INVALID_CHOICE, "warning")
     with auth.logged_in() as (session, principal):
         try:
             indicator = get_indicator(session, indicator_code)
@@ -179,7 +177,7 @@ def show_trend(organisation_code, period_code, indicator_code, category, groups,
             )  # fmt: skip
             source = named_source(session, source)
         except MonitorError as exc:
-            return go.Figure(), "", message(str(exc), "warning")
+            return blank_figure(), "", message(str(exc), "warning")
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
     forecast, reason = None, ""
     own = series.filter(pl.col("group") == "own")

@@ -13,11 +13,12 @@ from __future__ import annotations
 from monitor.message_texts.codes import CODES
 from monitor.message_texts.figures import FIGURES
 from monitor.message_texts.file import FILE
+from monitor.message_texts.ijw import IJW
 from monitor.message_texts.storing import STORING
 from monitor.message_texts.values import VALUES
 
 #: (English template, Dutch, English for the web or None when the English is fine).
-TEMPLATES: tuple[tuple[str, str, str | None], ...] = FILE + CODES + VALUES + STORING + FIGURES
+TEMPLATES: tuple[tuple[str, str, str | None], ...] = FILE + CODES + VALUES + STORING + FIGURES + IJW
 
 #: Words that may fill a ``{name}`` part: (Dutch, English).
 WORDS: dict[str, tuple[str, str]] = {

@@ -8,7 +8,9 @@ import math
 from datetime import date
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from monitor import audit
@@ -32,6 +34,19 @@ GOAL_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "note": pl.String,
     "set_at": pl.Datetime("us"),
 }
+
+
+def _upsert(
+    session: Session, model: type[Target] | type[ReflectionAnswer], keys: dict, values: dict
+) -> int:
+    """Insert the row with ``keys`` or, when one is there, set its ``values``: one
+    statement, so two people saving at once both land (the later wins) instead of the
+    second failing on the unique key. Returns the row's id."""
+    dialect = session.get_bind().dialect.name
+    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model).values(**keys, **values)
+    statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
+    return int(session.execute(statement.returning(col(model.id))).scalar_one())
 
 
 def _invalid(column: str, value: object, reason: str) -> ValidationFailed:
@@ -98,23 +113,12 @@ def set_goal(
         raise _invalid("target_value", target_value, f"the value lies outside {low}-{high}")
     if target_date is None:
         raise _invalid("target_date", None, "give the date by which the goal is to be met")
-    t = Target
-    row = session.execute(
-        select(t).where(
-            col(t.organisation_id) == organisation.id, col(t.indicator_code) == indicator_code,
-            col(t.category) == "", col(t.target_date) == target_date,
-        )
-    ).scalar_one_or_none()  # fmt: skip
-    if row is None:
-        row = Target(
-            organisation_id=id_of(organisation),
-            indicator_code=indicator_code,
-            target_date=target_date,
-            target_value=target_value,
-        )
-    row.target_value, row.note, row.set_at = target_value, (note or "").strip()[:500], utcnow()
-    session.add(row)
-    session.flush()
+    keys = {"organisation_id": id_of(organisation), "indicator_code": indicator_code,
+            "category": "", "target_date": target_date}  # fmt: skip
+    values = {"target_value": target_value, "note": (note or "").strip()[:500], "set_at": utcnow()}
+    goal_id = _upsert(session, Target, keys, values)
+    row = session.get(Target, goal_id, populate_existing=True)
+    assert row is not None
     audit.record(
         session, "goal_set", user_id=principal.user_id, username=principal.username,
         organisation_id=organisation.id, target=str(row.id),
@@ -169,31 +173,24 @@ def save_curve_answers(
     if unknown:
         raise _invalid("question", unknown[0], f"use one of {', '.join(CURVE_QUESTIONS)}")
     a = ReflectionAnswer
-    stored = {
-        row.question: row
-        for row in session.execute(
-            select(a).where(
+    texts = {q: (t or "").strip() for q, t in answers.items()}
+    for question, text in texts.items():
+        if len(text) > 4000:
+            raise _invalid(question, None, "write at most 4000 characters")
+    for question, text in texts.items():
+        keys = {"session_id": session_id, "indicator_code": indicator_code, "question": question}
+        if text:
+            values = {"text": text, "answered_by_id": principal.user_id, "answered_at": utcnow()}
+            _upsert(session, ReflectionAnswer, keys, values)
+        else:
+            session.execute(delete(a).where(*(getattr(a, k) == v for k, v in keys.items())))
+    stored = set(
+        session.execute(
+            select(col(a.question)).where(
                 col(a.session_id) == session_id, col(a.indicator_code) == indicator_code
             )
         ).scalars()
-    }
-    for question, text in answers.items():
-        text = (text or "").strip()
-        if len(text) > 4000:
-            raise _invalid(question, None, "write at most 4000 characters")
-        row = stored.get(question)
-        if not text:
-            if row is not None:
-                session.delete(row)
-                stored.pop(question)
-            continue
-        if row is None:
-            row = ReflectionAnswer(session_id=session_id, indicator_code=indicator_code,
-                                   question=question, text=text)  # fmt: skip
-            stored[question] = row
-        row.text, row.answered_by_id, row.answered_at = text, principal.user_id, utcnow()
-        session.add(row)
-    session.flush()
+    )
     audit.record(
         session, "curve_answers", user_id=principal.user_id, username=principal.username,
         organisation_id=found.organisation_id, target=str(session_id),

@@ -7,6 +7,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from monitor.errors import AccessDeniedError
 from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
 from monitor.query import (
@@ -17,6 +18,7 @@ from schema import (
     Organisation,
     id_of,
 )
+from schema.base import OrgKind
 
 
 # ------------------------------------------------------------------ data entry
@@ -61,11 +63,24 @@ def submit_file(
     accept_valid: bool = False,
     dry_run: bool = False,
 ):  # noqa: ANN201 - IngestReport
-    """Ingest an uploaded file for an organisation the principal may submit for."""
+    """Ingest an uploaded file for an organisation the principal may submit for; iJw
+    messages (one ``.xml`` or a ``.zip``) sent for a municipality go to the iJw import."""
+    from pathlib import Path
+
     from monitor.ingest import ingest_file
+    from monitor.ingest.ijw import import_messages
 
     organisation = get_organisation(session, organisation_code)
     principal.require(Action.SUBMIT, organisation.id, f"data for {organisation_code}")
+    if Path(path).suffix.lower() in (".xml", ".zip"):
+        if organisation.kind != OrgKind.MUNICIPALITY:
+            raise AccessDeniedError(
+                f"iJw messages are imported for a municipality; {organisation_code} is not one"
+            )
+        return import_messages(
+            session, path, municipality_code=organisation_code, user_id=principal.user_id,
+            channel="form", dry_run=dry_run,
+        )  # fmt: skip
     return ingest_file(
         session,
         path,

@@ -90,23 +90,9 @@ def scorecard(
         "reported_by": pl.String,
         "recorded_at": pl.Datetime("us"),
     }
-    level = level_of(organisation)
-    if level is None:
-        return pl.DataFrame(schema=schema)
-    indicators = aggregate_indicators(session, level)
-    parts_codes = sorted({c for i in indicators for c in codes_needed(i)})
     period_to = parse_period(period_code).end if period_code else None
-    parts = stored_aggregates(
-        session,
-        indicator_codes=parts_codes,
-        organisation_ids=[id_of(organisation)],
-        as_of=as_of,
-        period_to=period_to,
-    )
     rows = []
-    for indicator in indicators:
-        mine = parts.filter(pl.col("indicator_code").is_in(codes_needed(indicator)))
-        figures = organisation_figures(mine, indicator).filter(pl.col("category") == "")
+    for indicator, mine, figures in _totals(session, organisation, as_of, period_to):
         for (source_kind,), series in figures.sort("period_start").group_by(
             ["source_kind"], maintain_order=True
         ):
@@ -141,6 +127,33 @@ def scorecard(
                 }
             )
     return pl.DataFrame(rows, schema=schema, orient="row").sort(["domain", "indicator_code"])
+
+
+def _totals(
+    session: Session,
+    organisation: Organisation,
+    as_of: datetime | None,
+    period_to: date | None = None,
+) -> list[tuple[Indicator, pl.DataFrame, pl.DataFrame]]:
+    """Per indicator of the organisation's level: its stored rows (as known at ``as_of``,
+    periods ending by ``period_to``) and its published totals (category "") per period."""
+    level = level_of(organisation)
+    if level is None:
+        return []
+    indicators = aggregate_indicators(session, level)
+    parts = stored_aggregates(
+        session,
+        indicator_codes=sorted({c for i in indicators for c in codes_needed(i)}),
+        organisation_ids=[id_of(organisation)],
+        as_of=as_of,
+        period_to=period_to,
+    )
+    found = []
+    for indicator in indicators:
+        mine = parts.filter(pl.col("indicator_code").is_in(codes_needed(indicator)))
+        figures = organisation_figures(mine, indicator).filter(pl.col("category") == "")
+        found.append((indicator, mine, figures))
+    return found
 
 
 def _source(parts: pl.DataFrame, period_code: str, source_kind: str) -> dict:
@@ -178,28 +191,24 @@ def then_and_now(
             ),
         ]
     )  # fmt: skip
-    now_frames = [
-        scorecard(session, principal, organisation_code=organisation_code, period_code=code)
-        for code in known["period_code"].unique().sort().to_list()
-    ]
+    # now: every period's published total as known today, read once (one engine call)
+    organisation = get_organisation(session, organisation_code)
     now_schema = pl.Schema(
-        {
-            **{k: pl.String for k in keys},
-            "value_now": pl.Float64,
-            "suppressed_now": pl.Boolean,
-        }
+        {**{k: pl.String for k in keys}, "value_now": pl.Float64, "suppressed_now": pl.Boolean}
     )
-    now = pl.DataFrame(schema=now_schema)
-    if now_frames:
-        now = (
-            pl.concat(now_frames)
-            .select(
-                *keys,
+    now = pl.concat(
+        [pl.DataFrame(schema=now_schema)]
+        + [
+            figures.select(
+                pl.lit(indicator.code).alias("indicator_code"),
+                pl.col("source_kind"),
+                pl.col("period_code"),
                 pl.col("value").alias("value_now"),
                 pl.col("suppressed").alias("suppressed_now"),
-            )
-            .unique(subset=keys, keep="first")
-        )
+            ).cast(now_schema)
+            for indicator, _, figures in _totals(session, organisation, None)
+        ]
+    ).unique(subset=keys, keep="first")
     differs = (pl.col("value_then") - pl.col("value_now")).abs() > 1e-9
     either_missing = pl.col("value_then").is_null() != pl.col("value_now").is_null()
     return (

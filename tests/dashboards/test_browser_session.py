@@ -72,7 +72,7 @@ def test_session_journey(dash_duo, app, artifacts):  # noqa: ANN001
     assert row[3:6] == ["1.010", "1.100", "+90"]
     assert REACH_AFTER - REACH_BEFORE == 90
     assert "1.010 → 1.100" in row[6] and f"{CORRECTED_AT.day} maart {CORRECTED_AT.year}" in row[6]
-    assert "NW-A" in row[6]  # who sent the correction
+    assert "Netwerk Amsterdam-Oost" in row[6]  # who sent the correction, by name
 
     # a goal: stored, listed and drawn as a star on the trend beside the questions
     _pick(dash_duo, ids.REFLECTION_CURVE_INDICATOR, "Kinderen in bereik netwerk")

@@ -105,8 +105,11 @@ def test_overview_callback_shows_dutch_numbers_and_withheld_cells(app):  # noqa:
 
 def test_trend_callback_builds_the_figure(app):  # noqa: ANN001
     with _as(app, "viewer_a"):
-        options, value, events, event = _page("trend").choose_indicator("NW-A")
+        options, value, events, event, categories, category = _page("trend").choose_indicator(
+            "NW-A"
+        )
         assert value == "NW_REF_RATE" and event == "2023-01-01"
+        assert categories[0]["value"] == "" and category == ""
         assert any("Nieuw verwijsprotocol" in e["label"] for e in events)
         figure, _table, notes = _page("trend").show_trend(
             "NW-A", "2024-H1", "NW_REF_RATE", "", ["other_networks", "municipality"], event
@@ -145,6 +148,10 @@ def test_outcome_and_reflection_callbacks(app):  # noqa: ANN001
         assert options[0]["label"] == "1 februari 2024 – Dialooggesprek voorjaar"
         compare, corrections, notes = _page("reflection").show_session(value, 0, "NW-A")
     assert "1.100" in _text(compare) and "1 maart 2024" in _text(corrections)
+    # who corrected, by name (tests/factories.py), in then/now and in Correcties alike
+    assert "1.010 → 1.100, Netwerk Amsterdam-Oost, 1 maart 2024" in _text(compare)
+    assert "Netwerk Amsterdam-Oost" in _text(corrections)
+    assert "NW-A," not in _text(compare)
     assert [o["value"] for o in owners] == ["NW-A"]  # only what this viewer may see
 
 

@@ -71,3 +71,25 @@ def test_card_shows_nothing_it_should_not(app, organisation, indicator):  # noqa
     assert notes == "" and "Nog geen CBS-cijfers" in str(figure.layout.annotations[0].text)
     if organisation != "GM0363":
         assert options == [] and default is None
+
+
+def test_a_count_is_drawn_for_the_municipality_alone(app):  # noqa: ANN001
+    """85099NED counts young people: a line for the Netherlands (391,785) would flatten the
+    municipality's (20,880), so only the municipality is drawn and the note says why."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        result = import_table(
+            session, "85099NED", importer="GM0363", file=FIXTURE / "85099NED.csv"
+        )
+        assert result.report.status == "accepted", result.report.problems
+    with app.server.test_request_context("/"):
+        _log_in("officer_ams")
+        options, _ = cbs_comparison.choose_cbs_indicator("GM0363")
+        assert {"CBS_JH_NORES_N", "CBS_JH_RES_N"} <= {o["value"] for o in options}
+        figure, notes = cbs_comparison.show_cbs("GM0363", "CBS_JH_NORES_N")
+    assert [trace.name for trace in figure.data] == ["Amsterdam"]
+    assert list(figure.data[0].y) == [20880.0]
+    low, high = figure.layout.yaxis.range  # the house rule: a count's axis starts at 0
+    assert low == 0 and high > 20880
+    text = " ".join(str(n.children) for n in notes)
+    assert "85099NED" in text and "alleen de gemeente" in text
+    assert "Grootteklasse onbekend" not in text

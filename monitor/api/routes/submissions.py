@@ -34,7 +34,7 @@ router = APIRouter(prefix="/submissions", tags=["submissions"], responses=ERRORS
 
 Shape = Literal["case", "aggregate", "dhis2"]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-_OUTCOMES: dict[int | str, dict[str, Any]] = {
+OUTCOMES: dict[int | str, dict[str, Any]] = {
     201: {"model": SubmissionOut, "description": "Rows stored (accepted or partial)"},
     422: {"model": SubmissionOut | ErrorBody, "description": "Rejected: nothing stored"},
 }
@@ -52,13 +52,13 @@ class RowsIn(BaseModel):
     dry_run: bool = False
 
 
-def _submitter(session: Session, principal: Principal, code: str) -> Organisation:
+def submitter(session: Session, principal: Principal, code: str) -> Organisation:
     org = orgs.get_organisation(session, code)
     principal.require(Action.SUBMIT, org.id, f"for {code}")
     return org
 
 
-def _answer(report: IngestReport) -> JSONResponse:
+def answer(report: IngestReport) -> JSONResponse:
     data = report.as_dict()
     problems = [problem_dict(_problem(p)) for p in data["problems"][:1000]]
     body = SubmissionOut(
@@ -86,13 +86,13 @@ def _problem(p: dict[str, Any]) -> RowProblem:
     return RowProblem(p["file"], p["row"], p["column"], p["value"], p["reason"], p["severity"])
 
 
-def _safe_name(name: str | None) -> str:
+def safe_name(name: str | None) -> str:
     base = pathlib.Path(name or "").name
     cleaned = _SAFE_NAME.sub("_", base).strip("._")[:120]
     return cleaned or "upload"
 
 
-@router.post("", response_model=SubmissionOut, responses=_OUTCOMES)
+@router.post("", response_model=SubmissionOut, responses=OUTCOMES)
 def submit_file(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -103,8 +103,8 @@ def submit_file(
     dry_run: Annotated[bool, Form()] = False,
 ) -> JSONResponse:
     """Submit a file for an organisation (needs the right to submit for it)."""
-    _submitter(session, principal, organisation)
-    name = _safe_name(file.filename)
+    submitter(session, principal, organisation)
+    name = safe_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="cm-upload-") as folder:
         path = pathlib.Path(folder) / name
         with path.open("wb") as out:
@@ -121,13 +121,13 @@ def submit_file(
             accept_valid=accept_valid,
             dry_run=dry_run,
         )
-    return _answer(report)
+    return answer(report)
 
 
-@router.post("/rows", response_model=SubmissionOut, responses=_OUTCOMES)
+@router.post("/rows", response_model=SubmissionOut, responses=OUTCOMES)
 def submit_rows(body: RowsIn, session: SessionDep, principal: CurrentPrincipal) -> JSONResponse:
     """Submit rows as JSON for an organisation (needs the right to submit for it)."""
-    _submitter(session, principal, body.organisation)
+    submitter(session, principal, body.organisation)
     columns = _columns(body)
     frame = pl.DataFrame(
         {c: [_text(r.get(c)) for r in body.rows] for c in columns},
@@ -136,7 +136,7 @@ def submit_rows(body: RowsIn, session: SessionDep, principal: CurrentPrincipal) 
     report = ingest_frame(
         session,
         frame,
-        file_name=_safe_name(body.file_name),
+        file_name=safe_name(body.file_name),
         organisation_code=body.organisation,
         user_id=principal.user_id,
         channel="api",
@@ -144,7 +144,7 @@ def submit_rows(body: RowsIn, session: SessionDep, principal: CurrentPrincipal) 
         accept_valid=body.accept_valid,
         dry_run=body.dry_run,
     )
-    return _answer(report)
+    return answer(report)
 
 
 def _columns(body: RowsIn) -> list[str]:
@@ -203,7 +203,7 @@ def list_submissions(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[SubmissionOut]:
     """Recent submissions of an organisation, newest first."""
-    org = _submitter(session, principal, organisation)
+    org = submitter(session, principal, organisation)
     rows = recent_submissions(session, organisation_id=id_of(org), limit=limit)
     return [_out(r, org.code) for r in rows]
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import httpx
 import polars as pl
-import yaml
 from sqlmodel import Session, col, select
 
 from monitor.errors import NotFoundError, RowProblem, ValidationFailed
+from monitor.ingest.cbs.mapping import MAPPINGS, TableMapping, load_mapping, take_forms
 from monitor.ingest.cbs.statline import (
     StatLineTable,
     column_stem,
@@ -38,28 +38,15 @@ from monitor.periods import parse_period
 from schema import Organisation
 from schema.base import OrgKind
 
-MAPPINGS = Path(__file__).resolve().parent / "tables"
+__all__ = [
+    "MAPPINGS", "CbsImport", "TableMapping", "import_table", "load_demo_tables",
+    "load_mapping", "size_band", "to_aggregate",
+]  # fmt: skip
 #: Organisation subtypes of CBS's comparison regions.
 COUNTRY, SIZE_CLASS = "cbs_country", "cbs_size_class"
 _SIZE = re.compile(
     r"(?:(\d[\d ]*\d) tot (\d[\d ]*\d)|minder dan (\d[\d ]*\d)|(\d[\d ]*\d)(?: inwoners)? of meer)"
 )
-
-
-@dataclass
-class TableMapping:
-    """One mapping file: stem -> period type -> indicator; kept regions; fixed period."""
-
-    table: str
-    version: int
-    columns: dict[str, dict[str, str]]
-    regions: dict[str, str]
-    period: str | None = None
-    #: topics named by their title path in DataProperties instead of their key
-    topics_by_title: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: the table's category dimension: its title and value title -> catalogue category
-    category_dimension: str | None = None
-    categories: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -81,39 +68,6 @@ class CbsImport:
     unmapped_columns: list[str] = field(default_factory=list)
     skipped_regions: list[str] = field(default_factory=list)
     unmapped_categories: list[str] = field(default_factory=list)
-
-
-def load_mapping(table_id: str, directory: Path | None = None) -> TableMapping:
-    """The mapping YAML of ``table_id``; NotFoundError naming the known tables."""
-    directory = directory or MAPPINGS
-    path = directory / f"{table_id.upper()}.yaml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml")))
-        raise NotFoundError(f"no mapping for CBS table {table_id}; mapped tables: {known}")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    columns = raw.get("columns") or {}
-    by_title = raw.get("topics_by_title") or {}
-    dimension = raw.get("category_dimension") or {}
-    if not isinstance(columns, dict) or not (columns or by_title):
-        raise ValidationFailed(
-            problems=[RowProblem(path.name, None, "columns", None, "needs stem: {period: code}")],
-            summary=f"CBS mapping {path.name} is malformed",
-        )
-    return TableMapping(
-        table=str(raw.get("table", table_id)),
-        version=int(raw.get("mapping_version", 1)),
-        columns={str(k): {str(p): str(c) for p, c in v.items()} for k, v in columns.items()},
-        regions={str(k): str(v) for k, v in (raw.get("regions") or {}).items()},
-        period=str(raw["period"]) if raw.get("period") else None,
-        topics_by_title={
-            str(k): {str(p): str(c) for p, c in v.items()} for k, v in by_title.items()
-        },
-        category_dimension=str(dimension["title"]) if dimension.get("title") else None,
-        categories={
-            str(k): "" if v is None else str(v)
-            for k, v in (dimension.get("categories") or {}).items()
-        },
-    )
 
 
 def size_band(title: str) -> tuple[int, int] | None:
@@ -220,13 +174,15 @@ def to_aggregate(
     """Long StatLine rows to aggregate rows (organisation, indicator, period, value, status)."""
     _resolve_topics(table, mapping)
     left_out = LeftOut()
-    categories = _categories(table, mapping)
+    categories = {} if mapping.form_dimension else _categories(table, mapping)
     rows = table.rows.with_columns(
         pl.col("category_key")
         .replace_strict(categories, default=None, return_dtype=pl.String)
         .alias("category")
     )
-    if categories:
+    if mapping.form_dimension:
+        rows, left_out.unmapped_categories = take_forms(table, mapping)
+    elif categories:
         unmapped = rows.filter(pl.col("category").is_null())
         left_out.unmapped_categories = sorted(
             {table.category_titles.get(k, k) for k in unmapped["category_key"].to_list()}
@@ -325,7 +281,7 @@ def import_table(
                                      "API (no --file) or a saved copy of its answers (a folder)")],
                 summary=f"{Path(file).name}: topics cannot be matched",
             )  # fmt: skip
-        table = read_download(file, mapping.table, mapping.period)
+        table = read_download(file, mapping.table, mapping.period, mapping.form_dimension)
     else:
         table = fetch_odata(
             mapping.table, regions=wanted or None, client=client, fixed_period=mapping.period
@@ -362,6 +318,6 @@ def load_demo_tables(session: Session, importer: str) -> list[CbsImport]:
     """Import the demo's CBS tables (inhabitants first: they place a municipality in its
     size class), sent by ``importer``."""
     results = []
-    for table in ("85984NED", "82972NED"):
+    for table in ("85984NED", "82972NED", "85099NED"):
         results.append(import_table(session, table, importer=importer, file=DEMO_TABLES / table))
     return results

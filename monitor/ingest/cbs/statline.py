@@ -194,9 +194,13 @@ def _long(
 
 
 def read_download(
-    path: Path | str, table_id: str, fixed_period: str | None = None
+    path: Path | str,
+    table_id: str,
+    fixed_period: str | None = None,
+    category_column: str | None = None,
 ) -> StatLineTable:
-    """A StatLine CSV download (``;``, BOM, quoted, padded keys) as long rows."""
+    """A StatLine CSV download (``;``, BOM, quoted, padded keys) as long rows;
+    ``category_column``: the table's other dimension, whose keys a download carries."""
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -211,7 +215,15 @@ def read_download(
             problems=[_problem(path.name, None, None, None, "the file holds no data rows")],
             summary=f"{path.name}: empty StatLine download",
         )
-    return StatLineTable(table_id, path.name, _long(records, path.name, None, fixed_period), {})
+    if category_column and category_column not in records[0]:
+        raise ValidationFailed(
+            problems=[_problem(path.name, 1, category_column, None,
+                               f"the column {category_column} is missing: this is not a "
+                               f"download of {table_id}")],
+            summary=f"{path.name}: not a download of {table_id}",
+        )  # fmt: skip
+    rows = _long(records, path.name, None, fixed_period, category_column)
+    return StatLineTable(table_id, path.name, rows, {})
 
 
 def _from_feeds(

@@ -127,6 +127,22 @@ def _upload(ctx: Context) -> Request:
     )
 
 
+#: AGB code of the youth-care provider the iJw message comes from (linked to JH-A).
+IJW_PROVIDER = "98000005"
+
+
+def _ijw(ctx: Context) -> Request:
+    from tests.monitor.ingest.ijw.messages import bsn, jw301
+
+    message = jw301(child=bsn(70), provider=IJW_PROVIDER, gemeente=(ctx.org or "")[2:],
+                    day="2025-02-03", products=[{"number": "80"}])  # fmt: skip
+    return Request(
+        "/api/submissions/ijw",
+        {"files": {"file": ("301.xml", message.encode())},
+         "data": {"municipality": ctx.org, "dry_run": "true"}},
+    )  # fmt: skip
+
+
 def _rows(ctx: Context) -> Request:
     body = {"organisation": ctx.org, "rows": sample_rows(ctx.org), "dry_run": True}
     return Request("/api/submissions/rows", {"json": body})
@@ -203,6 +219,7 @@ TABLE: tuple[Entry, ...] = (
     ),
     Entry("POST", "/api/submissions", own_for(*SUBMITTERS), _upload, scoped=True),
     Entry("POST", "/api/submissions/rows", own_for(*SUBMITTERS), _rows, scoped=True),
+    Entry("POST", "/api/submissions/ijw", own_for("municipality_officer"), _ijw, scoped=True),
     Entry(
         "GET",
         "/api/submissions",

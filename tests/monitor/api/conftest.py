@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from monitor import auth
 from monitor.api import create_api
+from tests.monitor.api.access_table import IJW_PROVIDER
 from tests.monitor.api.helpers import ApiWorld, build_api_world
 
 
@@ -20,7 +21,11 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def api_world(catalogue) -> ApiWorld:
-    return build_api_world(catalogue)
+    from monitor.ingest.ijw import link_provider
+
+    world = build_api_world(catalogue)
+    link_provider(catalogue, IJW_PROVIDER, "JH-A")  # the provider of the matrix's iJw message
+    return world
 
 
 @pytest.fixture

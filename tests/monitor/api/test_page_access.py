@@ -41,7 +41,6 @@ from tests.monitor.api.helpers import ROLE_USERS
 #: Callbacks of the pages that the matrix does not call, and why.
 NOT_CALLED = {
     "log_in": "the login itself: every cell logs in through it",
-    "choose_category": "the catalogue's category list of an indicator, no organisation",
     "choose_reporter": "the on-behalf-of picker: checked by _check_pickers",
     "land_on_own_organisation": "the header picker set to the user's own organisation (from "
     "their roles; no figures): test_data_entry_reports_as_the_users_own_organisation",

@@ -277,3 +277,73 @@ def test_a_referrer_table_from_a_csv_download_is_refused_clearly(orgs, tmp_path)
     path.write_text(header + '"0";"T001019";"GM0363    ";"2023HJ01";"7120"\n', encoding="utf-8-sig")
     with pytest.raises(ValidationFailed, match="topics cannot be matched"):
         import_table(orgs, "85097NED", importer="GM0363", file=path)
+
+
+def test_youth_care_with_and_without_residence_from_a_download(orgs):
+    """85099NED: the form dimension's keys (VormenVanJeugdzorg) pick the figure; each kept
+    form is its own indicator. Values as in the fixture 85099NED.csv."""
+    result = import_table(orgs, "85099NED", importer="GM0363", file=FIXTURES / "85099NED.csv")
+    assert result.report.status == "accepted", [p.as_text() for p in result.report.problems]
+    assert result.withheld == 1  # GM0363 2023-H1 met verblijf: "."
+    assert result.skipped_regions == ["GM9999"]
+    assert result.unmapped_columns == ["Jeugdzorgtrajecten_2"]
+    assert result.unmapped_categories == ["A017916", "A045561"]  # a download has keys only
+    assert _series(orgs, "CBS_JH_NORES_N", ["GM0363", "GM0599", "NL01"]) == [
+        ("GM0363", "2022", 20880.0, "definitief"),
+        ("GM0599", "2022", 19010.0, "definitief"),
+        ("NL01", "2022", 391785.0, "definitief"),
+    ]
+    assert _series(orgs, "CBS_JH_RES_N", ["GM0363", "GM0599"]) == [
+        ("GM0363", "2022", 1715.0, "definitief"),
+        ("GM0599", "2022", 2105.0, "definitief"),
+    ]
+    assert _series(orgs, "CBS_JH_N", ["GM0363"]) == [("GM0363", "2022", 21540.0, "definitief")]
+    assert _series(orgs, "CBS_JH_NORES_N_HY", ["GM0363"]) == [
+        ("GM0363", "2023-H1", 17560.0, "voorlopig")
+    ]
+    assert _series(orgs, "CBS_JH_N_HY", ["GM0363"]) == [("GM0363", "2023-H1", 18205.0, "voorlopig")]
+    assert _series(orgs, "CBS_JH_RES_N_HY", ["GM0363"]) == []
+
+
+def test_youth_care_forms_from_a_saved_api_copy_with_size_class(orgs):
+    result = import_table(orgs, "85099NED", importer="GM0363", file=FIXTURES / "85099NED")
+    assert result.report.status == "accepted", [p.as_text() for p in result.report.problems]
+    assert result.unmapped_categories == ["JZ Totaal jeugdzorg", "Uitgevoerd door wijkteam"]
+    assert _series(orgs, "CBS_JH_RES_N", ["GM0363", "GM1000", "NL01"]) == [
+        ("GM0363", "2022", 1715.0, "definitief"),
+        ("GM1000", "2022", 9120.0, "definitief"),
+        ("NL01", "2022", 37560.0, "definitief"),
+    ]
+    assert _series(orgs, "CBS_JH_NORES_N_HY", ["GM0363"]) == [
+        ("GM0363", "2023-H1", 17560.0, "voorlopig")
+    ]
+
+
+def test_a_form_key_cbs_titles_otherwise_is_refused(orgs, tmp_path):
+    """A key whose title no longer names the mapped form (CBS re-used it) stores nothing."""
+    import shutil
+
+    from monitor.errors import ValidationFailed
+
+    folder = tmp_path / "85099NED"
+    shutil.copytree(FIXTURES / "85099NED", folder)
+    forms = json.loads((folder / "VormenVanJeugdzorg.json").read_text(encoding="utf-8"))
+    for form in forms["value"]:
+        if form["Key"] == "A027918":
+            form["Title"] = "JH 13 Pleegzorg"
+    (folder / "VormenVanJeugdzorg.json").write_text(json.dumps(forms), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as refused:
+        import_table(orgs, "85099NED", importer="GM0363", file=folder)
+    assert "JH 13 Pleegzorg" in refused.value.problems[0].as_text()
+    assert "met verblijf" in refused.value.problems[0].as_text()
+    assert published_figures(orgs, "CBS_JH_NORES_N", ["GM0363"]).is_empty()
+
+
+def test_a_download_without_the_form_column_is_refused(orgs, tmp_path):
+    from monitor.errors import ValidationFailed
+
+    path = tmp_path / "85099NED.csv"
+    header = '"ID";"RegioS";"Perioden";"JongerenMetJeugdzorg_1"\n'
+    path.write_text(header + '"0";"GM0363    ";"2022JJ00";"21540"\n', encoding="utf-8-sig")
+    with pytest.raises(ValidationFailed, match="VormenVanJeugdzorg"):
+        import_table(orgs, "85099NED", importer="GM0363", file=path)
