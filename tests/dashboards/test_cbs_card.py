@@ -77,9 +77,7 @@ def test_a_count_is_drawn_for_the_municipality_alone(app):  # noqa: ANN001
     """85099NED counts young people: a line for the Netherlands (391,785) would flatten the
     municipality's (20,880), so only the municipality is drawn and the note says why."""
     with Session(get_engine(), expire_on_commit=False) as session:
-        result = import_table(
-            session, "85099NED", importer="GM0363", file=FIXTURE / "85099NED.csv"
-        )
+        result = import_table(session, "85099NED", importer="GM0363", file=FIXTURE / "85099NED.csv")
         assert result.report.status == "accepted", result.report.problems
     with app.server.test_request_context("/"):
         _log_in("officer_ams")
