@@ -24,6 +24,7 @@ from schema.base import (
     table_of,
     utcnow,
 )
+from schema.partitions import PARTITION_KEYS
 
 _CURRENT = text("superseded_at IS NULL")
 
@@ -89,6 +90,15 @@ def _sqlite_only_foreign_keys() -> tuple[ForeignKeyConstraint, ...]:
     )
 
 
+def _sqlite_only_successor(table: str) -> ForeignKeyConstraint:
+    """``superseded_by_id`` references the same table: a foreign key on SQLite; on
+    PostgreSQL, where the table is partitioned and ``id`` alone is no unique key, the
+    triggers of :data:`schema.partitions.SUCCESSOR_DDL`."""
+    return ForeignKeyConstraint(
+        ["superseded_by_id"], [f"{table}.id"], name=f"fk_{table}_superseded_by_id_{table}"
+    ).ddl_if(dialect="sqlite")
+
+
 class CaseMeasurement(SQLModel, table=True):
     """One observation of a case-level indicator for one child, by one reporting partner.
 
@@ -114,6 +124,8 @@ class CaseMeasurement(SQLModel, table=True):
             sqlite_where=_CURRENT,
             postgresql_where=_CURRENT,
         ),
+        _sqlite_only_successor("case_measurement"),
+        {"postgresql_partition_by": f"RANGE ({PARTITION_KEYS['case_measurement']})"},
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -129,7 +141,7 @@ class CaseMeasurement(SQLModel, table=True):
     source_kind: str = Field(max_length=20)
     recorded_at: datetime = Field(default_factory=utcnow)
     superseded_at: datetime | None = None
-    superseded_by_id: int | None = Field(default=None, foreign_key="case_measurement.id")
+    superseded_by_id: int | None = None
 
 
 def _integrity_ddl() -> list[str]:
@@ -233,6 +245,8 @@ class AggregateMeasurement(SQLModel, table=True):
             sqlite_where=_CURRENT,
             postgresql_where=_CURRENT,
         ),
+        _sqlite_only_successor("aggregate_measurement"),
+        {"postgresql_partition_by": f"RANGE ({PARTITION_KEYS['aggregate_measurement']})"},
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -256,7 +270,7 @@ class AggregateMeasurement(SQLModel, table=True):
     )
     recorded_at: datetime = Field(default_factory=utcnow)
     superseded_at: datetime | None = None
-    superseded_by_id: int | None = Field(default=None, foreign_key="aggregate_measurement.id")
+    superseded_by_id: int | None = None
 
 
 class Participation(SQLModel, table=True):
