@@ -17,6 +17,9 @@ from sqlalchemy import Connection, Engine, text
 
 from schema.partitions import FIRST_YEAR, PARTITION_KEYS, YEARS_AHEAD, default_partition
 
+#: How long adding a partition waits for readers and writers of the table to finish.
+LOCK_TIMEOUT = "30s"
+
 
 @dataclass
 class PartitionReport:
@@ -87,6 +90,9 @@ def ensure_partitions(engine: Engine, through: int | None = None) -> PartitionRe
     with engine.begin() as connection:
         if not is_partitioned(connection):
             return report
+        # a new partition needs a moment alone with its table: fail with a clear lock
+        # error rather than queue every reader behind a long-running one
+        connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
         report.years = wanted_years(connection, through)
         for table, key in PARTITION_KEYS.items():
             for year in report.years:
