@@ -24,7 +24,7 @@ from schema.base import (
     table_of,
     utcnow,
 )
-from schema.partitions import PARTITION_KEYS
+from schema.partitions import PARTITION_KEYS, sqlite_only_successor
 
 _CURRENT = text("superseded_at IS NULL")
 
@@ -90,21 +90,13 @@ def _sqlite_only_foreign_keys() -> tuple[ForeignKeyConstraint, ...]:
     )
 
 
-def _sqlite_only_successor(table: str) -> ForeignKeyConstraint:
-    """``superseded_by_id`` references the same table: a foreign key on SQLite; on
-    PostgreSQL, where the table is partitioned and ``id`` alone is no unique key, the
-    triggers of :data:`schema.partitions.SUCCESSOR_DDL`."""
-    return ForeignKeyConstraint(
-        ["superseded_by_id"], [f"{table}.id"], name=f"fk_{table}_superseded_by_id_{table}"
-    ).ddl_if(dialect="sqlite")
-
-
 class CaseMeasurement(SQLModel, table=True):
     """One observation of a case-level indicator for one child, by one reporting partner.
 
     The high-volume table: it carries only the indexes its readers need (the current-row
     key, organisation/indicator/date and indicator/date), and on PostgreSQL its references
-    are checked once per statement (:data:`CASE_INTEGRITY_DDL`), not once per row."""
+    are checked once per statement (:data:`CASE_INTEGRITY_DDL`), not once per row, and it
+    is partitioned by year of ``observed_on`` (:mod:`schema.partitions`)."""
 
     __tablename__ = "case_measurement"
     __table_args__ = (
@@ -124,7 +116,7 @@ class CaseMeasurement(SQLModel, table=True):
             sqlite_where=_CURRENT,
             postgresql_where=_CURRENT,
         ),
-        _sqlite_only_successor("case_measurement"),
+        sqlite_only_successor("case_measurement"),
         {"postgresql_partition_by": f"RANGE ({PARTITION_KEYS['case_measurement']})"},
     )
 
@@ -245,7 +237,7 @@ class AggregateMeasurement(SQLModel, table=True):
             sqlite_where=_CURRENT,
             postgresql_where=_CURRENT,
         ),
-        _sqlite_only_successor("aggregate_measurement"),
+        sqlite_only_successor("aggregate_measurement"),
         {"postgresql_partition_by": f"RANGE ({PARTITION_KEYS['aggregate_measurement']})"},
     )
 

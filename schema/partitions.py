@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import ForeignKeyConstraint
+
 #: The partitioned tables and their partition keys (a date column).
 PARTITION_KEYS = {"case_measurement": "observed_on", "aggregate_measurement": "period_start"}
 
@@ -38,6 +40,15 @@ def partition_name(table: str, year: int) -> str:
 def default_partition(table: str) -> str:
     """The DEFAULT partition of ``table``: every date no year partition holds."""
     return f"{table}_default"
+
+
+def sqlite_only_successor(table: str) -> ForeignKeyConstraint:
+    """``superseded_by_id`` references the same table: a foreign key on SQLite; on
+    PostgreSQL, where the table is partitioned and ``id`` alone is no unique key, the
+    triggers of :data:`SUCCESSOR_DDL`."""
+    return ForeignKeyConstraint(
+        ["superseded_by_id"], [f"{table}.id"], name=f"fk_{table}_superseded_by_id_{table}"
+    ).ddl_if(dialect="sqlite")
 
 
 def is_partition(name: str) -> bool:

@@ -132,6 +132,8 @@ _POPULATE = [
             "UPDATE {t} SET superseded_at = :fix WHERE id IN (SELECT id FROM fixed_{t})",
             "INSERT INTO {t} ({columns}, value, recorded_at) "
             "SELECT {columns}, value + 1, :fix FROM {t} WHERE id IN (SELECT id FROM fixed_{t})",
+            "ANALYZE {t}",
+            "ANALYZE fixed_{t}",
             "UPDATE {t} o SET superseded_by_id = n.id FROM {t} n "
             "WHERE o.id IN (SELECT id FROM fixed_{t}) AND n.superseded_at IS NULL AND {key}",
         )
