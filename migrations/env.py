@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 import schema
 from monitor.settings import get_settings
 from schema.base import created_on
+from schema.partitions import is_partition
 
 config = context.config
 target_metadata = schema.metadata
@@ -22,9 +23,10 @@ def _engine():
 
 
 def include_object(item, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
-    """Compare only what the models create on this database (see ``created_on``)."""
+    """Compare only what the models create on this database (see ``created_on``); a
+    partition is part of its parent table, not a table of its own."""
     if reflected:
-        return True
+        return not (type_ == "table" and is_partition(name))
     return created_on(item, context.get_bind().dialect.name)
 
 

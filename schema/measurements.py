@@ -24,6 +24,7 @@ from schema.base import (
     table_of,
     utcnow,
 )
+from schema.partitions import PARTITION_KEYS, sqlite_only_successor
 
 _CURRENT = text("superseded_at IS NULL")
 
@@ -94,7 +95,8 @@ class CaseMeasurement(SQLModel, table=True):
 
     The high-volume table: it carries only the indexes its readers need (the current-row
     key, organisation/indicator/date and indicator/date), and on PostgreSQL its references
-    are checked once per statement (:data:`CASE_INTEGRITY_DDL`), not once per row."""
+    are checked once per statement (:data:`CASE_INTEGRITY_DDL`), not once per row, and it
+    is partitioned by year of ``observed_on`` (:mod:`schema.partitions`)."""
 
     __tablename__ = "case_measurement"
     __table_args__ = (
@@ -114,6 +116,8 @@ class CaseMeasurement(SQLModel, table=True):
             sqlite_where=_CURRENT,
             postgresql_where=_CURRENT,
         ),
+        sqlite_only_successor("case_measurement"),
+        {"postgresql_partition_by": f"RANGE ({PARTITION_KEYS['case_measurement']})"},
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -129,7 +133,7 @@ class CaseMeasurement(SQLModel, table=True):
     source_kind: str = Field(max_length=20)
     recorded_at: datetime = Field(default_factory=utcnow)
     superseded_at: datetime | None = None
-    superseded_by_id: int | None = Field(default=None, foreign_key="case_measurement.id")
+    superseded_by_id: int | None = None
 
 
 def _integrity_ddl() -> list[str]:
@@ -233,6 +237,8 @@ class AggregateMeasurement(SQLModel, table=True):
             sqlite_where=_CURRENT,
             postgresql_where=_CURRENT,
         ),
+        sqlite_only_successor("aggregate_measurement"),
+        {"postgresql_partition_by": f"RANGE ({PARTITION_KEYS['aggregate_measurement']})"},
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -256,7 +262,7 @@ class AggregateMeasurement(SQLModel, table=True):
     )
     recorded_at: datetime = Field(default_factory=utcnow)
     superseded_at: datetime | None = None
-    superseded_by_id: int | None = Field(default=None, foreign_key="aggregate_measurement.id")
+    superseded_by_id: int | None = None
 
 
 class Participation(SQLModel, table=True):

@@ -18,6 +18,7 @@ from monitor.db import (
     safe_url,
     upgrade,
 )
+from monitor.partitions import ensure_partitions
 
 db_app = typer.Typer(help="Create or upgrade the database schema.", no_args_is_help=True)
 catalogue_app = typer.Typer(help="The shared indicator catalogue.", no_args_is_help=True)
@@ -26,11 +27,31 @@ catalogue_app = typer.Typer(help="The shared indicator catalogue.", no_args_is_h
 @db_app.command("upgrade")
 def db_upgrade(
     revision: str = typer.Argument("head", help="Target revision (default: the newest)."),
+    through: int | None = typer.Option(
+        None,
+        "--partitions-through",
+        help="PostgreSQL: have yearly partitions up to this year (default: this year + 2).",
+    ),
 ) -> None:
-    """Bring the database (DATABASE_URL) to the newest schema; safe to run repeatedly."""
+    """Bring the database (DATABASE_URL) to the newest schema and (PostgreSQL) create the
+    yearly partitions of the measurement history ahead; safe to run repeatedly."""
     engine = get_engine()
     reached = upgrade(engine, revision)
     console.print(f"database {safe_url(str(engine.url))} is at revision {reached}")
+    report = ensure_partitions(engine, through)
+    if report.years:
+        console.print(
+            f"yearly partitions {report.years.start}-{report.years.stop - 1}: "
+            f"{len(report.added)} added"
+        )
+    for line in report.added:
+        console.print(f"  {line}")
+    for table, years in report.outside.items():
+        counts = ", ".join(f"{year}: {count}" for year, count in years.items())
+        console.print(
+            f"  {table}_default holds rows outside the yearly partitions ({counts}); "
+            "monitor db upgrade --partitions-through YEAR gives later years their own"
+        )
 
 
 @db_app.command("status")

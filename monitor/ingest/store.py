@@ -35,6 +35,7 @@ from sqlalchemy import (
     Date,
     Executable,
     Float,
+    FromClause,
     Integer,
     MetaData,
     String,
@@ -58,6 +59,7 @@ from sqlmodel import Session
 
 from monitor.asof import known_at
 from schema import AggregateMeasurement, CaseMeasurement, Child, Participation, table_of
+from schema.partitions import PARTITION_KEYS
 
 Progress = Callable[[int], None]
 CHUNK = 50_000
@@ -328,7 +330,7 @@ def _existing_current(connection: Connection, spec: TableSpec, keys: pl.DataFram
             )
             .select_from(temp)
             .join(table, and_(*[table.c[c] == temp.c[c] for c in spec.key]))
-            .where(table.c.superseded_at.is_(None))
+            .where(table.c.superseded_at.is_(None), *bounds)
         )
         rows = connection.execute(joined).all()
     finally:
@@ -372,10 +374,13 @@ def store_table(
     old_ids = merged.filter("_supersedes")["_old_id"]
     counts.superseded = old_ids.len()
     table = spec.table
+    span = _partition_span(table, rows)
     if counts.superseded:
         # before the insert: the current-row index admits one current row per key
         connection.execute(
-            update(table).where(_id_in(connection, table)).values(superseded_at=now),
+            update(table)
+            .where(_id_in(connection, table), *_within(table, span))
+            .values(superseded_at=now),
             {"ids": _id_list(old_ids)},
         )
     new = merged.filter(~pl.col("_unchanged")).with_columns(
@@ -384,8 +389,23 @@ def store_table(
     write_rows(connection, table, new.select(spec.columns), progress)
     counts.inserted = new.height
     if counts.superseded:
-        _link_superseded(connection, spec, old_ids)
+        _link_superseded(connection, spec, old_ids, span)
     return counts
+
+
+Span = tuple[str, Any, Any] | None
+
+
+def _partition_span(table: Table, rows: pl.DataFrame) -> Span:
+    """On a partitioned table, the batch's range of the partition key (part of the key: a
+    replaced row lies in it), so that the planner reads only the partitions it spans."""
+    key = PARTITION_KEYS.get(table.name)
+    return None if key is None else (key, rows[key].min(), rows[key].max())
+
+
+def _within(table: FromClause, span: Span) -> list[ColumnElement[bool]]:
+    """``table``'s rows inside ``span`` (no condition when not partitioned)."""
+    return [] if span is None else [table.c[span[0]].between(span[1], span[2])]
 
 
 def _id_list(ids: pl.Series) -> str:
@@ -403,16 +423,20 @@ def _id_in(connection: Connection, table: Table) -> ColumnElement[bool]:
     return table.c.id.in_(select(listed.c.value))
 
 
-def _link_superseded(connection: Connection, spec: TableSpec, old_ids: pl.Series) -> None:
+def _link_superseded(
+    connection: Connection, spec: TableSpec, old_ids: pl.Series, span: Span
+) -> None:
     """Set ``superseded_by_id`` of each replaced row (``old_ids``) to the id of the row now
     current for the same key: one UPDATE joining the replaced rows (primary key) to their
-    successors (the current-row index)."""
+    successors (the current-row index), both within the batch's partitions (``span``)."""
     table = spec.table
     successor = table.alias("successor")
     connection.execute(
         update(table)
         .where(
             _id_in(connection, table),
+            *_within(table, span),
+            *_within(successor, span),
             successor.c.superseded_at.is_(None),
             *[successor.c[c] == table.c[c] for c in spec.key],
         )
