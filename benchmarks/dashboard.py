@@ -13,7 +13,8 @@ What is timed (``--repeat`` times after two warm-up runs; p50 and p95 in millise
 * ``referral``: :func:`~monitor.views.indicator_figures` (NW_REF_RATE by referrer),
   :func:`~monitor.views.care_by_residence` and :func:`~monitor.views.care_pathway_flows`
   for one half-year — what the referrals page's callback asks; ``pathway`` is the
-  case-level part alone.
+  case-level part alone (as known now: read from the rollup case_pathway,
+  :mod:`monitor.rollups`, which the build fills after its COPY with ``rollups.rebuild``).
 * ``*_memory``: the same aggregates from frames already in memory (all aggregate rows and
   all case rows loaded once beforehand): the same filters, then the same pooling,
   disclosure and pathway code (:func:`~monitor.views.organisation_figures`,
@@ -379,7 +380,7 @@ def _p(times: list[float], q: float) -> float:
     return float(np.percentile(times, q))
 
 
-def measure(url: str, repeat: int) -> dict[str, list[float]]:
+def measure(url: str, repeat: int) -> tuple[dict[str, list[float]], int]:
     """Time the callback queries against the database and against in-memory frames."""
     engine = create_engine(url)
     with Session(engine) as session:
@@ -439,7 +440,7 @@ def measure(url: str, repeat: int) -> dict[str, list[float]]:
             f"{figures.height}, care {care.height}, pathway {links.height} links"
         )
     engine.dispose()
-    return results
+    return results, int(case_count)
 
 
 def _same(from_db: pl.DataFrame, in_memory: pl.DataFrame, keys: list[str], what: str) -> None:
@@ -625,17 +626,19 @@ def main(argv: list[str] | None = None) -> int:
             f"built {args.database} with {args.rows:,} case rows in "
             f"{time.perf_counter() - started:.0f} s"
         )
-    results = measure(target, args.repeat)
+    results, case_count = measure(target, args.repeat)
     print(f"\n{'query':<18}{'p50 ms':>10}{'p95 ms':>10}")
     for name, times in results.items():
         print(f"{name:<18}{_p(times, 50):>10.1f}{_p(times, 95):>10.1f}")
     print()
+    # issue #17: p95 <= 100 ms up to 10 M case rows (150 ms at 50 M), faster than memory
+    limit = 100 if case_count <= 10_000_000 else 150
     for name in ("trend", "referral", "pathway"):
         db_p95, mem_p95 = _p(results[name], 95), _p(results[f"{name}_memory"], 95)
-        verdict = "ok" if db_p95 <= 150 and db_p95 <= 3 * mem_p95 else "over target"
+        verdict = "ok" if db_p95 <= limit and db_p95 < mem_p95 else "over target"
         print(
             f"{name:<10} p95 {db_p95:7.1f} ms vs in-memory {mem_p95:6.1f} ms: "
-            f"ratio {db_p95 / mem_p95:5.1f}x  ({verdict}: target <= 150 ms and <= 3x)"
+            f"ratio {db_p95 / mem_p95:5.2f}x  ({verdict}: target <= {limit} ms and < 1x)"
         )
     return 0
 

@@ -218,7 +218,7 @@ def test_case_pathway_follows_every_write(catalogue: Session, world: World) -> N
     session.flush()
     assert stored_paths(session) == naive_paths(session) == corrected_paths
 
-    # as of T1 (memberships unchanged so far) the figures are those of the fresh batch (raw rows), not the rollup's
+    # as of T1 (memberships unchanged so far): the fresh batch's figures, from the raw rows
     for code, figures in before.items():
         assert_frame_equal(_flows(session, admin, code, T1 + timedelta(hours=1)), figures)
     assert not _flows(session, admin, "NW-A", None).equals(before["NW-A"])
@@ -241,13 +241,13 @@ def test_case_pathway_follows_every_write(catalogue: Session, world: World) -> N
     assert stored_paths(session) == kept
 
 
-
 def _first_referral_id(session: Session) -> int:
     return (
         session.execute(
             text(
                 "SELECT c.id FROM case_measurement c JOIN indicator i ON i.id = c.indicator_id"
-                " WHERE i.code = 'CH_REF' AND c.superseded_at IS NULL ORDER BY c.child_id, c.observed_on, c.category"
+                " WHERE i.code = 'CH_REF' AND c.superseded_at IS NULL"
+                " ORDER BY c.child_id, c.observed_on, c.category"
             )
         )
         .scalars()
