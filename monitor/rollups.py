@@ -128,29 +128,18 @@ def _refresh(
     return paths.height
 
 
-def _indicator_ids(connection: Connection) -> dict[int, str]:
-    """Indicator id (every version) -> code, of the pathway's indicators."""
-    i = table_of(Indicator)
-    rows = connection.execute(
-        select(i.c.id, i.c.code).where(i.c.code.in_(PATHWAY_INDICATORS))
-    ).all()
-    return {int(r[0]): str(r[1]) for r in rows}
-
-
 def compute_paths(connection: Connection, rows_of: ColumnElement[bool]) -> pl.DataFrame:
     """The paths (columns of case_pathway) of the children whose current case rows
     ``rows_of`` selects, per network and municipality subject and half-year."""
-    codes = _indicator_ids(connection)
-    c = _CASE.c
-    current = c.superseded_at.is_(None)
+    c, i = _CASE.c, table_of(Indicator).c
     rows = _frame(
         connection,
-        select(
-            c.child_id, c.indicator_id, c.observed_on, c.end_date, c.category, c.end_reason
-        ).where(rows_of, current, c.indicator_id.in_(sorted(codes))),
+        select(c.child_id, i.code, c.observed_on, c.end_date, c.category, c.end_reason)
+        .join(table_of(Indicator), i.id == c.indicator_id)
+        .where(rows_of, c.superseded_at.is_(None), i.code.in_(PATHWAY_INDICATORS)),
         {
             "child_id": pl.Int64,
-            "indicator_id": pl.Int64,
+            "code": pl.String,
             "observed_on": pl.Date,
             "end_date": pl.Date,
             "category": pl.String,
@@ -159,10 +148,9 @@ def compute_paths(connection: Connection, rows_of: ColumnElement[bool]) -> pl.Da
     )
     if rows.is_empty():
         return pl.DataFrame(schema=_PATH_SCHEMA)
-    rows = rows.with_columns(
-        pl.col("indicator_id").replace_strict(codes, return_dtype=pl.String).alias("code")
-    )
     signals = _with_half_year(rows.filter(pl.col("code") == "CH_SIGNAL"))
+    if signals.is_empty():  # no path starts without a signal
+        return pl.DataFrame(schema=_PATH_SCHEMA)
     by_subject = pl.concat(
         [
             _network_signals(connection, rows_of, signals),
@@ -235,7 +223,8 @@ def _municipal_signals(connection: Connection, signals: pl.DataFrame) -> pl.Data
         )
         for start in range(0, len(ids), CHUNK)
     ]
-    homes = pl.concat(parts) if parts else pl.DataFrame(schema={"child_id": pl.Int64})
+    empty = pl.DataFrame(schema={"child_id": pl.Int64, "subject_id": pl.Int64})
+    homes = pl.concat(parts) if parts else empty
     return signals.join(homes, on="child_id").select(
         "subject_id", "period_code", "child_id", "observed_on"
     )
