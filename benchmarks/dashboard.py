@@ -13,7 +13,8 @@ What is timed (``--repeat`` times after two warm-up runs; p50 and p95 in millise
 * ``referral``: :func:`~monitor.views.indicator_figures` (NW_REF_RATE by referrer),
   :func:`~monitor.views.care_by_residence` and :func:`~monitor.views.care_pathway_flows`
   for one half-year — what the referrals page's callback asks; ``pathway`` is the
-  case-level part alone.
+  case-level part alone (as known now: read from the rollup case_pathway,
+  :mod:`monitor.rollups`, which the build fills after its COPY with ``rollups.rebuild``).
 * ``*_memory``: the same aggregates from frames already in memory (all aggregate rows and
   all case rows loaded once beforehand): the same filters, then the same pooling,
   disclosure and pathway code (:func:`~monitor.views.organisation_figures`,
@@ -47,7 +48,7 @@ from sqlmodel import Session, SQLModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitor import auth, db, views  # noqa: E402
+from monitor import auth, db, rollups, views  # noqa: E402
 from monitor.catalogue import categories, get_indicator, load_catalogue  # noqa: E402
 from monitor.figures.aggregates import PERIOD_KEYS as _PERIOD_KEYS  # noqa: E402
 from monitor.periods import (
@@ -191,6 +192,10 @@ def build(url: str, rows: int, networks: int, seed: int) -> None:
                 end_reasons,
                 submission.id,
             )
+    with engine.begin() as connection:  # rows by COPY bypass ingest: fill the rollups
+        started = time.perf_counter()
+        paths = rollups.rebuild(connection)
+        print(f"rollups: {paths:,} paths in {time.perf_counter() - started:.0f} s")
     # fresh statistics (outside a transaction, or they are rolled back with it)
     with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
         connection.execute(text("ANALYZE"))
@@ -375,7 +380,7 @@ def _p(times: list[float], q: float) -> float:
     return float(np.percentile(times, q))
 
 
-def measure(url: str, repeat: int) -> dict[str, list[float]]:
+def measure(url: str, repeat: int) -> tuple[dict[str, list[float]], int]:
     """Time the callback queries against the database and against in-memory frames."""
     engine = create_engine(url)
     with Session(engine) as session:
@@ -435,7 +440,7 @@ def measure(url: str, repeat: int) -> dict[str, list[float]]:
             f"{figures.height}, care {care.height}, pathway {links.height} links"
         )
     engine.dispose()
-    return results
+    return results, int(case_count)
 
 
 def _same(from_db: pl.DataFrame, in_memory: pl.DataFrame, keys: list[str], what: str) -> None:
@@ -451,6 +456,24 @@ def _same(from_db: pl.DataFrame, in_memory: pl.DataFrame, keys: list[str], what:
         raise AssertionError(f"{what} differs between the database and memory") from error
 
 
+def _read(session: Session, sql: str, overrides: dict) -> pl.DataFrame:
+    """The rows of ``sql`` as a frame: on PostgreSQL by ``COPY ... TO STDOUT`` read by
+    polars (tens of millions of rows without a Python object each), else read_database."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return pl.read_database(sql, connection, schema_overrides=overrides)
+    buffer = io.BytesIO()
+    raw = connection.connection.driver_connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy,
+    ):
+        for block in copy:
+            buffer.write(block)
+    buffer.seek(0)
+    return pl.read_csv(buffer, schema_overrides=overrides, try_parse_dates=True)
+
+
 def _in_memory(session: Session, principal, network: Organisation, repeat: int):  # noqa: ANN001, ANN202
     """The same aggregates from frames loaded once (not timed): timings and the answers."""
     orgs = list(session.execute(select(Organisation)).scalars())
@@ -462,22 +485,23 @@ def _in_memory(session: Session, principal, network: Organisation, repeat: int):
         indicator_codes=["NW_REF", "NW_CHILDREN", "MU_REF", "MU_YOUTH", "NW_CARE"],
         organisation_ids=[o.id for o in orgs],
     )
-    cases = pl.read_database(
+    cases = _read(
+        session,
         "SELECT c.child_id, c.observed_on, c.end_date, c.value, c.category, c.end_reason,"
         " c.reporting_org_id, i.code AS indicator, ch.municipality_id"
         " FROM case_measurement c JOIN indicator i ON i.id = c.indicator_id"
         " JOIN child ch ON ch.id = c.child_id WHERE c.superseded_at IS NULL"
         " AND i.code IN ('CH_SIGNAL', 'CH_REF', 'CH_CARE')",
-        session.connection(),
-        schema_overrides={"value": pl.Float64, "end_reason": pl.String},
+        {"value": pl.Float64, "end_reason": pl.String, "category": pl.String},
     )
     cases = _dates(cases, "observed_on", "end_date")
     school_rows = _dates(
-        pl.read_database(
+        _read(
+            session,
             "SELECT DISTINCT c.child_id, c.observed_on, c.reporting_org_id"
             " FROM case_measurement c JOIN organisation o ON o.id = c.reporting_org_id"
             " WHERE c.superseded_at IS NULL AND o.kind = 'school'",
-            session.connection(),
+            {},
         ),
         "observed_on",
     )
@@ -621,17 +645,19 @@ def main(argv: list[str] | None = None) -> int:
             f"built {args.database} with {args.rows:,} case rows in "
             f"{time.perf_counter() - started:.0f} s"
         )
-    results = measure(target, args.repeat)
+    results, case_count = measure(target, args.repeat)
     print(f"\n{'query':<18}{'p50 ms':>10}{'p95 ms':>10}")
     for name, times in results.items():
         print(f"{name:<18}{_p(times, 50):>10.1f}{_p(times, 95):>10.1f}")
     print()
+    # issue #17: p95 <= 100 ms up to 10 M case rows (150 ms at 50 M), faster than memory
+    limit = 100 if case_count <= 10_000_000 else 150
     for name in ("trend", "referral", "pathway"):
         db_p95, mem_p95 = _p(results[name], 95), _p(results[f"{name}_memory"], 95)
-        verdict = "ok" if db_p95 <= 150 and db_p95 <= 3 * mem_p95 else "over target"
+        verdict = "ok" if db_p95 <= limit and db_p95 < mem_p95 else "over target"
         print(
             f"{name:<10} p95 {db_p95:7.1f} ms vs in-memory {mem_p95:6.1f} ms: "
-            f"ratio {db_p95 / mem_p95:5.1f}x  ({verdict}: target <= 150 ms and <= 3x)"
+            f"ratio {db_p95 / mem_p95:5.2f}x  ({verdict}: target <= {limit} ms and < 1x)"
         )
     return 0
 

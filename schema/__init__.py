@@ -33,11 +33,13 @@ from schema.measurements import (
 )
 from schema.organisations import Event, NetworkMembership, Organisation, ReportingObligation, Target
 from schema.reflection import ReflectionAnswer, ReflectionNote, ReflectionSession
+from schema.rollups import CasePathway
 
 metadata = SQLModel.metadata
 
 __all__ = [
     "AggregateCell",
+    "CasePathway",
     "AggregateMeasurement",
     "ApiToken",
     "AuditEntry",

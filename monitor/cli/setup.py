@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from monitor import catalogue as catalogue_core
+from monitor import rollups
 from monitor.cli.common import console, open_session
 from monitor.db import (
     check_connection,
@@ -52,6 +53,16 @@ def db_upgrade(
             f"  {table}_default holds rows outside the yearly partitions ({counts}); "
             "monitor db upgrade --partitions-through YEAR gives later years their own"
         )
+
+
+@db_app.command("rebuild-rollups")
+def db_rebuild_rollups() -> None:
+    """Recompute the case rollups (case_pathway) from every current case row, in one
+    transaction; ingest keeps them up to date, so this is for repairs and bulk loads."""
+    engine = get_engine()
+    with engine.begin() as connection:
+        stored = rollups.rebuild(connection)
+    console.print(f"case_pathway: {stored:,} paths from the current case rows")
 
 
 @db_app.command("status")

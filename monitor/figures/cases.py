@@ -112,20 +112,35 @@ def pathway_links(
     care) and its ending. One row per link: stage, source, target, n_children (published),
     suppressed, reason. A link's children are a subset of those reaching its source, so a
     link out of a withheld node is itself a small count and withheld too."""
-    first_signal = signals.group_by("child_id").agg(pl.col("observed_on").min().alias("signal"))
+    return path_links(child_paths(signals, referrals, care))
+
+
+def child_paths(
+    signals: pl.DataFrame,
+    referrals: pl.DataFrame,
+    care: pl.DataFrame,
+    by: Sequence[str] = (),
+) -> pl.DataFrame:
+    """Each child's path (per ``by`` group of the signals, e.g. subject and period): the
+    first signal, the first referral on or after it, the first care episode on or after
+    that referral. Columns: ``by``, child_id, referrer (:data:`NO_REFERRAL` when none),
+    care_type (null without a referral, :data:`NO_CARE` when none), ending (null without
+    care; :data:`RUNNING` while the episode runs)."""
+    per_child = [*by, "child_id"]
+    first_signal = signals.group_by(per_child).agg(pl.col("observed_on").min().alias("signal"))
     ref = (
         first_signal.join(referrals.select("child_id", "observed_on", "category"), on="child_id")
         .filter(pl.col("observed_on") >= pl.col("signal"))
         .sort("observed_on", "category")
-        .group_by("child_id")
+        .group_by(per_child)
         .first()
         .select(
-            "child_id",
+            *per_child,
             pl.col("observed_on").alias("referred"),
             pl.col("category").alias("referrer"),
         )
     )
-    path = first_signal.join(ref, on="child_id", how="left")
+    path = first_signal.join(ref, on=per_child, how="left", nulls_equal=True)
     episodes = (
         path.join(
             care.select("child_id", "observed_on", "end_date", "category", "end_reason"),
@@ -133,10 +148,10 @@ def pathway_links(
         )
         .filter(pl.col("referred").is_not_null() & (pl.col("observed_on") >= pl.col("referred")))
         .sort("observed_on", "category")
-        .group_by("child_id")
+        .group_by(per_child)
         .first()
         .select(
-            "child_id",
+            *per_child,
             pl.col("category").alias("care_type"),
             pl.when(pl.col("end_date").is_null())
             .then(pl.lit(RUNNING))
@@ -144,13 +159,22 @@ def pathway_links(
             .alias("ending"),
         )
     )
-    path = path.join(episodes, on="child_id", how="left").with_columns(
-        pl.col("referrer").fill_null(NO_REFERRAL),
-        pl.when(pl.col("referrer").is_null())
-        .then(None)
-        .otherwise(pl.col("care_type").fill_null(NO_CARE))
-        .alias("care_type"),
+    return (
+        path.join(episodes, on=per_child, how="left", nulls_equal=True)
+        .with_columns(
+            pl.col("referrer").fill_null(NO_REFERRAL),
+            pl.when(pl.col("referrer").is_null())
+            .then(None)
+            .otherwise(pl.col("care_type").fill_null(NO_CARE))
+            .alias("care_type"),
+        )
+        .select(*per_child, "referrer", "care_type", "ending")
     )
+
+
+def path_links(path: pl.DataFrame) -> pl.DataFrame:
+    """The published links of children's paths (:func:`child_paths`, one row per child):
+    stage, source, target, n_children (disclosure applied per link), suppressed, reason."""
     links = pl.concat(
         [
             path.select(

@@ -57,6 +57,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
+from monitor import rollups
 from monitor.asof import known_at
 from schema import AggregateMeasurement, CaseMeasurement, Child, Participation, table_of
 from schema.partitions import PARTITION_KEYS
@@ -390,6 +391,8 @@ def store_table(
     counts.inserted = new.height
     if counts.superseded:
         _link_superseded(connection, spec, old_ids, span)
+    if table.name == CaseMeasurement.__tablename__:  # the case rollups follow, same transaction
+        rollups.refresh_children(connection, rollups.touched_children([new]))
     return counts
 
 

@@ -9,6 +9,7 @@ import polars as pl
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
+from monitor import rollups
 from monitor.ingest.context import Context
 from monitor.ingest.ijw.derive import INDICATORS, Derived, derive_child
 from monitor.ingest.store import CASE, store_table
@@ -122,4 +123,7 @@ def reconcile(
         session.execute(
             update(c).where(col(c.id).in_(gone[start : start + 500])).values(superseded_at=now)
         )
+    if gone:  # their paths lose the withdrawn rows (store_table refreshed the others)
+        gone_children = {row[1] for row in existing if tuple(row[1:]) not in wanted}
+        rollups.refresh_children(session.connection(), gone_children)
     return counts.inserted, counts.superseded + len(gone), counts.unchanged
