@@ -6,7 +6,7 @@ the paths of the current rows, kept by monitor.rollups in the writing transactio
 SQLite and PostgreSQL. Filled here from the rows already stored.
 
 Revision ID: 20261202_rollup
-Revises: 20261201_history
+Revises: 20261202_part
 Create Date: 2026-12-02 10:00:00
 """
 
