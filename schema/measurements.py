@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DDL, CheckConstraint, Column, ForeignKeyConstraint, Index, Text, event, text
+from sqlalchemy import (
+    DDL,
+    CheckConstraint,
+    Column,
+    ForeignKeyConstraint,
+    Index,
+    Text,
+    event,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from schema.base import (
@@ -80,6 +89,23 @@ CASE_REFERENCES = {
 }
 
 
+def _successor_keys(table: str) -> tuple[ForeignKeyConstraint, ForeignKeyConstraint]:
+    """``superseded_by_id`` names a row of the same table. On PostgreSQL the reference is
+    deferrable, so that a correction batch can stamp its old rows with their successors'
+    pre-drawn ids just before inserting them, checked when the batch says so
+    (:mod:`monitor.ingest.supersede`); SQLite keeps a plain foreign key."""
+    name = f"fk_{table}_superseded_by_id_{table}"
+    return (
+        ForeignKeyConstraint(
+            ["superseded_by_id"], [f"{table}.id"], name=name, deferrable=True,
+            initially="IMMEDIATE",
+        ).ddl_if(dialect="postgresql"),
+        ForeignKeyConstraint(["superseded_by_id"], [f"{table}.id"], name=name).ddl_if(
+            dialect="sqlite"
+        ),
+    )  # fmt: skip
+
+
 def _sqlite_only_foreign_keys() -> tuple[ForeignKeyConstraint, ...]:
     return tuple(
         ForeignKeyConstraint(
@@ -100,6 +126,7 @@ class CaseMeasurement(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(check_in("source_kind", SourceKind), name="source_kind"),
         *_sqlite_only_foreign_keys(),
+        *_successor_keys("case_measurement"),
         Index("ix_case_indicator_date", "indicator_id", "observed_on"),
         Index("ix_case_org_indicator_date", "reporting_org_id", "indicator_id", "observed_on"),
         Index(
@@ -129,7 +156,7 @@ class CaseMeasurement(SQLModel, table=True):
     source_kind: str = Field(max_length=20)
     recorded_at: datetime = Field(default_factory=utcnow)
     superseded_at: datetime | None = None
-    superseded_by_id: int | None = Field(default=None, foreign_key="case_measurement.id")
+    superseded_by_id: int | None = None
 
 
 def _integrity_ddl() -> list[str]:
@@ -216,6 +243,7 @@ class AggregateMeasurement(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(check_in("source_kind", SourceKind), name="source_kind"),
         CheckConstraint("period_end >= period_start", name="period"),
+        *_successor_keys("aggregate_measurement"),
         Index(
             "ix_aggregate_indicator_org_period", "indicator_id", "organisation_id", "period_start"
         ),
@@ -256,7 +284,7 @@ class AggregateMeasurement(SQLModel, table=True):
     )
     recorded_at: datetime = Field(default_factory=utcnow)
     superseded_at: datetime | None = None
-    superseded_by_id: int | None = Field(default=None, foreign_key="aggregate_measurement.id")
+    superseded_by_id: int | None = None
 
 
 class Participation(SQLModel, table=True):
@@ -265,6 +293,7 @@ class Participation(SQLModel, table=True):
 
     __tablename__ = "participation"
     __table_args__ = (
+        *_successor_keys("participation"),
         Index("ix_participation_network", "network_id", "valid_from"),
         Index(
             "uq_participation_current",
@@ -289,7 +318,7 @@ class Participation(SQLModel, table=True):
     intensity_unit: str = Field(default="hours_per_month", max_length=30)
     recorded_at: datetime = Field(default_factory=utcnow)
     superseded_at: datetime | None = None
-    superseded_by_id: int | None = Field(default=None, foreign_key="participation.id")
+    superseded_by_id: int | None = None
 
 
 class AggregateCell(SQLModel, table=True):
