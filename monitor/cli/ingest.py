@@ -86,7 +86,8 @@ def ingest(
     )
     if report.problems or report.warnings:
         if report.problems:
-            err_console.print(f"[bold red]{len(report.problems)} problem(s):[/]")
+            total = len(report.problems) + report.problems_more
+            err_console.print(f"[bold red]{total} problem(s):[/]")
             print_problems(report.problems, to=err_console)
         if report.warnings:
             console.print(f"[yellow]{len(report.warnings)} warning(s) (stored anyway):[/]")

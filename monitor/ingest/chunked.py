@@ -44,7 +44,7 @@ from monitor.ingest.write import write_batch
 from schema import utcnow
 from schema.base import SubmissionStatus
 
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 50_000
 LISTED = 10_000
 SUFFIXES = (".csv", ".txt", ".parquet")
 ProgressCallback = Callable[[int, int], None]

@@ -24,8 +24,12 @@ COMPLETE = (
 
 
 def hashes(expr: pl.Expr, prefix: str) -> list[pl.Expr]:
-    """Two independent 64-bit hashes of ``expr``: 128 bits stand for a key in memory."""
-    return [expr.hash(seed).alias(f"{prefix}{seed}") for seed in (1, 2)]
+    """Two independent hashes of ``expr``, 64 and 32 bits: 96 bits stand for a key in memory
+    (two of ten million keys share them with a chance of about 1 in 10^15)."""
+    return [
+        expr.hash(1).alias(f"{prefix}1"),
+        (expr.hash(2) % (1 << 32)).cast(pl.UInt32).alias(f"{prefix}2"),
+    ]
 
 
 KEY_HASHES = ["_k1", "_k2"]
@@ -37,18 +41,19 @@ class Earlier:
     """What the earlier chunks of the same file saw, so that a file checked chunk by chunk
     gets exactly the problems of a file checked whole: per row key (hashed) its first row,
     per child (hashed pseudonym) its first complete row, and its first complete *valid* row
-    (for ``accept_valid``). A few dozen bytes a row, whatever the width of the file."""
+    (for ``accept_valid``). A few dozen bytes a row, whatever the width of
+    the file: 16 bytes a key, 16 a child."""
 
     keys: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(
-            schema={"_k1": pl.UInt64, "_k2": pl.UInt64, "_first_before": pl.Int64}
+            schema={"_k1": pl.UInt64, "_k2": pl.UInt32, "_first_before": pl.UInt32}
         )
     )
     complete: dict[str, pl.DataFrame] = field(default_factory=dict)
 
     def first_complete(self, which: str) -> pl.DataFrame:
         """Per hashed child, its first complete row so far (``which``: all or valid rows)."""
-        empty = {"_c1": pl.UInt64, "_c2": pl.UInt64, "_complete_before": pl.Int64}
+        empty = {"_c1": pl.UInt64, "_c2": pl.UInt32, "_complete_before": pl.UInt32}
         return self.complete.get(which, pl.DataFrame(schema=empty))
 
     def remember_keys(self, frame: pl.DataFrame) -> None:
@@ -56,7 +61,7 @@ class Earlier:
         new = (
             frame.filter(pl.col("_keyed"))
             .group_by(KEY_HASHES)
-            .agg(_first_before=pl.col(ROW).min())
+            .agg(_first_before=pl.col(ROW).min().cast(pl.UInt32))
             .join(self.keys, on=KEY_HASHES, how="anti")
         )
         self.keys = pl.concat([self.keys, new], rechunk=False)
@@ -68,7 +73,7 @@ class Earlier:
             frame.filter(COMPLETE & pl.col("_pseudonym").is_not_null())
             .with_columns(hashes(pl.col("_pseudonym"), "_c"))
             .group_by(CHILD_HASHES)
-            .agg(_complete_before=pl.col(ROW).min())
+            .agg(_complete_before=pl.col(ROW).min().cast(pl.UInt32))
             .join(known, on=CHILD_HASHES, how="anti")
         )
         self.complete[which] = pl.concat([known, new], rechunk=False)

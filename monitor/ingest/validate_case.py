@@ -237,7 +237,11 @@ def new_child_problems(
         checked = (
             checked.with_columns(hashes(pl.col("_pseudonym"), "_c"))
             .join(earlier, on=CHILD_HASHES, how="left")
-            .with_columns(_first_complete=pl.min_horizontal("_first_complete", "_complete_before"))
+            .with_columns(
+                _first_complete=pl.min_horizontal(
+                    "_first_complete", pl.col("_complete_before").cast(pl.Int64)
+                )
+            )
         )
     lacking = pl.col("_pseudonym").is_not_null() & (
         pl.col("_first_complete").is_null() | (pl.col("_first_complete") > pl.col(ROW))
@@ -332,13 +336,17 @@ def validate_case(
         case = pl.struct("_pseudonym", "indicator", "_category", "_date", "_source_kind")
         checked = checked.with_columns(
             [
-                pl.when(is_part).then(part.hash(seed)).otherwise(case.hash(seed)).alias(name)
-                for seed, name in enumerate(KEY_HASHES, start=1)
+                pl.when(is_part).then(p).otherwise(c).alias(name)
+                for p, c, name in zip(
+                    hashes(part, "_k"), hashes(case, "_k"), KEY_HASHES, strict=True
+                )
             ],
             _keyed=keyed,
         )
         checked = checked.join(earlier.keys, on=KEY_HASHES, how="left")
-        checked = checked.with_columns(_first=pl.min_horizontal("_first", "_first_before"))
+        checked = checked.with_columns(
+            _first=pl.min_horizontal("_first", pl.col("_first_before").cast(pl.Int64))
+        )
         earlier.remember_keys(checked)
         earlier.remember_complete("all", frame)
     problems.add(
