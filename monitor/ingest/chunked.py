@@ -67,24 +67,24 @@ class Source:
         return pl.scan_csv(self.path, infer_schema=False, separator=self.separator)
 
     def chunks(self) -> Iterator[pl.DataFrame]:
-        """The prepared chunks (text columns, ``_row`` counted on from chunk to chunk)."""
-        first_row = 2
-        parquet = self.path.suffix.lower() == ".parquet"
-        batches = self._scan().collect_batches(chunk_size=CHUNK_ROWS)
+        """The prepared chunks (text columns, ``_row`` counted on from chunk to chunk).
+
+        Each chunk is its own bounded scan (``slice``), not a stream of batches: a reader
+        running ahead of a slower consumer would queue up the whole file."""
+        kind = "Parquet" if self.path.suffix.lower() == ".parquet" else "CSV"
+        offset = 0
         while True:
             try:
-                raw = next(batches)
-            except StopIteration:
-                return
+                raw = self._scan().slice(offset, CHUNK_ROWS).collect()
             except pl.exceptions.PolarsError as exc:
-                kind = "Parquet" if parquet else "CSV"
                 reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
                 raise _unreadable(self.name, f"not a readable {kind} file: {reason}") from None
-            if parquet:
+            if raw.height == 0:
+                return
+            if kind == "Parquet":
                 raw = parquet_as_text(raw, self.name)
-            chunk = prepare(raw, self.name, first_row=first_row)
-            first_row += chunk.height
-            yield chunk
+            yield prepare(raw, self.name, first_row=offset + 2)
+            offset += raw.height
 
 
 def _checksum(path: Path) -> str:
