@@ -232,11 +232,11 @@ def run(
                     submission = new_submission(batch, report)
                     session.add(submission)
                     session.flush()
-                    assert submission.id is not None
                     report.submission_id = submission.id
+                assert report.submission_id is not None  # flushed: the id is drawn
                 stored = write_batch(
                     session, valid, shape="case", org_id=ctx.org_id,
-                    submission_id=submission.id, now=now,
+                    submission_id=report.submission_id, now=now,
                     progress=_offset(progress, counts.inserted + counts.unchanged, source.rows),
                 )  # fmt: skip
                 counts.inserted += stored.inserted
