@@ -32,6 +32,13 @@ def hashes(expr: pl.Expr, prefix: str) -> list[pl.Expr]:
     ]
 
 
+def seen(rows: pl.DataFrame, state: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """The rows of ``rows`` (a chunk) whose hashes ``on`` are in ``state`` (all earlier
+    chunks), with the state's columns. An inner join, which hashes the smaller side: a left
+    join would hash the whole state for every chunk (hundreds of MB at millions of keys)."""
+    return rows.select([c for c in rows.columns if c in (ROW, *on)]).join(state, on=on)
+
+
 KEY_HASHES = ["_k1", "_k2"]
 CHILD_HASHES = ["_c1", "_c2"]
 
@@ -62,8 +69,8 @@ class Earlier:
             frame.filter(pl.col("_keyed"))
             .group_by(KEY_HASHES)
             .agg(_first_before=pl.col(ROW).min().cast(pl.UInt32))
-            .join(self.keys, on=KEY_HASHES, how="anti")
         )
+        new = new.join(seen(new, self.keys, KEY_HASHES), on=KEY_HASHES, how="anti")
         self.keys = pl.concat([self.keys, new], rechunk=False)
 
     def remember_complete(self, which: str, frame: pl.DataFrame) -> None:
@@ -74,6 +81,6 @@ class Earlier:
             .with_columns(hashes(pl.col("_pseudonym"), "_c"))
             .group_by(CHILD_HASHES)
             .agg(_complete_before=pl.col(ROW).min().cast(pl.UInt32))
-            .join(known, on=CHILD_HASHES, how="anti")
         )
+        new = new.join(seen(new, known, CHILD_HASHES), on=CHILD_HASHES, how="anti")
         self.complete[which] = pl.concat([known, new], rechunk=False)

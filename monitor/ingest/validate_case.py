@@ -15,7 +15,7 @@ import polars as pl
 
 from monitor.errors import RowProblem
 from monitor.ingest.context import Context
-from monitor.ingest.earlier import CHILD_HASHES, COMPLETE, KEY_HASHES, Earlier, hashes
+from monitor.ingest.earlier import CHILD_HASHES, COMPLETE, KEY_HASHES, Earlier, hashes, seen
 from monitor.ingest.formats import CASE_COLUMNS, PARTICIPATION_INDICATOR
 from monitor.ingest.read import ROW
 from monitor.ingest.rules import (
@@ -236,7 +236,11 @@ def new_child_problems(
     if earlier is not None and earlier.height:
         checked = (
             checked.with_columns(hashes(pl.col("_pseudonym"), "_c"))
-            .join(earlier, on=CHILD_HASHES, how="left")
+            .pipe(
+                lambda f: f.join(
+                    seen(f, earlier, CHILD_HASHES).drop(CHILD_HASHES), on=ROW, how="left"
+                )
+            )  # fmt: skip
             .with_columns(
                 _first_complete=pl.min_horizontal(
                     "_first_complete", pl.col("_complete_before").cast(pl.Int64)
@@ -343,7 +347,8 @@ def validate_case(
             ],
             _keyed=keyed,
         )
-        checked = checked.join(earlier.keys, on=KEY_HASHES, how="left")
+        before = seen(checked, earlier.keys, KEY_HASHES).drop(KEY_HASHES)
+        checked = checked.join(before, on=ROW, how="left")
         checked = checked.with_columns(
             _first=pl.min_horizontal("_first", pl.col("_first_before").cast(pl.Int64))
         )
