@@ -20,6 +20,7 @@ The scratch database is dropped afterwards (``--keep`` keeps it)::
     python benchmarks/ingest.py               # 1,000,000 rows
     python benchmarks/ingest.py --rows 50000  # a quick run
     python benchmarks/ingest.py --corrections --sizes 200000,5000000 --batch 20000
+    python benchmarks/ingest.py --memory --rows 10000000  # peak RSS: benchmarks/ingest_memory.py
 """
 
 from __future__ import annotations
@@ -33,18 +34,21 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import numpy as np
-import polars as pl
-import psycopg
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlmodel import Session
+# this tree's monitor and schema, not the installed ones
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from monitor import db
-from monitor.catalogue import load_catalogue
-from monitor.ingest import ingest_file
-from monitor.organisations import OrganisationSpec, add_organisation
-from schema.measurements import CASE_INTEGRITY_DDL
+import numpy as np  # noqa: E402
+import polars as pl  # noqa: E402
+import psycopg  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from monitor import db  # noqa: E402
+from monitor.catalogue import load_catalogue  # noqa: E402
+from monitor.ingest import ingest_file  # noqa: E402
+from monitor.organisations import OrganisationSpec, add_organisation  # noqa: E402
+from schema.measurements import CASE_INTEGRITY_DDL  # noqa: E402
 
 DEFAULT_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -324,7 +328,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sizes", default="200000,5000000", help="stored rows, comma-separated")
     parser.add_argument("--batch", type=int, default=20_000, help="rows per measured batch")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="peak RSS of `monitor ingest` (benchmarks/ingest_memory.py)",
+    )
     args = parser.parse_args(argv)
+    if args.memory:
+        from ingest_memory import run_memory  # beside this script
+
+        return run_memory(args.url, args.rows, sys.modules[__name__], keep=args.keep)
     if args.corrections:
         sizes = [int(s) for s in args.sizes.split(",")]
         return run_corrections(args.url, sizes, args.batch, keep=args.keep)

@@ -82,7 +82,9 @@ def print_ingest_outcome(
     console.print(counts)
     if report.problems or report.warnings:
         if report.problems:
-            err_console.print(words.problems.format(n=len(report.problems)))
+            # a big file lists the first problems; every one is in the rejects file
+            total = len(report.problems) + getattr(report, "problems_more", 0)
+            err_console.print(words.problems.format(n=total))
             print_problems(report.problems, to=err_console)
         if report.warnings:
             console.print(words.warnings.format(n=len(report.warnings)))

@@ -175,13 +175,14 @@ def check_xlsx(source: bytes | Path, name: str) -> bool:
     return scan.formulas
 
 
-def check_parquet(data: bytes, name: str) -> None:
-    """Refuse a Parquet file whose metadata promises more than the limits."""
+def check_parquet(data: bytes | Path, name: str) -> None:
+    """Refuse a Parquet file (its bytes, or its path) whose metadata promises more than the
+    limits."""
     import pyarrow.parquet as pq
 
     max_cells, max_bytes = limits()
     try:
-        meta = pq.ParquetFile(io.BytesIO(data)).metadata
+        meta = pq.ParquetFile(io.BytesIO(data) if isinstance(data, bytes) else data).metadata
     except Exception:  # noqa: BLE001 - arrow raises several types; the reader reports it
         return
     cells = meta.num_rows * meta.num_columns

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from monitor.errors import ConflictError, RowProblem, ValidationFailed
-from monitor.ingest import dhis2, quality
+from monitor.ingest import chunked, dhis2, quality
 from monitor.ingest.context import Context, load_context
 from monitor.ingest.formats import detect_shape, english_headers, header_problems
 from monitor.ingest.read import MB, ROW, checksum_frame, prepare, read_file
@@ -69,6 +70,15 @@ def ingest_file(
     batch = Batch(load_context(session, organisation_code), path.name, "", user_id, channel)
     batch.shape = shape or "unknown"
     max_bytes = get_settings().max_upload_mb * MB
+    if shape in (None, "case"):
+        with tempfile.TemporaryDirectory(prefix="ingest-") as work:
+            try:
+                source = chunked.open_source(path, max_bytes, Path(work))
+            except ValidationFailed as exc:
+                return reject(session, batch, 0, exc.problems)
+            if source is not None and _case_columns(source.columns, shape, path.name):
+                batch.checksum = source.checksum
+                return _ingest_chunks(session, batch, source, accept_valid, dry_run, progress)
     try:
         frame, batch.checksum = read_file(path, max_bytes)
     except ValidationFailed as exc:
@@ -102,6 +112,45 @@ def ingest_frame(
     except ValidationFailed as exc:
         return reject(session, batch, frame.height, exc.problems)
     return _ingest(session, batch, prepared, shape, accept_valid, dry_run, progress, dhis2_map)
+
+
+def _case_columns(columns: list[str], shape: str | None, file_name: str) -> bool:
+    """Whether a header names a case file (else, or when it is wrong, read it whole)."""
+    columns = [c.strip() for c in columns if c.strip()]
+    columns = [english_headers(columns).get(c, c) for c in columns]
+    try:
+        shape = shape or detect_shape(columns, file_name)
+    except ValidationFailed:
+        return False
+    return shape == "case" and not header_problems(columns, shape, file_name)
+
+
+def _ingest_chunks(
+    session: Session,
+    batch: Batch,
+    source: chunked.Source,
+    accept_valid: bool,
+    dry_run: bool,
+    progress: ProgressCallback | None,
+) -> IngestReport:
+    """A case CSV or Parquet file, in bounded memory (:mod:`monitor.ingest.chunked`)."""
+    batch.shape = "case"
+    previous = _duplicate_of(session, batch)
+    if previous is not None:
+        report = batch.report(
+            SubmissionStatus.DUPLICATE,
+            rows_read=source.rows,
+            message=f"identical to submission {previous.id} of "
+            f"{previous.received_at:%Y-%m-%d %H:%M}; nothing to do",
+        )
+        return record(session, batch, report)
+    report = batch.report(SubmissionStatus.ACCEPTED, rows_read=source.rows)
+
+    def once() -> IngestReport:
+        return chunked.run(session, batch, source, report, accept_valid=accept_valid,
+                           dry_run=dry_run, progress=progress)  # fmt: skip
+
+    return _store(session, batch, report, once)
 
 
 def _check_shape(shape: str | None, file_name: str) -> None:
@@ -204,7 +253,9 @@ def _ingest(
         report.status = SubmissionStatus.DRY_RUN.value
         report.message = f"validated only; {valid.height} row(s) would be stored"
         return record(session, batch, report)
-    return _store(session, batch, report, valid, progress)
+    return _store(
+        session, batch, report, lambda: _store_once(session, batch, report, valid, progress)
+    )
 
 
 def _validate(
@@ -244,11 +295,7 @@ STORE_ATTEMPTS = 3
 
 
 def _store(
-    session: Session,
-    batch: Batch,
-    report: IngestReport,
-    valid: pl.DataFrame,
-    progress: ProgressCallback | None,
+    session: Session, batch: Batch, report: IngestReport, once: Callable[[], IngestReport]
 ) -> IngestReport:
     """Rows, Submission and AuditEntry in one transaction; on any error nothing is kept.
 
@@ -262,7 +309,7 @@ def _store(
             note = f"stored at attempt {attempt}: a concurrent batch held the same keys"
             report.message = f"{message}; {note}" if message else note
         try:
-            stored = _store_once(session, batch, report, valid, progress)
+            stored = once()
         except IntegrityError as exc:
             session.rollback()
             if attempt == STORE_ATTEMPTS:

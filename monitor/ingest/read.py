@@ -138,6 +138,11 @@ def _read_parquet(data: bytes, name: str) -> pl.DataFrame:
     except Exception as exc:  # noqa: BLE001 - arrow and polars raise several types
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise _unreadable(name, f"not a readable Parquet file: {reason}") from None
+    return parquet_as_text(frame, name)
+
+
+def parquet_as_text(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """A Parquet frame (or chunk) as text; nested columns refused, integer BSNs zero-padded."""
     nested = [str(c) for c, dtype in frame.schema.items() if dtype.is_nested()]
     if nested:
         raise _unreadable(
@@ -274,8 +279,9 @@ def read_file(path: Path | str, max_bytes: int | None = None) -> tuple[pl.DataFr
     return read_bytes(data, path.name), checksum_bytes(data)
 
 
-def prepare(frame: pl.DataFrame, name: str = "input") -> pl.DataFrame:
-    """Normalise a raw frame: text columns, trimmed header and cells, empty -> null, ``_row``.
+def prepare(frame: pl.DataFrame, name: str = "input", first_row: int = 2) -> pl.DataFrame:
+    """Normalise a raw frame: text columns, trimmed header and cells, empty -> null, ``_row``
+    (from ``first_row``: a later chunk of a file starts further down).
 
     Unnamed columns without any value (trailing separators) are dropped; duplicate names
     and names starting with ``_`` (reserved) are refused."""
@@ -307,4 +313,4 @@ def prepare(frame: pl.DataFrame, name: str = "input") -> pl.DataFrame:
             for original, column in kept
         ]
     )
-    return frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    return frame.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))

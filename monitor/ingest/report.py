@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,10 @@ class IngestReport:
     problems: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
     message: str = ""
+    #: problems beyond those listed in ``problems`` (a file read in chunks lists the first
+    #: :data:`monitor.ingest.chunked.LISTED`); all of them are in ``rejects_file``
+    problems_more: int = 0
+    rejects_file: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -53,6 +58,9 @@ class IngestReport:
 
         Values are as reported: a BSN only ever appears masked."""
         path = Path(path)
+        if self.rejects_file is not None:  # written while the file was read, in chunks
+            shutil.copyfile(self.rejects_file, path)
+            return path
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(REJECT_COLUMNS)

@@ -1,17 +1,16 @@
-"""Bulk, atomic writes of validated rows, with corrections by supersession.
+"""Atomic writes of validated rows, with corrections by supersession.
 
-Measurement rows never go through the ORM: SQLite gets SQLAlchemy Core ``insert()``
-executemany, PostgreSQL gets psycopg 3 ``COPY ... FROM STDIN`` on the session's own
-connection, so everything happens inside the caller's one transaction.
+Rows are inserted in bulk inside the caller's one transaction (:mod:`monitor.ingest.bulk`:
+COPY on PostgreSQL, executemany on SQLite), never through the ORM.
 
 A correction never overwrites. For each incoming row the *current* stored row with the same
-key (e.g. child, reporting organisation, indicator, category, date, source kind) is looked
-up in bulk (a temporary key table joined to the measurements):
+key (e.g. child, reporting organisation, indicator, category, date, source kind) is found
+in bulk, set-based (:mod:`monitor.ingest.supersede`):
 
 * same values: the incoming row is *unchanged* and not stored again;
 * different values: the old row gets ``superseded_at = now`` and ``superseded_by_id`` =
-  the new row, which is inserted with ``recorded_at = now``. Both stamps are set for the
-  whole batch by one UPDATE each, never one statement per row.
+  the new row, which is inserted with ``recorded_at = now``. A fixed number of statements
+  per batch, never one per row.
 
 So the figures "as of" a moment ``t`` are the rows with ``recorded_at <= t`` and
 (``superseded_at`` null or ``> t``): see :func:`current_filter`.
@@ -19,51 +18,28 @@ So the figures "as of" a moment ``t`` are the rows with ``recorded_at <= t`` and
 
 from __future__ import annotations
 
-import io
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import polars as pl
-from sqlalchemy import (
-    ARRAY,
-    BigInteger,
-    Column,
-    ColumnElement,
-    Date,
-    Executable,
-    Float,
-    FromClause,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    and_,
-    any_,
-    bindparam,
-    cast,
-    func,
-    insert,
-    literal,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import ColumnElement, Executable, Table, func, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
 from monitor import rollups
 from monitor.asof import known_at
-from schema import AggregateMeasurement, CaseMeasurement, Child, Participation, table_of
-from schema.partitions import PARTITION_KEYS
+from monitor.ingest import supersede
 
-Progress = Callable[[int], None]
-CHUNK = 50_000
+# CHUNK, Progress, copy_frame, is_postgres and write_rows: re-exported for callers
+from monitor.ingest.bulk import CHUNK as CHUNK
+from monitor.ingest.bulk import Progress as Progress
+from monitor.ingest.bulk import copy_frame as copy_frame
+from monitor.ingest.bulk import is_postgres as is_postgres
+from monitor.ingest.bulk import write_rows as write_rows
+from schema import AggregateMeasurement, CaseMeasurement, Child, Participation, table_of
+
 _SQLITE_IN = 900
 
 
@@ -75,6 +51,8 @@ class TableSpec:
     key: tuple[str, ...]
     compare: tuple[str, ...]
     columns: tuple[str, ...]
+    #: the date column of the key that partitions the table: every look-up bounds it
+    period: str
 
 
 CASE = TableSpec(
@@ -94,6 +72,7 @@ CASE = TableSpec(
         "source_kind",
         "recorded_at",
     ),
+    period="observed_on",
 )
 PARTICIPATION = TableSpec(
     table_of(Participation),
@@ -110,6 +89,7 @@ PARTICIPATION = TableSpec(
         "intensity_unit",
         "recorded_at",
     ),
+    period="valid_from",
 )
 #: A figure has one reporter: the key leaves the reporting organisation out, so that a
 #: municipality's re-send of a network's figure supersedes the network's row (the new row
@@ -142,6 +122,7 @@ AGGREGATE = TableSpec(
         "status",
         "recorded_at",
     ),
+    period="period_start",
 )
 
 
@@ -160,66 +141,9 @@ def current_filter(table: Table, as_of: datetime | None = None) -> ColumnElement
     return known_at(table, as_of)
 
 
-def is_postgres(connection: Connection) -> bool:
-    """True on PostgreSQL (COPY path), False on SQLite (Core executemany path)."""
-    return connection.dialect.name == "postgresql"
-
-
 def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def copy_frame(
-    connection: Connection, table: str, frame: pl.DataFrame, progress: Progress | None = None
-) -> None:
-    """PostgreSQL: one ``COPY table (columns) FROM STDIN`` statement, fed with CSV text
-    that polars writes chunk by chunk (``progress`` after each chunk sent).
-
-    Uses the psycopg connection under the session, so it is part of the open transaction,
-    and the table's statement triggers run once for the whole frame. Empty strings are
-    written quoted (stored as ''), nulls unquoted (stored as NULL)."""
-    import psycopg
-
-    raw = connection.connection.driver_connection
-    assert raw is not None  # a connection in use holds its driver's connection
-    columns = ", ".join(f'"{c}"' for c in frame.columns)
-    statement = f'COPY "{table}" ({columns}) FROM STDIN (FORMAT csv)'
-    try:
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for start in range(0, frame.height, CHUNK):
-                buffer = io.BytesIO()
-                frame.slice(start, CHUNK).write_csv(
-                    buffer, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%:z"
-                )
-                copy.write(buffer.getvalue())
-                if progress:
-                    progress(min(start + CHUNK, frame.height))
-    except psycopg.errors.IntegrityError as exc:
-        # the driver's own error, raised past SQLAlchemy: give it SQLAlchemy's type, so the
-        # caller's handling (retry, 409) is the same as for every other statement
-        raise IntegrityError(statement, None, exc) from exc
-    except psycopg.Error as exc:
-        raise DBAPIError(statement, None, exc) from exc
-
-
-def write_rows(
-    connection: Connection,
-    table: Table,
-    frame: pl.DataFrame,
-    progress: Progress | None = None,
-) -> None:
-    """Insert ``frame`` (columns named as the table's) in chunks, reporting progress."""
-    if is_postgres(connection):
-        copy_frame(connection, table.name, frame, progress)
-        return
-    done = 0
-    for start in range(0, frame.height, CHUNK):
-        chunk = frame.slice(start, CHUNK)
-        connection.execute(insert(table), chunk.to_dicts())
-        done += chunk.height
-        if progress:
-            progress(done)
 
 
 def lookup_children(session: Session, pseudonyms: list[str]) -> dict[str, int]:
@@ -286,63 +210,7 @@ def insert_children(session: Session, children: pl.DataFrame, now: datetime) -> 
     return lookup_children(session, frame["pseudonym"].to_list())
 
 
-_TEMP_TYPES: dict[pl.DataType | type[pl.DataType], type[TypeEngine[Any]]] = {
-    pl.Int64: Integer,
-    pl.Date: Date,
-    pl.String: String,
-    pl.Float64: Float,
-}
 _temp_names = itertools.count()
-
-
-def _existing_current(connection: Connection, spec: TableSpec, keys: pl.DataFrame) -> pl.DataFrame:
-    """Current stored rows whose key matches a row of ``keys`` (via a temporary key table)."""
-    table = spec.table
-    empty = pl.DataFrame(
-        schema={**keys.schema, "_old_id": pl.Int64, **{f"_old_{c}": pl.Null for c in spec.compare}}
-    )
-    bounds = [
-        table.c[c].between(keys[c].min(), keys[c].max())
-        for c in spec.key
-        if keys.schema[c] != pl.String
-    ]
-    probe = select(table.c.id).where(table.c.superseded_at.is_(None), *bounds).limit(1)
-    if connection.execute(probe).first() is None:
-        return empty  # nothing stored in range: a first load needs no key table
-    name = f"_ingest_keys_{next(_temp_names)}"
-    temp = Table(
-        name,
-        MetaData(),
-        *[Column(c, _TEMP_TYPES[keys.schema[c]]()) for c in spec.key],
-        prefixes=["TEMPORARY"],
-    )
-    temp.create(connection)
-    try:
-        write_rows(connection, temp, keys)
-        if is_postgres(connection):
-            # statistics of the key table, so that the join walks the current-row index
-            # for a small batch instead of scanning the whole measurement table
-            connection.execute(text(f'ANALYZE "{name}"'))
-        joined = (
-            select(
-                *[temp.c[c] for c in spec.key],
-                table.c.id.label("_old_id"),
-                *[table.c[c].label(f"_old_{c}") for c in spec.compare],
-            )
-            .select_from(temp)
-            .join(table, and_(*[table.c[c] == temp.c[c] for c in spec.key]))
-            .where(table.c.superseded_at.is_(None), *bounds)
-        )
-        rows = connection.execute(joined).all()
-    finally:
-        temp.drop(connection)
-    if not rows:
-        return empty
-    names = [*spec.key, "_old_id", *[f"_old_{c}" for c in spec.compare]]
-    found = pl.DataFrame(
-        [tuple(r) for r in rows], schema=names, orient="row", infer_schema_length=None
-    )
-    return found.with_columns([pl.col(c).cast(keys.schema[c]) for c in spec.key])
 
 
 def store_table(
@@ -355,97 +223,25 @@ def store_table(
 ) -> StoreCounts:
     """Write validated ``rows`` (table column names) with supersession; returns the counts.
 
-    Set-based whatever the batch size: one look-up of the current rows (a key table joined
-    through the current-row index), one UPDATE stamping ``superseded_at`` on every replaced
-    row, the insert (COPY on PostgreSQL), and one UPDATE linking each replaced row to its
-    successor (:func:`_link_superseded`)."""
+    Set-based whatever the batch size (:mod:`monitor.ingest.supersede`): one probe for
+    current rows in the batch's key range (none: a plain bulk insert), else a fixed number
+    of statements that match, stamp and insert."""
     connection = session.connection()
-    counts = StoreCounts()
     if rows.height == 0:
-        return counts
-    existing = _existing_current(connection, spec, rows.select(spec.key))
-    merged = rows.join(existing, on=list(spec.key), how="left", nulls_equal=True)
-    same = pl.all_horizontal(
-        [pl.col(c).eq_missing(pl.col(f"_old_{c}").cast(rows.schema[c])) for c in spec.compare]
-    )
-    has_old = pl.col("_old_id").is_not_null()
-    merged = merged.with_columns(_unchanged=has_old & same)
-    merged = merged.with_columns(_supersedes=has_old & ~pl.col("_unchanged"))
-    counts.unchanged = int(merged["_unchanged"].sum())
-    old_ids = merged.filter("_supersedes")["_old_id"]
-    counts.superseded = old_ids.len()
-    table = spec.table
-    span = _partition_span(table, rows)
-    if counts.superseded:
-        # before the insert: the current-row index admits one current row per key
-        connection.execute(
-            update(table)
-            .where(_id_in(connection, table), *_within(table, span))
-            .values(superseded_at=now),
-            {"ids": _id_list(old_ids)},
-        )
-    new = merged.filter(~pl.col("_unchanged")).with_columns(
-        recorded_at=pl.lit(now, dtype=pl.Datetime("us", "UTC"))
-    )
-    write_rows(connection, table, new.select(spec.columns), progress)
-    counts.inserted = new.height
-    if counts.superseded:
-        _link_superseded(connection, spec, old_ids, span)
-    if table.name == CaseMeasurement.__tablename__:  # the case rollups follow, same transaction
-        rollups.refresh_children(connection, rollups.touched_children([new]))
+        return StoreCounts()
+    rows = rows.with_columns(recorded_at=pl.lit(now, dtype=pl.Datetime("us", "UTC")))
+    rows = rows.select(spec.columns)
+    if not supersede.current_in_range(connection, spec, rows):
+        write_rows(connection, spec.table, rows, progress)
+        counts = StoreCounts(inserted=rows.height)
+    else:
+        write = supersede.postgres if is_postgres(connection) else supersede.sqlite
+        inserted, superseded, unchanged = write(connection, spec, rows, now, progress)
+        counts = StoreCounts(inserted=inserted, superseded=superseded, unchanged=unchanged)
+    if spec.table.name == CaseMeasurement.__tablename__ and counts.inserted:
+        # the case rollups follow in the same transaction (a correction keeps its child)
+        rollups.refresh_children(connection, rollups.touched_children([rows]))
     return counts
-
-
-Span = tuple[str, Any, Any] | None
-
-
-def _partition_span(table: Table, rows: pl.DataFrame) -> Span:
-    """On a partitioned table, the batch's range of the partition key (part of the key: a
-    replaced row lies in it), so that the planner reads only the partitions it spans."""
-    key = PARTITION_KEYS.get(table.name)
-    return None if key is None else (key, rows[key].min(), rows[key].max())
-
-
-def _within(table: FromClause, span: Span) -> list[ColumnElement[bool]]:
-    """``table``'s rows inside ``span`` (no condition when not partitioned)."""
-    return [] if span is None else [table.c[span[0]].between(span[1], span[2])]
-
-
-def _id_list(ids: pl.Series) -> str:
-    """Row ids as one text parameter ("1,2,3"): no per-element conversion by the driver."""
-    return ",".join(ids.cast(pl.String).to_list())
-
-
-def _id_in(connection: Connection, table: Table) -> ColumnElement[bool]:
-    """``table.id`` is one of the ids in the text parameter ``ids`` (:func:`_id_list`), as
-    one condition the planner resolves through the primary key."""
-    ids = bindparam("ids", type_=String)
-    if is_postgres(connection):
-        return table.c.id == any_(cast(func.string_to_array(ids, ","), ARRAY(BigInteger)))
-    listed = func.json_each(literal("[", String) + ids + literal("]", String)).table_valued("value")
-    return table.c.id.in_(select(listed.c.value))
-
-
-def _link_superseded(
-    connection: Connection, spec: TableSpec, old_ids: pl.Series, span: Span
-) -> None:
-    """Set ``superseded_by_id`` of each replaced row (``old_ids``) to the id of the row now
-    current for the same key: one UPDATE joining the replaced rows (primary key) to their
-    successors (the current-row index), both within the batch's partitions (``span``)."""
-    table = spec.table
-    successor = table.alias("successor")
-    connection.execute(
-        update(table)
-        .where(
-            _id_in(connection, table),
-            *_within(table, span),
-            *_within(successor, span),
-            successor.c.superseded_at.is_(None),
-            *[successor.c[c] == table.c[c] for c in spec.key],
-        )
-        .values(superseded_by_id=successor.c.id),
-        {"ids": _id_list(old_ids)},
-    )
 
 
 def count_rows(session: Session, table: Table) -> int:

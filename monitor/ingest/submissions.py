@@ -11,6 +11,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TypedDict, Unpack
 
 from sqlmodel import Session, col, select
@@ -93,7 +94,7 @@ def fill(submission: Submission, report: IngestReport) -> None:
     submission.status = report.status
     submission.finished_at = utcnow()
     shown = [p.as_text() for p in report.problems[:20]]
-    more = len(report.problems) - len(shown)
+    more = len(report.problems) - len(shown) + report.problems_more
     tail = [f"... and {more} more problem(s)"] if more > 0 else []
     submission.message = "\n".join([report.message, *shown, *tail]).strip()
 
@@ -160,21 +161,36 @@ def reject(
     rows_read: int,
     problems: list[RowProblem],
     warnings: list[RowProblem] | None = None,
+    *,
+    listed: Listed | None = None,
 ) -> IngestReport:
     """Record a rejected batch; ``rows_rejected`` counts the rows with problems (all rows
-    when the problem concerns the whole file)."""
+    when the problem concerns the whole file). ``listed``: ``problems`` are the first of
+    more (a file read in chunks), with their totals and the file holding them all."""
     problems = [safe(p) for p in problems]
     bad_rows = {p.row for p in problems if p.row is not None and p.row > 1}
     file_level = any(p.row is None or p.row == 1 for p in problems)
+    total, bad = (listed.total, listed.bad_rows) if listed else (len(problems), len(bad_rows))
     report = batch.report(
         SubmissionStatus.REJECTED,
         rows_read=rows_read,
-        rows_rejected=rows_read if file_level else len(bad_rows),
+        rows_rejected=rows_read if file_level else bad,
         problems=problems,
         warnings=warnings or [],
-        message=f"nothing stored: {len(problems)} problem(s) in {len(bad_rows)} row(s)",
+        message=f"nothing stored: {total} problem(s) in {bad} row(s)",
     )
+    if listed:
+        report.problems_more, report.rejects_file = total - len(problems), listed.rejects_file
     return record(session, batch, report)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """How many problems a report lists only the first of, and where all of them are."""
+
+    total: int
+    bad_rows: int
+    rejects_file: Path | None
 
 
 def recent_submissions(session: Session, *, organisation_id: int, limit: int) -> list[Submission]:

@@ -15,6 +15,7 @@ import polars as pl
 
 from monitor.errors import RowProblem
 from monitor.ingest.context import Context
+from monitor.ingest.earlier import CHILD_HASHES, COMPLETE, KEY_HASHES, Earlier, hashes, seen
 from monitor.ingest.formats import CASE_COLUMNS, PARTICIPATION_INDICATOR
 from monitor.ingest.read import ROW
 from monitor.ingest.rules import (
@@ -220,18 +221,32 @@ def case_reporter_problem(file_name: str, org_code: str, org_kind: str) -> RowPr
     )
 
 
-def new_child_problems(frame: pl.DataFrame, file_name: str) -> Problems:
+def new_child_problems(
+    frame: pl.DataFrame, file_name: str, earlier: pl.DataFrame | None = None
+) -> Problems:
     """Every child's first row in a batch needs birth_month, sex and municipality — known
     child or not, so that neither the outcome nor the message tells a partner whether the
-    monitor already knows a child (#12 item 6). A known child's stored attributes stay."""
+    monitor already knows a child (#12 item 6). A known child's stored attributes stay.
+
+    ``earlier``: the first complete row of children seen in earlier chunks of the file
+    (:meth:`Earlier.first_complete`)."""
     problems = Problems(file_name)
-    complete = (
-        pl.col("_birth_month").is_not_null()
-        & pl.col("_sex").is_in([s.value for s in Sex])
-        & pl.col("_municipality_id").is_not_null()
-    )
-    first_complete = pl.when(complete).then(pl.col(ROW)).otherwise(None).min().over("_pseudonym")
+    first_complete = pl.when(COMPLETE).then(pl.col(ROW)).otherwise(None).min().over("_pseudonym")
     checked = frame.with_columns(_first_complete=first_complete)
+    if earlier is not None and earlier.height:
+        checked = (
+            checked.with_columns(hashes(pl.col("_pseudonym"), "_c"))
+            .pipe(
+                lambda f: f.join(
+                    seen(f, earlier, CHILD_HASHES).drop(CHILD_HASHES), on=ROW, how="left"
+                )
+            )  # fmt: skip
+            .with_columns(
+                _first_complete=pl.min_horizontal(
+                    "_first_complete", pl.col("_complete_before").cast(pl.Int64)
+                )
+            )
+        )
     lacking = pl.col("_pseudonym").is_not_null() & (
         pl.col("_first_complete").is_null() | (pl.col("_first_complete") > pl.col(ROW))
     )
@@ -246,9 +261,16 @@ def new_child_problems(frame: pl.DataFrame, file_name: str) -> Problems:
 
 
 def validate_case(
-    frame: pl.DataFrame, ctx: Context, file_name: str, lookup_children: ChildLookup
+    frame: pl.DataFrame,
+    ctx: Context,
+    file_name: str,
+    lookup_children: ChildLookup,
+    earlier: Earlier | None = None,
 ) -> Validated:
-    """Check a case-level frame; every problem is collected, nothing is stored."""
+    """Check a case-level frame; every problem is collected, nothing is stored.
+
+    ``earlier``: the frame is one chunk of a file, after the chunks that ``earlier`` saw;
+    it is updated with this chunk's keys and children."""
     problems = Problems(file_name)
     if ctx.org_kind == OrgKind.MUNICIPALITY.value or ctx.org_kind in NETWORK_KINDS:
         problems.add_file_level(case_reporter_problem(file_name, ctx.org_code, ctx.org_kind))
@@ -293,7 +315,9 @@ def validate_case(
     frame = frame.with_columns(
         _child_id=pl.col("_pseudonym").replace_strict(known, default=None, return_dtype=pl.Int64)
     )
-    problems.extend(new_child_problems(frame, file_name))
+    problems.extend(
+        new_child_problems(frame, file_name, earlier.first_complete("all") if earlier else None)
+    )
 
     is_part = pl.col("indicator") == PARTICIPATION_INDICATOR
     frame = frame.with_columns(_category=pl.col("category").fill_null(""))
@@ -309,8 +333,29 @@ def validate_case(
     keyed = pl.all_horizontal(
         [pl.col(c).is_not_null() for c in ("_child_key", "indicator", "_date")]
     )
+    checked = frame.with_columns(_first=first)
+    if earlier is not None:
+        # the same key by hash across chunks: the pseudonym stands for the per-chunk key
+        part = pl.struct("_pseudonym", "programme", "_date")
+        case = pl.struct("_pseudonym", "indicator", "_category", "_date", "_source_kind")
+        checked = checked.with_columns(
+            [
+                pl.when(is_part).then(p).otherwise(c).alias(name)
+                for p, c, name in zip(
+                    hashes(part, "_k"), hashes(case, "_k"), KEY_HASHES, strict=True
+                )
+            ],
+            _keyed=keyed,
+        )
+        before = seen(checked, earlier.keys, KEY_HASHES).drop(KEY_HASHES)
+        checked = checked.join(before, on=ROW, how="left")
+        checked = checked.with_columns(
+            _first=pl.min_horizontal("_first", pl.col("_first_before").cast(pl.Int64))
+        )
+        earlier.remember_keys(checked)
+        earlier.remember_complete("all", frame)
     problems.add(
-        frame.with_columns(_first=first),
+        checked,
         keyed & (pl.col("_first") != pl.col(ROW)),
         "indicator",
         pl.format(
