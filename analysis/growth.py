@@ -31,6 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import polars as pl
+import scipy.sparse as sp
 import statsmodels.formula.api as smf
 
 from analysis.base import (
@@ -49,23 +50,12 @@ from analysis.base import (
     unquote,
     warning_notes,
 )
+from analysis.growth_design import column_ranks, design, with_school_terms
 from analysis.mixed import MixedFit, fit_two_level
 from monitor.errors import ModelFitError
 
 MODEL = "growth model"
 ENGINES = ("auto", "fast", "statsmodels")
-
-
-def _design(formula: str, pdf: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Outcome and fixed-effect design through statsmodels' own formula machinery (0.15+:
-    patsy or formulaic, as configured; 0.14: patsy), so term names match MixedLM's."""
-    try:
-        from statsmodels.formula._manager import FormulaManager
-    except ImportError:  # statsmodels 0.14
-        import patsy
-
-        return patsy.dmatrices(formula, pdf, return_type="dataframe")
-    return FormulaManager().get_matrices(formula, pdf)
 
 
 def fit_growth(
@@ -78,6 +68,7 @@ def fit_growth(
     intensity: str | None = None,
     covariates: Sequence[str] = (),
     nest: str | None = None,
+    school_effects: str | None = None,
     random_slope: bool = True,
     reml: bool = True,
     method: str | Sequence[str] = ("lbfgs",),
@@ -112,6 +103,12 @@ def fit_growth(
         School or network column in which children are nested. Adds a random
         intercept per ``nest`` and keeps the child intercepts (and slopes) as variance
         components.
+    school_effects : str, optional
+        Column holding the school (or other unit) at each measurement. Adds a fixed
+        intercept and a fixed ``time`` slope per school (``C(school) + C(school):time``), so
+        that differences between schools in level and in growth, which a child carries with
+        it when it changes school, are not taken for programme effects. The design is wide
+        but sparse and stays on the fast path.
     random_slope : bool
         Random slope of ``time`` per child (default) or a random intercept only.
     reml : bool
@@ -149,12 +146,9 @@ def fit_growth(
             f"{nest!r} need engine='auto' or 'statsmodels'"
         )
     covariates = list(covariates)
-    require_columns(
-        data, [outcome, time, child, exposure, intensity, nest, *covariates], model=MODEL
-    )
-    frame, notes = drop_missing(
-        data, [outcome, time, child, exposure, intensity, nest, *covariates], model=MODEL
-    )
+    used = [outcome, time, child, exposure, intensity, nest, school_effects, *covariates]
+    require_columns(data, used, model=MODEL)
+    frame, notes = drop_missing(data, used, model=MODEL)
     require_variation(frame[outcome], model=MODEL)
     require_variation(frame[time], model=MODEL, what="time variable")
     n_children = require_clusters(frame[child], 2, model=MODEL, what="children")
@@ -173,17 +167,23 @@ def fit_growth(
     terms = [safe_name(time)]
     terms += [safe_name(c) for c in (exposure, intensity) if c is not None]
     terms += [safe_name(c) for c in covariates]
-    formula = f"{safe_name(outcome)} ~ " + " + ".join(terms)
+    base_formula = f"{safe_name(outcome)} ~ " + " + ".join(terms)
+    formula = base_formula
+    if school_effects is not None:
+        require_clusters(frame[school_effects], 2, model=MODEL, what="schools")
+        school = f"C({safe_name(school_effects)})"
+        formula += f" + {school} + {school}:{safe_name(time)}"
     pdf = to_pandas(frame)
     unit = group_unit(child)
 
     fit = None
     if nest is None and engine != "statsmodels":
         fit, fast_note = _fit_fast(
-            formula,
+            base_formula,
             pdf,
             child=child,
             time=time,
+            school=school_effects,
             slope=random_slope,
             reml=reml,
             maxiter=maxiter,
@@ -297,6 +297,7 @@ def _fit_fast(
     *,
     child: str,
     time: str,
+    school: str | None,
     slope: bool,
     reml: bool,
     maxiter: int,
@@ -307,17 +308,17 @@ def _fit_fast(
     The fixed-effect design comes from the same formula machinery as statsmodels, so the
     term names (categories, quoted columns) are identical on both paths.
     """
-    endog, exog = _design(formula, pdf)
-    X = np.asarray(exog, dtype=float)
+    endog, exog = design(formula, pdf)
+    X: np.ndarray | sp.csr_matrix = np.asarray(exog, dtype=float)
+    names = [str(c) for c in exog.columns]
+    if school is not None:
+        X, names = with_school_terms(exog, pdf, school=school, time=time)
     times = pdf[time].to_numpy(dtype=float)
     Z = np.column_stack([np.ones(len(pdf)), times]) if slope else np.ones((len(pdf), 1))
     re_names = ["Group", safe_name(time)] if slope else ["Group"]
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        redundant = [
-            unquote(str(name))
-            for j, name in enumerate(exog.columns)
-            if j and np.linalg.matrix_rank(X[:, : j + 1]) <= np.linalg.matrix_rank(X[:, :j])
-        ]
+    rank = column_ranks(X)
+    if rank(X.shape[1]) < X.shape[1]:
+        redundant = [unquote(name) for j, name in enumerate(names) if j and rank(j + 1) <= rank(j)]
         raise ModelFitError(
             f"{MODEL}: the fixed-effect terms are collinear: {', '.join(redundant)} "
             "is a combination of the terms before it; leave it out"
@@ -329,7 +330,7 @@ def _fit_fast(
             X,
             Z,
             pdf[child].to_numpy(),
-            fe_names=[str(c) for c in exog.columns],
+            fe_names=names,
             re_names=re_names,
             reml=reml,
             maxiter=maxiter,

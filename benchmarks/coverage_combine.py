@@ -15,15 +15,18 @@ from coverage import print_table, summarise  # noqa: E402
 
 
 def main(paths: list[str]) -> int:
-    runs = []
+    runs, truths, seconds = [], set(), 0.0
     for path in paths:
-        runs += json.loads(Path(path).read_text(encoding="utf-8"))["runs"]
+        part = json.loads(Path(path).read_text(encoding="utf-8"))
+        runs += part["runs"]
+        truths.add(part.get("truth", "configured"))
+        seconds += float(part.get("seconds", 0.0))
     runs.sort(key=lambda r: r["seed"])
-    for r in runs:
-        r.setdefault("truth_ratio", 0.75)
-    report = {"seeds": [r["seed"] for r in runs], "truth": "configured", "runs": runs}
+    report = {"seeds": [r["seed"] for r in runs], "truth": "/".join(sorted(truths)), "runs": runs}
     report["summary"] = summarise(runs)
     print_table(report)
+    if seconds:
+        print(f"{seconds:.0f} s in {len(paths)} run(s)")
     return 0
 
 
