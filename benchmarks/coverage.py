@@ -59,7 +59,9 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from concurrent.futures import ProcessPoolExecutor  # noqa: E402
+from contextlib import nullcontext  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 from unittest import mock  # noqa: E402
@@ -226,14 +228,18 @@ def run(
     size: str = "municipality",
     truth: str = "realised",
     estimands: tuple[str, ...] = tuple(ESTIMANDS),
+    on_result: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Fit every seed (in ``jobs`` processes) and summarise."""
+    """Fit every seed (in ``jobs`` processes) and summarise; ``on_result`` sees each seed's
+    run as it arrives (in seed order)."""
     n = len(seeds)
-    if jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            runs = list(pool.map(fit_seed, seeds, [size] * n, [truth] * n, [estimands] * n))
-    else:
-        runs = [fit_seed(s, size, truth, estimands) for s in seeds]
+    runs = []
+    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else nullcontext() as pool:
+        args = (seeds, [size] * n, [truth] * n, [estimands] * n)
+        for one in pool.map(fit_seed, *args) if pool else map(fit_seed, *args):
+            runs.append(one)
+            if on_result is not None:
+                on_result(one)
     return {"seeds": seeds, "truth": truth, "runs": runs, "summary": summarise(runs)}
 
 
@@ -282,7 +288,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     started = time.perf_counter()
-    report = run(seeds, jobs=args.jobs, truth=args.truth, estimands=tuple(args.only))
+    keep = None
+    if args.json:  # each seed also as a line of <json>l, so an interrupted run is not lost
+        lines = args.json.with_suffix(args.json.suffix + "l")
+        lines.write_text("", encoding="utf-8")
+
+        def keep(one: dict[str, Any]) -> None:
+            with lines.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(one) + "\n")
+
+    report = run(
+        seeds, jobs=args.jobs, truth=args.truth, estimands=tuple(args.only), on_result=keep
+    )
     report["seconds"] = round(time.perf_counter() - started, 1)
     print_table(report)
     print(f"{report['seconds']:.0f} s with {args.jobs} process(es)")
