@@ -222,6 +222,14 @@ def fit_growth(
     sentence = _sentence(
         estimates, outcome=outcome, time=time, exposure=exposure, intensity=intensity
     )
+    if school_effects is not None:
+        reference = sorted(frame[school_effects].unique().to_list())[0]
+        sentence = sentence.replace(
+            f"per unit of {time} (",
+            f"per unit of {time} at {school_effects} {reference} (the reference school; "
+            "every school has its own intercept and slope, ",
+            1,
+        )
     return ModelResult(
         method="growth",
         estimates=estimates,

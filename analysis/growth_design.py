@@ -54,4 +54,10 @@ def column_ranks(X: np.ndarray | sp.spmatrix) -> Callable[[int], int]:
         return lambda k: int(np.linalg.matrix_rank(X[:, :k]))
     scaled, _ = unit_columns(X)
     gram = (scaled.T @ scaled).toarray()
-    return lambda k: int(np.linalg.matrix_rank(gram[:k, :k], hermitian=True))
+    # the cross-product's entries carry rounding of order n·eps (sums over n rows), so the
+    # tolerance is numpy's for X itself, max(n, p)·eps, taken relative to its largest
+    # eigenvalue: columns whose relative singular value is below ~sqrt(n·eps) count as
+    # combinations of the others
+    n, p = X.shape
+    tol = float(np.linalg.eigvalsh(gram).max()) * max(n, p) * np.finfo(float).eps
+    return lambda k: int(np.linalg.matrix_rank(gram[:k, :k], tol=tol, hermitian=True))

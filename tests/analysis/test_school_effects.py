@@ -14,6 +14,7 @@ import statsmodels.formula.api as smf
 import analysis.mixed as mixed
 from analysis import fit_growth
 from analysis.growth_design import design, with_school_terms
+from monitor.errors import ModelFitError
 
 
 def _schools_design(seed: int, n_children: int = 240, n_schools: int = 6) -> pl.DataFrame:
@@ -137,3 +138,12 @@ def test_sparse_path_equals_dense_path(monkeypatch: pytest.MonkeyPatch) -> None:
     assert np.abs(sparse_fit.bse_fe / dense_fit.bse_fe - 1).max() < 1e-8
     assert np.asarray(sparse_fit.cov_re) == pytest.approx(np.asarray(dense_fit.cov_re), rel=1e-7)
     assert sparse_fit.llf == pytest.approx(dense_fit.llf, abs=1e-7)
+
+
+def test_collinear_term_is_named_with_school_effects() -> None:
+    """The rank check of the wide design (on its cross-product) names the redundant term,
+    not a school column after it."""
+    data = _schools_design(1).with_columns((0.1 * pl.col("age") + 22.0).alias("calendar"))
+    with pytest.raises(ModelFitError, match="collinear: calendar is a combination"):
+        fit_growth(data, time="age", covariates=["programme_years", "calendar"],
+                   school_effects="school")  # fmt: skip
