@@ -250,7 +250,7 @@ def print_table(report: dict[str, Any]) -> None:
     span = f" (rate ratio {min(ratios):.4f}..{max(ratios):.4f})" if ratios else ""
     print(
         f"{len(seeds)} seeds ({seeds[0]}..{seeds[-1]}), municipality size, {report['truth']} "
-        f"truth{span}; coverage +- its Monte-Carlo SE at 95%, bias +- its Monte-Carlo SE"
+        f"truth{span}; coverage [its Monte-Carlo 95% interval], bias +- its Monte-Carlo SE"
     )
     head = (
         f"{'estimand':40} {'runs':>4} {'coverage [MC 95%]':>22} {'bias':>17} {'mean SE':>8} "
