@@ -60,7 +60,7 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
-from concurrent.futures import ProcessPoolExecutor  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor, as_completed  # noqa: E402
 from contextlib import nullcontext  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -231,15 +231,19 @@ def run(
     on_result: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Fit every seed (in ``jobs`` processes) and summarise; ``on_result`` sees each seed's
-    run as it arrives (in seed order)."""
-    n = len(seeds)
+    run as soon as it is done (one slow seed holds back no others)."""
     runs = []
     with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else nullcontext() as pool:
-        args = (seeds, [size] * n, [truth] * n, [estimands] * n)
-        for one in pool.map(fit_seed, *args) if pool else map(fit_seed, *args):
+        if pool is None:
+            done = (fit_seed(s, size, truth, estimands) for s in seeds)
+        else:
+            futures = [pool.submit(fit_seed, s, size, truth, estimands) for s in seeds]
+            done = (f.result() for f in as_completed(futures))
+        for one in done:
             runs.append(one)
             if on_result is not None:
                 on_result(one)
+    runs.sort(key=lambda r: r["seed"])
     return {"seeds": seeds, "truth": truth, "runs": runs, "summary": summarise(runs)}
 
 
