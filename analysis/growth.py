@@ -60,6 +60,7 @@ def fit_growth(
     intensity: str | None = None,
     covariates: Sequence[str] = (),
     nest: str | None = None,
+    school_effects: str | None = None,
     random_slope: bool = True,
     reml: bool = True,
     method: str | Sequence[str] = ("lbfgs",),
@@ -94,6 +95,12 @@ def fit_growth(
         School or network column in which children are nested. Adds a random
         intercept per ``nest`` and keeps the child intercepts (and slopes) as variance
         components.
+    school_effects : str, optional
+        Column holding the school (or other unit) at each measurement. Adds a fixed
+        intercept and a fixed ``time`` slope per school (``C(school) + C(school):time``), so
+        that differences between schools in level and in growth, which a child carries with
+        it when it changes school, are not taken for programme effects. The design is wide
+        but sparse and stays on the fast path.
     random_slope : bool
         Random slope of ``time`` per child (default) or a random intercept only.
     reml : bool
@@ -131,12 +138,9 @@ def fit_growth(
             f"{nest!r} need engine='auto' or 'statsmodels'"
         )
     covariates = list(covariates)
-    require_columns(
-        data, [outcome, time, child, exposure, intensity, nest, *covariates], model=MODEL
-    )
-    frame, notes = drop_missing(
-        data, [outcome, time, child, exposure, intensity, nest, *covariates], model=MODEL
-    )
+    used = [outcome, time, child, exposure, intensity, nest, school_effects, *covariates]
+    require_columns(data, used, model=MODEL)
+    frame, notes = drop_missing(data, used, model=MODEL)
     require_variation(frame[outcome], model=MODEL)
     require_variation(frame[time], model=MODEL, what="time variable")
     n_children = require_clusters(frame[child], 2, model=MODEL, what="children")
@@ -155,17 +159,23 @@ def fit_growth(
     terms = [safe_name(time)]
     terms += [safe_name(c) for c in (exposure, intensity) if c is not None]
     terms += [safe_name(c) for c in covariates]
-    formula = f"{safe_name(outcome)} ~ " + " + ".join(terms)
+    base_formula = f"{safe_name(outcome)} ~ " + " + ".join(terms)
+    formula = base_formula
+    if school_effects is not None:
+        require_clusters(frame[school_effects], 2, model=MODEL, what="schools")
+        school = f"C({safe_name(school_effects)})"
+        formula += f" + {school} + {school}:{safe_name(time)}"
     pdf = to_pandas(frame)
     unit = group_unit(child)
 
     fit = None
     if nest is None and engine != "statsmodels":
         fit, fast_note = fit_fast(
-            formula,
+            base_formula,
             pdf,
             child=child,
             time=time,
+            school=school_effects,
             slope=random_slope,
             reml=reml,
             maxiter=maxiter,
@@ -204,6 +214,14 @@ def fit_growth(
     sentence = _sentence(
         estimates, outcome=outcome, time=time, exposure=exposure, intensity=intensity
     )
+    if school_effects is not None:
+        reference = sorted(frame[school_effects].unique().to_list())[0]
+        sentence = sentence.replace(
+            f"per unit of {time} (",
+            f"per unit of {time} at {school_effects} {reference} (the reference school; "
+            "every school has its own intercept and slope, ",
+            1,
+        )
     return ModelResult(
         method="growth",
         estimates=estimates,

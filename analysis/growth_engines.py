@@ -13,25 +13,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import polars as pl
+import scipy.sparse as sp
 import statsmodels.formula.api as smf
 
 from analysis.base import capture_warnings, safe_name, unquote
+from analysis.growth_design import column_ranks, design, with_school_terms
 from analysis.mixed import MixedFit, fit_two_level
 from monitor.errors import ModelFitError
 
 MODEL = "growth model"
-
-
-def model_design(formula: str, pdf: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Outcome and fixed-effect design through statsmodels' own formula machinery (0.15+:
-    patsy or formulaic, as configured; 0.14: patsy), so term names match MixedLM's."""
-    try:
-        from statsmodels.formula._manager import FormulaManager
-    except ImportError:  # statsmodels 0.14
-        import patsy
-
-        return patsy.dmatrices(formula, pdf, return_type="dataframe")
-    return FormulaManager().get_matrices(formula, pdf)
 
 
 def fit_statsmodels(
@@ -74,6 +64,7 @@ def fit_fast(
     *,
     child: str,
     time: str,
+    school: str | None,
     slope: bool,
     reml: bool,
     maxiter: int,
@@ -84,17 +75,17 @@ def fit_fast(
     The fixed-effect design comes from the same formula machinery as statsmodels, so the
     term names (categories, quoted columns) are identical on both paths.
     """
-    endog, exog = model_design(formula, pdf)
-    X = np.asarray(exog, dtype=float)
+    endog, exog = design(formula, pdf)
+    X: np.ndarray | sp.csr_matrix = np.asarray(exog, dtype=float)
+    names = [str(c) for c in exog.columns]
+    if school is not None:
+        X, names = with_school_terms(exog, pdf, school=school, time=time)
     times = pdf[time].to_numpy(dtype=float)
     Z = np.column_stack([np.ones(len(pdf)), times]) if slope else np.ones((len(pdf), 1))
     re_names = ["Group", safe_name(time)] if slope else ["Group"]
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        redundant = [
-            unquote(str(name))
-            for j, name in enumerate(exog.columns)
-            if j and np.linalg.matrix_rank(X[:, : j + 1]) <= np.linalg.matrix_rank(X[:, :j])
-        ]
+    rank = column_ranks(X)
+    if rank(X.shape[1]) < X.shape[1]:
+        redundant = [unquote(name) for j, name in enumerate(names) if j and rank(j + 1) <= rank(j)]
         raise ModelFitError(
             f"{MODEL}: the fixed-effect terms are collinear: {', '.join(redundant)} "
             "is a combination of the terms before it; leave it out"
@@ -106,7 +97,7 @@ def fit_fast(
             X,
             Z,
             pdf[child].to_numpy(),
-            fe_names=[str(c) for c in exog.columns],
+            fe_names=names,
             re_names=re_names,
             reml=reml,
             maxiter=maxiter,

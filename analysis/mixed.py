@@ -27,12 +27,16 @@ using lme4. *Journal of Statistical Software*, 67(1), 1-48, sections 3.2-3.4.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import minimize
 from scipy.stats import norm
+
+if TYPE_CHECKING:  # the sparse profile imports this module's building blocks
+    from analysis.mixed_sparse import SparseProfile
 
 LOG_2PI = float(np.log(2 * np.pi))
 
@@ -197,8 +201,21 @@ def _inverse_logdet(M: list[list[np.ndarray]]) -> tuple[list[list[np.ndarray]], 
     return [[inv[:, i, k] for k in range(q)] for i in range(q)], logdet
 
 
+def _flat(gradient: np.ndarray, deviance: float) -> bool:
+    """Whether a gradient is at the deviance's rounding floor: below 2e-3, or below 1e-8 of
+    the deviance (which grows with n; on the sparse path, without orthonormal columns, the
+    deviance of ~100,000 rows carries ~1e-11 relative rounding and its finite-difference
+    Hessian can stop the Newton steps at a gradient of a few 1e-3)."""
+    return bool(np.max(np.abs(gradient)) < max(2e-3, 1e-8 * abs(deviance)))
+
+
 def _newton_polish(
-    prof: _Profile, theta: np.ndarray, *, reml: bool, diagonal: np.ndarray, steps: int = 10
+    prof: _Profile | SparseProfile,
+    theta: np.ndarray,
+    *,
+    reml: bool,
+    diagonal: np.ndarray,
+    steps: int = 10,
 ) -> tuple[np.ndarray, bool]:
     """Newton steps from the quasi-Newton optimum, with a finite-difference Hessian of the
     analytic gradient; converged when the Newton step (lme4's "relative gradient") is tiny.
@@ -226,7 +243,7 @@ def _newton_polish(
         try:
             np.linalg.cholesky(hess)
         except np.linalg.LinAlgError:
-            return theta, bool(np.max(np.abs(grad[free])) < 2e-3)
+            return theta, _flat(grad[free], s["deviance"])
         step = np.linalg.solve(hess, grad[idx])
         if np.max(np.abs(step) / np.maximum(1.0, np.abs(theta[idx]))) < 1e-7:
             return theta, True
@@ -243,13 +260,34 @@ def _newton_polish(
                 break
             step = step / 2
         else:
-            return theta, bool(np.max(np.abs(grad[free])) < 2e-3)
+            return theta, _flat(grad[free], s["deviance"])
     return theta, False
+
+
+#: Designs with more fixed-effect columns than this, mostly zeros, take the sparse path.
+SPARSE_MIN_COLUMNS = 40
+SPARSE_MAX_DENSITY = 0.2
+
+
+def is_wide_and_sparse(X: np.ndarray | sp.spmatrix) -> bool:
+    """A scipy sparse matrix, or many columns with few non-zero per row (e.g. an intercept
+    and a slope per school)."""
+    if sp.issparse(X):
+        return True
+    return X.shape[1] > SPARSE_MIN_COLUMNS and np.count_nonzero(X) < SPARSE_MAX_DENSITY * X.size
+
+
+def unit_columns(X: np.ndarray | sp.spmatrix) -> tuple[sp.csr_matrix, np.ndarray]:
+    """``X`` with unit mean-square columns, as CSR, and the scale of each column."""
+    X = sp.csr_matrix(X, dtype=float)
+    scale = np.sqrt(np.asarray(X.multiply(X).mean(axis=0)).ravel())
+    scale[scale == 0] = 1.0
+    return sp.csr_matrix(X @ sp.diags(1.0 / scale)), scale
 
 
 def fit_two_level(
     y: np.ndarray,
-    X: np.ndarray,
+    X: np.ndarray | sp.spmatrix,
     Z: np.ndarray,
     groups: np.ndarray,
     *,
@@ -261,10 +299,12 @@ def fit_two_level(
     """Fit ``y = Xβ + Zb + e`` with a q-dimensional random effect per group (any group sizes).
 
     ``groups`` holds one label per row (any hashable values); ``re_names`` name the columns
-    of ``Z`` in the returned ``cov_re``.
+    of ``Z`` in the returned ``cov_re``. ``X`` may be a scipy sparse matrix (wide designs
+    with a term per school); it is then fitted by :class:`analysis.mixed_sparse.SparseProfile`.
     """
     y = np.asarray(y, dtype=float)
-    X = np.asarray(X, dtype=float)
+    if not sp.issparse(X):
+        X = np.asarray(X, dtype=float)
     Z = np.asarray(Z, dtype=float)
     if Z.ndim == 1:
         Z = Z[:, None]
@@ -277,11 +317,22 @@ def fit_two_level(
     # model, but the cross-products no longer carry the outcome's mean, so the deviance keeps
     # ~14 digits instead of ~11 at n = 160,000 (enough for the Newton steps below)
     n = X.shape[0]
-    qx, rx = np.linalg.qr(X)
-    to_beta = np.linalg.solve(rx, np.eye(X.shape[1])) * np.sqrt(n)
-    ortho = qx * np.sqrt(n)
-    beta_ols = ortho.T @ y / n
-    prof = _Profile(y - ortho @ beta_ols, ortho, Z / scaling, codes)
+    prof: _Profile | SparseProfile
+    if is_wide_and_sparse(X):
+        from analysis.mixed_sparse import SparseProfile
+
+        # unit mean-square columns (keeps the zeros) and the OLS fit taken out of y
+        scaled, col_scale = unit_columns(X)
+        gram = (scaled.T @ scaled).toarray()
+        beta_ols = np.linalg.solve(gram, scaled.T @ y)
+        to_beta = np.diag(1.0 / col_scale)
+        prof = SparseProfile(y - scaled @ beta_ols, scaled, Z / scaling, codes)
+    else:
+        qx, rx = np.linalg.qr(X)
+        to_beta = np.linalg.solve(rx, np.eye(X.shape[1])) * np.sqrt(n)
+        ortho = qx * np.sqrt(n)
+        beta_ols = ortho.T @ y / n
+        prof = _Profile(y - ortho @ beta_ols, ortho, Z / scaling, codes)
     logdet_t = float(np.linalg.slogdet(to_beta)[1])
     diagonal = prof.rows == prof.cols
     start = np.where(diagonal, 1.0, 0.0)

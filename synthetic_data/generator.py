@@ -70,11 +70,14 @@ def generate(
     progress: Progress | None = None,
     *,
     n_municipalities: int | None = None,
+    deliveries: bool = True,
 ) -> GenerationSummary:
     """Generate the ``size`` data set (demo, municipality, national) for ``seed`` in ``out_dir``.
 
     ``progress(done, total, message)`` is called after each municipality. ``n_municipalities``
-    keeps only the first municipalities of the size (benchmarks)."""
+    keeps only the first municipalities of the size (benchmarks). ``deliveries=False`` leaves
+    out the dated deliveries (``deliveries/``, ``truth.json`` ``history``), which are cut from
+    the finished files and change nothing else (benchmarks that read only those files)."""
     started = time.perf_counter()
     spec = size_spec(size, n_municipalities)
     rates, effects = Rates(), Effects()
@@ -123,7 +126,7 @@ def generate(
     truth = _truth(world, seed, size, rates, effects, series, injector, writer, children, tally)
     # dated deliveries for the demo and municipality panels; the national one is for load
     # tests and a panel with injected errors for ingest to catch: both loaded at once
-    if size != "national" and not with_errors:
+    if size != "national" and not with_errors and deliveries:
         municipality_of = {n.code: n.municipality for n in world.networks}
         truth["history"] = write_deliveries(out, seed, municipality_of)
     writer.truth(truth)

@@ -6,7 +6,8 @@ module a kind of frame (``extracts``, ``growth``, ``counts``, ``panels``, ``surv
 ``common`` holds what they share):
 
 - :func:`read_extract` - the four files of a ``monitor extract`` directory (checksums checked)
-- :func:`growth_frame` - child x measurement of a score (for :func:`~analysis.fit_growth`)
+- :func:`growth_frame` - child x measurement of a score (for :func:`~analysis.fit_growth`);
+  with :func:`programme_schools` (memberships x starts) the years at a programme school
 - :func:`period_counts` - network x period counts with the population at risk and the
   programme timing (for :func:`~analysis.fit_rates`, :func:`~analysis.fit_its`,
   :func:`~analysis.fit_did`, :func:`~analysis.fit_event_study`)
@@ -40,6 +41,7 @@ from analysis.prepare.counts import (
 from analysis.prepare.extracts import Extract, indicator_rows, read_extract
 from analysis.prepare.growth import growth_frame
 from analysis.prepare.panels import binary_panel
+from analysis.prepare.programme import programme_schools
 from analysis.prepare.survival import start_stop
 from monitor.errors import ModelFitError
 
@@ -55,6 +57,7 @@ __all__ = [
     "normalise_aggregates",
     "period_counts",
     "prepare",
+    "programme_schools",
     "programme_starts",
     "read_aggregates",
     "read_extract",

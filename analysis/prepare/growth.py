@@ -8,11 +8,13 @@ import polars as pl
 
 from analysis.prepare.extracts import (
     Extract,
+    _measurements,
     _participation,
     _require_measurement_columns,
     _years_between,
     indicator_rows,
 )
+from analysis.prepare.programme import ATTENDANCE, programme_years
 
 # --------------------------------------------------------------------------- growth
 
@@ -24,6 +26,8 @@ def growth_frame(
     *,
     source_kind: str | None = None,
     version: int | None = None,
+    programme: pl.DataFrame | None = None,
+    attendance: str = ATTENDANCE,
 ) -> pl.DataFrame:
     """Child x measurement rows of a score, with time, age and programme exposure.
 
@@ -37,18 +41,28 @@ def growth_frame(
         An extract's ``participation.parquet`` (taken from the Extract when omitted).
     source_kind, version : optional
         Which source kind / definition version when the rows hold several.
+    programme : polars.DataFrame, optional
+        Periods in which schools took part in a school-level programme
+        (:func:`analysis.prepare.programme_schools`: ``school, from, to``). Adds
+        ``programme_years``: the months, up to and including the measurement's, in which
+        the child attended such a school (an ``attendance`` record there), divided by 12.
+    attendance : str
+        The indicator with one row per pupil-month at the school (default ``CH_ABS``).
 
     Returns
     -------
     polars.DataFrame
         ``child_id, observed_on, wave, time, age, value, exposed, intensity,
-        exposure_years, network_code, sex, municipality_code, reporting_org_code`` sorted by
-        child and date. ``time`` is years since the child's first measurement of the
-        indicator, ``age`` years since the birth month, ``exposed`` 1 when a participation
-        period covers the measurement date, ``intensity`` its intensity (0 when not
-        exposed), ``exposure_years`` the years of participation before the measurement.
+        exposure_years, network_code, calendar_years, sex, municipality_code,
+        reporting_org_code`` (and ``programme_years``) sorted by child and date. ``time``
+        is years since the child's first measurement of the indicator, ``age`` years since
+        the birth month, ``exposed`` 1 when a participation period covers the measurement
+        date, ``intensity`` its intensity (0 when not exposed), ``exposure_years`` the
+        years of participation before the measurement.
         For :func:`analysis.fit_growth` with ``time="time"`` (or ``"age"``),
-        ``child="child_id"``, ``exposure="exposed"``.
+        ``child="child_id"``, ``exposure="exposed"``. ``calendar_years`` is the date in
+        years since 1 January 2000 (for a secular trend), ``reporting_org_code`` the school
+        (``school_effects=`` of :func:`analysis.fit_growth`).
     """
     what = "growth frame"
     rows = indicator_rows(
@@ -82,19 +96,17 @@ def growth_frame(
         pl.col("intensity").fill_null(0.0),
         pl.col("exposure_years").fill_null(0.0),
     )
-    return frame.select(
-        "child_id",
-        "observed_on",
-        "wave",
-        "time",
-        "age",
-        "value",
-        "exposed",
-        "intensity",
-        "exposure_years",
-        "network_code",
-        *extra,
+    frame = frame.with_columns(
+        _years_between(pl.col("observed_on"), pl.lit(date(2000, 1, 1))).alias("calendar_years")
     )
+    columns = ["child_id", "observed_on", "wave", "time", "age", "value", "exposed",
+               "intensity", "exposure_years", "network_code", "calendar_years", *extra]  # fmt: skip
+    if programme is not None:
+        frame = frame.with_columns(
+            programme_years(frame, _measurements(measurements), programme, attendance=attendance)
+        )
+        columns.append("programme_years")
+    return frame.select(columns)
 
 
 def _exposure_at(frame: pl.DataFrame, part: pl.DataFrame | None) -> pl.DataFrame:
