@@ -123,7 +123,7 @@ def test_the_whole_tree_keeps_the_banned_api_rule() -> None:
 
 
 #: Modules other work is bringing under the limit: they may not grow meanwhile.
-PENDING = {"monitor/ingest/store.py": 426, "monitor/query/aggregates.py": 421}
+PENDING: dict[str, int] = {}
 LIMIT = 400
 
 

@@ -11,7 +11,7 @@ figures and series), ``cases`` (case rows in scope, network pupils, rollups), ``
 (events and research extracts).
 """
 
-from monitor.query.aggregates import aggregate_series, pooled_aggregates, stored_aggregates
+from monitor.query.aggregates import aggregate_series, stored_aggregates
 from monitor.query.cases import (
     case_rollup,
     case_rows_in_scope,
@@ -21,6 +21,7 @@ from monitor.query.cases import (
 )
 from monitor.query.common import SERIES_KEYS, visible_organisation_ids
 from monitor.query.extracts import case_extract, events, participation_extract
+from monitor.query.pooled import pooled_aggregates
 
 __all__ = [
     "SERIES_KEYS",

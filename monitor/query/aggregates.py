@@ -4,25 +4,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 import polars as pl
 from sqlalchemy import (
-    ColumnElement,
-    Float,
-    Select,
-    SQLColumnExpression,
-    and_,
-    case,
-    cast,
     false,
-    func,
-    literal,
     select,
-    true,
-    union_all,
 )
 from sqlmodel import Session, col
 
@@ -35,8 +23,8 @@ from monitor.query.common import (
     read_frame,
     visible_organisation_ids,
 )
+from monitor.query.pooled import pooled_aggregates as pooled_aggregates
 from schema import (
-    AggregateCell,
     AggregateMeasurement,
     Indicator,
     Organisation,
@@ -118,254 +106,6 @@ def stored_aggregates(
         .unique(subset=[*SERIES_KEYS, "indicator_code"], keep="last", maintain_order=True)
         .sort(["organisation_code", "period_start", "category"])
     )
-
-
-_POOLED_SCHEMA = pl.Schema(
-    {
-        "group": pl.String,
-        "period_code": pl.String,
-        "period_start": pl.Date,
-        "period_end": pl.Date,
-        "source_kind": pl.String,
-        "category": pl.String,
-        "total": pl.Float64,
-        "mean": pl.Float64,
-        "denominator": pl.Float64,
-        "n_organisations": pl.UInt32,
-    }
-)
-
-
-def pooled_aggregates(
-    session: Session,
-    *,
-    indicator: Indicator,
-    groups: Mapping[str, Sequence[int]],
-    as_of: datetime | None = None,
-    category: str | None = None,
-) -> pl.DataFrame:
-    """Pooled figures of ``indicator`` for several groups of organisations, summed in the
-    database (no access or disclosure rules: callers apply them to the result).
-
-    The same figures as :func:`monitor.views.group_figures` pooling the rows of
-    :func:`stored_aggregates` per period and category, without fetching one row per
-    organisation: the latest recorded row per series counts; a total (category "") is
-    added per organisation and period where none was sent (sum of the categories for
-    rates and counts, mean for scores); a rate's numerator cells are joined to the
-    organisation's total denominator for the period.
-
-    ``category``: ``""`` only the totals, a code only the categories (all of them, as
-    secondary suppression needs the whole period), ``None`` everything.
-
-    One row per group, period (code, start, end), source kind and category: ``total`` (sum
-    of the numerators for a rate, of the values otherwise), ``mean`` (mean of the values;
-    null for a rate), ``denominator`` (sum of the denominators; null unless a rate) and
-    ``n_organisations`` contributing."""
-    groups = {g: sorted(set(ids)) for g, ids in groups.items() if ids}
-    if not groups:
-        return pl.DataFrame(schema=_POOLED_SCHEMA)
-    is_rate = indicator.value_type == ValueType.RATE
-    codes = codes_needed(indicator)
-    everyone = sorted({org for ids in groups.values() for org in ids})
-    from_cells = as_of is None and session.get_bind().dialect.name == "postgresql"
-    latest_cells = _latest_from_cells if from_cells else _latest_from_rows
-    parts, denominators = latest_cells(indicator, codes, everyone, as_of, category)
-    if is_rate:
-        assert denominators is not None  # both sources return a rate's denominators
-        # each numerator cell with its organisation's total denominators of the period (a
-        # join in effect, done with a window so that no join estimate can go wrong)
-        numerator_cells = union_all(*parts).subquery("numerator_cells")
-        n = numerator_cells.c
-        both = union_all(
-            select(
-                n.org,
-                n.period_code,
-                n.period_start,
-                n.period_end,
-                n.source_kind,
-                n.category,
-                n.figure,
-                literal(0).label("is_den"),
-            ),
-            denominators,
-        ).subquery("both")
-        b = both.c
-        per_period = [b.org, b.period_code]
-        n_den = func.count(case((b.is_den == 1, 1))).over(partition_by=per_period)
-        den_sum = func.sum(case((b.is_den == 1, b.figure))).over(partition_by=per_period)
-        paired = select(
-            b.org, b.period_code, b.period_start, b.period_end, b.source_kind, b.category,
-            b.is_den, (b.figure * n_den).label("figure"), den_sum.label("den"),
-            n_den.label("n_den"),
-        ).subquery("paired")  # fmt: skip
-        cells = select(paired).where(paired.c.is_den == 0, paired.c.n_den > 0).cte("cells")
-        measures = [
-            func.coalesce(func.sum(cells.c.figure), 0.0).label("total"),
-            cast(literal(None), Float).label("mean"),
-            func.coalesce(func.sum(cells.c.den), 0.0).label("denominator"),
-        ]
-    else:
-        cells = union_all(*parts).cte("cells")
-        measures = [
-            func.coalesce(func.sum(cells.c.figure), 0.0).label("total"),
-            func.avg(cells.c.figure).label("mean"),
-            cast(literal(None), Float).label("denominator"),
-        ]
-    pooled_keys = [cells.c.period_code, cells.c.period_start, cells.c.period_end]
-    pooled_keys += [cells.c.source_kind, cells.c.category]
-    source = cells
-    per_group = [
-        select(
-            literal(group).label("group"),
-            *pooled_keys,
-            *measures,
-            func.count(cells.c.org.distinct()).label("n_organisations"),
-        )
-        .select_from(source)
-        .where(cells.c.org.in_(ids))
-        .group_by(*pooled_keys)
-        for group, ids in groups.items()
-    ]
-    statement = per_group[0] if len(per_group) == 1 else union_all(*per_group)
-    frame = read_frame(session, statement, _POOLED_SCHEMA)
-    return frame.sort(["group", "period_start", "source_kind", "category"])
-
-
-_CELL_KEYS = ("org", "period_code", "period_start", "period_end", "source_kind")
-
-
-def _latest_from_rows(
-    indicator: Indicator,
-    codes: list[str],
-    organisation_ids: list[int],
-    as_of: datetime | None,
-    category: str | None,
-) -> tuple[list, Select | None]:
-    """The numerator parts (sent totals, derived totals, categories) and the denominator
-    rows of :func:`pooled_aggregates`, ranked from aggregate_measurement (any moment)."""
-    a, i = AggregateMeasurement, Indicator
-    is_rate = indicator.value_type == ValueType.RATE
-    series = [
-        col(a.organisation_id),
-        col(i.code),
-        col(a.period_code),
-        col(a.category),
-        col(a.source_kind),
-    ]
-    latest_first = func.row_number().over(
-        partition_by=series, order_by=[col(a.recorded_at).desc(), col(a.id).desc()]
-    )
-    figure: SQLColumnExpression[Any]
-    if is_rate:
-        figure = col(a.value)
-    else:  # a proportion sent as numerator and denominator only
-        figure = case(
-            (
-                and_(col(a.value).is_(None), col(a.denominator) > 0),
-                cast(col(a.numerator), Float) / col(a.denominator) * 100,
-            ),
-            else_=col(a.value),
-        )
-    ranked = (
-        select(
-            col(a.organisation_id).label("org"),
-            col(i.code).label("code"),
-            col(a.period_code),
-            col(a.period_start),
-            col(a.period_end),
-            col(a.category),
-            col(a.source_kind),
-            figure.label("figure"),
-            latest_first.label("rank"),
-        )
-        .join(i, col(i.id) == col(a.indicator_id))
-        .where(
-            col(i.code).in_(codes),
-            current_rows(a, as_of),
-            col(a.organisation_id).in_(organisation_ids),
-        )
-        .cte("ranked")
-    )
-    latest = select(ranked).where(ranked.c.rank == 1, ranked.c.code == codes[0]).cte("latest")
-    cell_columns = [latest.c[k] for k in _CELL_KEYS]
-    parts = []
-    if category is None or category == "":
-        sent = select(*cell_columns, latest.c.category, latest.c.figure).where(
-            latest.c.category == ""
-        )
-        # one pass: per organisation and period, the categories where no total was sent
-        is_part = latest.c.category != ""
-        part = case((is_part, latest.c.figure))
-        combined: ColumnElement[Any]
-        if indicator.value_type in (ValueType.RATE, ValueType.COUNT):
-            combined = func.coalesce(func.sum(part), 0.0)
-        else:
-            combined = func.avg(part)
-        derived = (
-            select(*cell_columns, literal("").label("category"), combined.label("figure"))
-            .group_by(*cell_columns)
-            .having(
-                func.count(case((is_part, 1))) > 0,
-                func.count(case((~is_part, 1))) == 0,
-            )
-        )
-        parts += [sent, derived]
-    if category is None or category != "":
-        parts.append(
-            select(*cell_columns, latest.c.category, latest.c.figure).where(latest.c.category != "")
-        )
-    if not is_rate:
-        return parts, None
-    denominators = select(
-        *[ranked.c[k] for k in _CELL_KEYS],
-        ranked.c.category,
-        ranked.c.figure,
-        literal(1).label("is_den"),
-    ).where(ranked.c.rank == 1, ranked.c.code == codes[1], ranked.c.category == "")
-    return parts, denominators
-
-
-def _latest_from_cells(
-    indicator: Indicator,
-    codes: list[str],
-    organisation_ids: list[int],
-    as_of: datetime | None,
-    category: str | None,
-) -> tuple[list, Select | None]:
-    """The same as :func:`_latest_from_rows` for figures as they are now, read from the
-    rollup aggregate_cell (PostgreSQL), where ranking and derived totals are done."""
-    del as_of  # the rollup holds the figures of now only
-    c = table_of(AggregateCell).alias("cell")
-    is_rate = indicator.value_type == ValueType.RATE
-    keys = [c.c.organisation_id.label("org"), *[c.c[k] for k in _CELL_KEYS[1:]]]
-    sent_figure: ColumnElement[Any]
-    derived_figure: ColumnElement[Any]
-    if is_rate:
-        sent_figure, derived_figure = c.c.value, func.coalesce(c.c.parts_value_sum, 0.0)
-    elif indicator.value_type == ValueType.COUNT:
-        sent_figure, derived_figure = c.c.figure, func.coalesce(c.c.parts_figure_sum, 0.0)
-    else:
-        sent_figure, derived_figure = c.c.figure, c.c.parts_figure_mean
-    figure = case((c.c.derived, derived_figure), else_=sent_figure)
-    mine = and_(c.c.indicator_code == codes[0], c.c.organisation_id.in_(organisation_ids))
-    if category == "":
-        wanted = c.c.category == ""
-    elif category is None:
-        wanted = true()
-    else:
-        wanted = c.c.category != ""
-    parts = [select(*keys, c.c.category, figure.label("figure")).where(mine, wanted)]
-    if not is_rate:
-        return parts, None
-    denominators = select(
-        *keys, c.c.category, c.c.value.label("figure"), literal(1).label("is_den")
-    ).where(
-        c.c.indicator_code == codes[1],
-        c.c.organisation_id.in_(organisation_ids),
-        c.c.category == "",
-        ~c.c.derived,
-    )
-    return parts, denominators
 
 
 def aggregate_series(
