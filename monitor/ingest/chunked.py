@@ -78,7 +78,12 @@ class Source:
                 raw = self._scan().slice(offset, CHUNK_ROWS).collect()
             except pl.exceptions.PolarsError as exc:
                 reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-                raise _unreadable(self.name, f"not a readable {kind} file: {reason}") from None
+                message = (
+                    f"not a readable Parquet file: {reason}"
+                    if kind == "Parquet"
+                    else f"not a readable CSV file: {reason}"
+                )  # each as its own template, so that both have their Dutch form
+                raise _unreadable(self.name, message) from None
             if raw.height == 0:
                 return
             if kind == "Parquet":
