@@ -151,7 +151,8 @@ def check_xlsx(source: bytes | Path, name: str) -> bool:
             except _StopScan:
                 break
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-                # e.g. more data than its declared size (zipfile stops there: bad CRC)
+                # e.g. more data than its declared size (zipfile stops there: bad CRC), or a
+                # compression method zipfile does not implement (NotImplementedError)
                 raise ValidationFailed(
                     problems=[
                         RowProblem(

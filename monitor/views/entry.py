@@ -54,6 +54,34 @@ def default_reporter(
     return reporters[0] if reporters else None
 
 
+#: What an iJw upload is: one message or a zip of messages.
+IJW_SUFFIXES = (".xml", ".zip")
+
+
+def import_ijw(
+    session: Session,
+    principal: Principal,
+    path,  # noqa: ANN001 - str or Path
+    *,
+    municipality_code: str,
+    dry_run: bool = False,
+    channel: str = "form",
+):  # noqa: ANN201 - IngestReport
+    """Import iJw messages for a municipality the principal may submit for (web and API)."""
+    from monitor.ingest.ijw import import_messages
+
+    organisation = get_organisation(session, municipality_code)
+    principal.require(Action.SUBMIT, organisation.id, f"for {municipality_code}")
+    if organisation.kind != OrgKind.MUNICIPALITY:
+        raise AccessDeniedError(
+            f"iJw messages are imported for a municipality; {municipality_code} is not one"
+        )
+    return import_messages(
+        session, path, municipality_code=municipality_code, user_id=principal.user_id,
+        channel=channel, dry_run=dry_run,
+    )  # fmt: skip
+
+
 def submit_file(
     session: Session,
     principal: Principal,
@@ -68,19 +96,13 @@ def submit_file(
     from pathlib import Path
 
     from monitor.ingest import ingest_file
-    from monitor.ingest.ijw import import_messages
 
     organisation = get_organisation(session, organisation_code)
     principal.require(Action.SUBMIT, organisation.id, f"data for {organisation_code}")
-    if Path(path).suffix.lower() in (".xml", ".zip"):
-        if organisation.kind != OrgKind.MUNICIPALITY:
-            raise AccessDeniedError(
-                f"iJw messages are imported for a municipality; {organisation_code} is not one"
-            )
-        return import_messages(
-            session, path, municipality_code=organisation_code, user_id=principal.user_id,
-            channel="form", dry_run=dry_run,
-        )  # fmt: skip
+    if Path(path).suffix.lower() in IJW_SUFFIXES:
+        return import_ijw(
+            session, principal, path, municipality_code=organisation_code, dry_run=dry_run
+        )
     return ingest_file(
         session,
         path,

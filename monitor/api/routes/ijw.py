@@ -1,8 +1,9 @@
 """``/api/submissions/ijw``: iJw 3.2 youth-care messages (JW315, JW301, JW305, JW307) sent
 to the municipality, uploaded as one XML message or a zip of them.
 
-As on the command line (``monitor ijw import``): checked against the iJw 3.2 XSDs, every
-BSN pseudonymised at the door, all or nothing; only a caller allowed to *submit* for the
+As on the command line (``monitor ijw import``) and the data-entry page
+(:func:`monitor.views.import_ijw`): checked against the iJw 3.2 XSDs, every BSN
+pseudonymised at the door, all or nothing; only a caller allowed to *submit* for the
 municipality may send its messages. 201 when product lines were stored, 200 for a dry run
 or a file sent before, 422 with every problem (file, line, element, reason) otherwise."""
 
@@ -17,14 +18,11 @@ from fastapi.responses import JSONResponse
 
 from monitor.api.deps import CurrentPrincipal, SessionDep
 from monitor.api.models import ERRORS, SubmissionOut
-from monitor.api.routes.submissions import OUTCOMES, answer, safe_name, submitter
-from monitor.errors import AccessDeniedError, RowProblem, ValidationFailed
-from monitor.ingest.ijw import import_messages
-from schema.base import OrgKind
+from monitor.api.routes.submissions import OUTCOMES, answer, safe_name, saved_upload
+from monitor.errors import RowProblem, ValidationFailed
+from monitor.views.entry import IJW_SUFFIXES, import_ijw
 
 router = APIRouter(prefix="/submissions", tags=["submissions"], responses=ERRORS)
-#: What an upload may be: one message or a zip of messages.
-SUFFIXES = (".xml", ".zip")
 
 
 @router.post("/ijw", response_model=SubmissionOut, responses=OUTCOMES)
@@ -36,28 +34,17 @@ def submit_ijw(
     dry_run: Annotated[bool, Form()] = False,
 ) -> JSONResponse:
     """Import iJw messages for a municipality (needs the right to submit for it)."""
-    if submitter(session, principal, municipality).kind != OrgKind.MUNICIPALITY:
-        raise AccessDeniedError(
-            f"iJw messages are imported for a municipality; {municipality} is not one"
-        )
     name = safe_name(file.filename)
-    if not name.lower().endswith(SUFFIXES):
+    if not name.lower().endswith(IJW_SUFFIXES):
         raise ValidationFailed(
             problems=[RowProblem(name, None, None, None,
                                  "send one iJw message (.xml) or a zip of messages (.zip)")],
             summary=f"{name}: not an iJw message or zip",
         )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="cm-ijw-") as folder:
-        path = pathlib.Path(folder) / name
-        with path.open("wb") as out:
-            while chunk := file.file.read(1024 * 1024):
-                out.write(chunk)
-        report = import_messages(
-            session,
-            path,
-            municipality_code=municipality,
-            user_id=principal.user_id,
+        path = saved_upload(file, pathlib.Path(folder) / name)
+        report = import_ijw(
+            session, principal, path, municipality_code=municipality, dry_run=dry_run,
             channel="api",
-            dry_run=dry_run,
-        )
+        )  # fmt: skip
     return answer(report)

@@ -86,6 +86,14 @@ def _problem(p: dict[str, Any]) -> RowProblem:
     return RowProblem(p["file"], p["row"], p["column"], p["value"], p["reason"], p["severity"])
 
 
+def saved_upload(file: UploadFile, path: pathlib.Path) -> pathlib.Path:
+    """Write an uploaded file to ``path`` a megabyte at a time; returns ``path``."""
+    with path.open("wb") as out:
+        while chunk := file.file.read(1024 * 1024):
+            out.write(chunk)
+    return path
+
+
 def safe_name(name: str | None) -> str:
     base = pathlib.Path(name or "").name
     cleaned = _SAFE_NAME.sub("_", base).strip("._")[:120]
@@ -106,10 +114,7 @@ def submit_file(
     submitter(session, principal, organisation)
     name = safe_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="cm-upload-") as folder:
-        path = pathlib.Path(folder) / name
-        with path.open("wb") as out:
-            while chunk := file.file.read(1024 * 1024):
-                out.write(chunk)
+        path = saved_upload(file, pathlib.Path(folder) / name)
         refuse_formulas(path, name)
         report = ingest_file(
             session,
