@@ -17,15 +17,17 @@ from dashboards import auth, i18n, ids
 from dashboards.components import figures
 from dashboards.components.charts import (
     OWN_COLOUR,
+    blank_figure,
     chart_card,
     event_markers,
     goal_lines,
     period_ticks,
     style,
+    value_range,
 )
 from dashboards.components.tables import message, table
 from monitor import views
-from monitor.catalogue import get_indicator
+from monitor.catalogue import get_indicator, possible_range
 from monitor.errors import MonitorError, ValidationFailed
 from monitor.organisations import get_organisation
 from monitor.policy import Action
@@ -72,7 +74,7 @@ def curve_section() -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        chart_card(ids.REFLECTION_CURVE_GRAPH, go.Figure(), i18n.t("curve_help")),
+                        chart_card(ids.REFLECTION_CURVE_GRAPH, blank_figure(), i18n.t("curve_help")),
                         md=8,
                     ),
                     dbc.Col(questions, md=4, id="reflection-questions"),
@@ -135,7 +137,7 @@ def show_curve(indicator_code, session_id, _refresh, organisation_code):  # noqa
                     session, principal, session_id=session_id, indicator_code=indicator_code
                 )
         except MonitorError as exc:
-            return go.Figure(), message(str(exc), "warning"), *blank
+            return blank_figure(), message(str(exc), "warning"), *blank
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
     events = found.to_dicts()
     if held_on is not None:
@@ -143,6 +145,9 @@ def show_curve(indicator_code, session_id, _refresh, organisation_code):  # noqa
     figure = curve_figure(series, events, name, i18n.unit(indicator.unit))
     decimals = 0 if indicator.value_type == "count" else 1
     goal_lines(figure, goals.to_dicts(), decimals)
+    # the house rule for the value axis (from 0 for what cannot be negative), goals included
+    shown = [*series["value"].to_list(), *goals["target_value"].to_list()]
+    figure.update_yaxes(range=value_range(shown, floor=possible_range(indicator)[0]))
     return figure, goals_table(goals, decimals), *[answers[q] for q in QUESTIONS]
 
 

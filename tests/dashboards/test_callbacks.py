@@ -180,3 +180,25 @@ def test_completeness_with_a_year_chosen_judges_half_yearly_figures_per_half(app
         text = _text(_page("overview").show_completeness("NW-A", "2024"))
     assert "beoordeelde perioden" in text
     assert '"2023-H1, 2023-H2, 2024-H1, 2024-H2"' in text
+
+
+def test_the_curve_axis_starts_at_zero_and_holds_the_goal(app):  # noqa: ANN001
+    """A referral rate cannot be negative: the turn-the-curve chart's value axis starts at
+    0 (the house rule) rather than at the lowest point, and reaches above a goal of 90,
+    which lies above every value of NW-A (at most 66, tests/dashboards/world.py)."""
+    from datetime import date
+
+    from dashboards.components import curve
+    from monitor import views
+    from monitor.policy import principal_for
+
+    with Session(get_engine()) as session:
+        viewer = session.exec(select(User).where(User.username == "viewer_a")).one()
+        views.set_goal(session, principal_for(session, viewer), organisation_code="NW-A",
+                       indicator_code="NW_REF_RATE", target_value=90,
+                       target_date=date(2026, 12, 31))  # fmt: skip
+        session.commit()
+    with _as(app, "viewer_a"):
+        figure, *_ = curve.show_curve("NW_REF_RATE", None, 0, "NW-A")
+    low, high = figure.layout.yaxis.range
+    assert low == 0 and high > 90
