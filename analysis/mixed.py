@@ -41,6 +41,22 @@ if TYPE_CHECKING:  # the sparse profile imports this module's building blocks
 LOG_2PI = float(np.log(2 * np.pi))
 
 
+def profiled_deviance(S: np.ndarray, logdet_m: float, *, n: int, p: int, reml: bool) -> dict:
+    """The (RE)ML deviance profiled over the fixed effects and the residual variance, from
+    the reduced cross-product ``S`` of [X y] and log|M| of the random-effect blocks:
+    deviance, A (= X'V⁻¹X), beta, r2 (residual sum of squares) and the degrees of freedom."""
+    A, c, yy = S[:p, :p], S[:p, p], S[p, p]
+    chol_a = np.linalg.cholesky(A)
+    beta = np.linalg.solve(A, c)
+    r2 = float(yy - c @ beta)
+    if not r2 > 0:
+        raise np.linalg.LinAlgError("no residual variation left")
+    dof = n - p if reml else n
+    logdet_a = 2.0 * float(np.log(np.diag(chol_a)).sum())
+    dev = logdet_m + dof * (1.0 + LOG_2PI + np.log(r2 / dof)) + (logdet_a if reml else 0.0)
+    return {"deviance": float(dev), "A": A, "beta": beta, "r2": r2, "dof": dof}
+
+
 @dataclass(frozen=True)
 class MixedFit:
     """A fitted two-level model, with the attributes the platform reads from statsmodels.
@@ -151,16 +167,8 @@ class _Profile:
         Minv, logdet_m = _inverse_logdet(M)
         KU = [sum(Minv[i][k][:, None] * B[k] for k in span) for i in span]  # M_i⁻¹Λ'U_i
         S = self.WtW - sum(np.dot(B[i].T, KU[i]) for i in span)
-        A, c, yy = S[:p, :p], S[:p, p], S[p, p]
-        chol_a = np.linalg.cholesky(A)
-        beta = np.linalg.solve(A, c)
-        r2 = float(yy - c @ beta)
-        if not r2 > 0:
-            raise np.linalg.LinAlgError("no residual variation left")
-        dof = self.n - p if reml else self.n
-        logdet_a = 2.0 * float(np.log(np.diag(chol_a)).sum())
-        dev = logdet_m + dof * (1.0 + LOG_2PI + np.log(r2 / dof)) + (logdet_a if reml else 0.0)
-        out = {"deviance": float(dev), "A": A, "beta": beta, "r2": r2}
+        out = profiled_deviance(S, logdet_m, n=self.n, p=p, reml=reml)
+        A, beta, r2, dof = out["A"], out["beta"], out["r2"], out["dof"]
         if gradient:
             v = np.append(-beta, 1.0)
             Q = (dof / r2) * np.outer(v, v)

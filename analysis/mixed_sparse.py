@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.mixed import LOG_2PI, _inverse_logdet
+from analysis.mixed import _inverse_logdet, profiled_deviance
 
 
 class SparseProfile:
@@ -89,16 +89,8 @@ class SparseProfile:
         KU = [sum(Minv[i][k][g] * B[k] for k in span) for i in span]  # M_i⁻¹Λ'U_i
         S = self.WtW - self._cross(B, KU)
         S = (S + S.T) / 2
-        A, c, yy = S[:p, :p], S[:p, p], S[p, p]
-        chol_a = np.linalg.cholesky(A)
-        beta = np.linalg.solve(A, c)
-        r2 = float(yy - c @ beta)
-        if not r2 > 0:
-            raise np.linalg.LinAlgError("no residual variation left")
-        dof = self.n - p if reml else self.n
-        logdet_a = 2.0 * float(np.log(np.diag(chol_a)).sum())
-        dev = logdet_m + dof * (1.0 + LOG_2PI + np.log(r2 / dof)) + (logdet_a if reml else 0.0)
-        out = {"deviance": float(dev), "A": A, "beta": beta, "r2": r2}
+        out = profiled_deviance(S, logdet_m, n=self.n, p=p, reml=reml)
+        A, beta, r2, dof = out["A"], out["beta"], out["r2"], out["dof"]
         if gradient:
             v = np.append(-beta, 1.0)
             Q = (dof / r2) * np.outer(v, v)
