@@ -77,13 +77,32 @@ def create_dash_app(
     auth.add_security_headers(server, app)
     server.before_request(lambda: refuse_malformed_callback(app))
     app.layout = shell
+    # the shell fills both pickers itself (see shell): no callback round trip stands
+    # between a page and its figures
     app.callback(
         Output(ids.PERIOD, "options"),
         Output(ids.PERIOD, "value"),
         Input(ids.ORG, "value"),
         State(ids.PERIOD, "value"),
         State(ids.ASKED_PERIOD, "data"),
+        prevent_initial_call=True,
     )(choose_periods)
+    # arriving on the data-entry page by the menu (without ?org=) shows the user's own
+    # organisation, so that what they send is reported by it; decided in the browser
+    app.clientside_callback(
+        """function (pathname, search, own) {
+            const page = (pathname || "").replace(/\\/+$/, "").split("/").pop();
+            if (page !== "invoer" || (search || "").includes("org=") || !own) {
+                return window.dash_clientside.no_update;
+            }
+            return own;
+        }""",
+        Output(ids.ORG, "value"),
+        Input(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        State(ids.OWN_ORG, "data"),
+        prevent_initial_call=True,
+    )
     # the chosen organisation and period travel in the address (?org=..&period=..), so a
     # link to a page shows the same figures to whoever opens it (within their rights)
     app.clientside_callback(
@@ -135,41 +154,55 @@ def _organisation_options(orgs) -> list[dict]:  # noqa: ANN001
     return [{"label": f"{o.name} ({o.code})", "value": o.code} for o in chosen]
 
 
+def _language_switch(lang: str) -> html.Span:
+    links = [
+        html.A(
+            code.upper(),
+            href=_lang_href(code),
+            className="lang-switch" + (" me-2" if code == "nl" else "") + _bold(lang == code),
+            id=f"lang-{code}",
+            lang=code,
+        )
+        for code in ("nl", "en")
+    ]
+    return html.Span(links, className="ms-3")
+
+
+def first_organisation(
+    codes: list[str], asked: str | None, own: str | None, page: str
+) -> str | None:
+    """The organisation the shell opens with: the one the address asks for (``?org=``),
+    else on the data-entry page the user's own, else the first the user may see."""
+    if asked in codes:
+        return asked
+    if own in codes and page.split("?")[0].rstrip("/").endswith("/invoer"):
+        return own
+    return codes[0] if codes else None
+
+
 def shell() -> html.Div:
-    """The frame around every page; pickers only for a logged-in user."""
+    """The frame around every page; pickers only for a logged-in user. The first
+    organisation and its periods are chosen here, so the pages' callbacks ask for figures
+    straight away (no round trip to fill the pickers first)."""
     lang = i18n.language()
+    switch = _language_switch(lang)
+    brand = dbc.NavbarBrand(i18n.t("app_title"), href=dash.get_relative_path("/"))
     with auth.database() as session:
         principal = auth.current_principal(session)
-        orgs = visible_organisations(session, principal) if principal else []
-    switch = html.Span(
-        [
-            html.A(
-                "NL",
-                href=_lang_href("nl"),
-                className="lang-switch me-2" + _bold(lang == "nl"),
-                id="lang-nl",
-                lang="nl",
-            ),
-            html.A(
-                "EN",
-                href=_lang_href("en"),
-                className="lang-switch" + _bold(lang == "en"),
-                id="lang-en",
-                lang="en",
-            ),
-        ],
-        className="ms-3",
-    )
-    brand = dbc.NavbarBrand(i18n.t("app_title"), href=dash.get_relative_path("/"))
-    if principal is None:
-        bar = dbc.Navbar(
-            dbc.Container([brand, switch]), color="primary", dark=True, className="mb-3"
-        )
-        return html.Div([bar, dbc.Container(dash.page_container, fluid=True)])
-    options = _organisation_options(orgs)
-    asked = auth.page_query()
-    codes = [o["value"] for o in options]
-    chosen_org = asked.get("org") if asked.get("org") in codes else (codes[0] if codes else None)
+        if principal is None:
+            bar = dbc.Navbar(
+                dbc.Container([brand, switch]), color="primary", dark=True, className="mb-3"
+            )
+            return html.Div([bar, dbc.Container(dash.page_container, fluid=True)])
+        options = _organisation_options(visible_organisations(session, principal))
+        codes = [o["value"] for o in options]
+        own = views.own_organisation_code(session, principal)
+        own = own if own in codes else None
+        asked = auth.page_query()
+        chosen_org = first_organisation(codes, asked.get("org"), own, auth.page_location())
+        periods, period = ([], None)
+        if chosen_org:
+            periods, period = _periods(session, principal, chosen_org, None, asked.get("period"))
     links = [
         dbc.NavLink(
             i18n.t(key),
@@ -198,8 +231,9 @@ def shell() -> html.Div:
             dbc.Col(
                 [
                     dbc.Label(i18n.t("period"), html_for=ids.PERIOD),
-                    dropdown(id=ids.PERIOD, clearable=False),
+                    dropdown(id=ids.PERIOD, options=periods, value=period, clearable=False),
                     dcc.Store(id=ids.ASKED_PERIOD, data=asked.get("period")),
+                    dcc.Store(id=ids.OWN_ORG, data=own),
                 ],
                 md=3,
             ),
@@ -251,9 +285,13 @@ def choose_periods(organisation_code: str | None, current: str | None, asked: st
     if not organisation_code:
         raise dash.exceptions.PreventUpdate
     with auth.logged_in() as (session, principal):
-        codes = views.available_periods(session, principal, organisation_code=organisation_code)
+        return _periods(session, principal, organisation_code, current, asked)
+
+
+def _periods(session, principal, organisation_code: str, current, asked):  # noqa: ANN001, ANN202
+    codes = views.available_periods(session, principal, organisation_code=organisation_code)
     options = [{"label": i18n.period_label(c), "value": c} for c in codes]
-    chosen = next((c for c in (current, asked) if c in codes), codes[0])
+    chosen = next((c for c in (current, asked) if c in codes), codes[0] if codes else None)
     return options, chosen
 
 

@@ -74,7 +74,9 @@ def curve_section() -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        chart_card(ids.REFLECTION_CURVE_GRAPH, blank_figure(), i18n.t("curve_help")),
+                        chart_card(
+                            ids.REFLECTION_CURVE_GRAPH, blank_figure(), i18n.t("curve_help")
+                        ),
                         md=8,
                     ),
                     dbc.Col(questions, md=4, id="reflection-questions"),

@@ -16,6 +16,7 @@ REFLECTION: dict[str, tuple[str, str]] = {
     "title": ("Titel", "Title"),
     "add": ("Toevoegen", "Add"),
     "delete_note": ("Verwijderen", "Delete"),
+    "note_unknown": ("Deze notitie bestaat niet.", "This note does not exist."),
     "delete_note_confirm": (
         "Deze notitie of actie verwijderen? Dat komt in het auditlogboek.",
         "Delete this note or action? This is recorded in the audit trail.",

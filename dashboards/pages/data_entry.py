@@ -155,21 +155,6 @@ def choose_reporter(organisation_code):  # noqa: ANN001, ANN201
 
 
 @callback(
-    Output(ids.ORG, "value"),
-    Input(ids.URL, "pathname"),
-    State(ids.URL, "search"),
-)
-def land_on_own_organisation(pathname, search):  # noqa: ANN001, ANN201
-    """Arriving on this page (without ``?org=`` in the address) shows the user's own
-    organisation, so that what they send is reported by it."""
-    if dash.strip_relative_path(pathname or "") != "invoer" or "org=" in (search or ""):
-        return no_update
-    with auth.logged_in() as (session, principal):
-        own = views.own_organisation_code(session, principal)
-    return own or no_update
-
-
-@callback(
     Output(TEMPLATE_DOWNLOAD, "data"),
     Input(TEMPLATE_BUTTON, "n_clicks"),
     State(ids.ENTRY_REPORTER, "value"),

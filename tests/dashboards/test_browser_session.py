@@ -7,6 +7,8 @@ session (it is chosen) and see both pages in Dutch and English."""
 from __future__ import annotations
 
 import pytest
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboards import ids
 from dashboards.app import create_dash_app
@@ -107,6 +109,21 @@ def test_session_journey(dash_duo, app, artifacts):  # noqa: ANN001
     dash_duo.find_element(f"#{ids.REFLECTION_NOTE_BUTTON}").click()
     dash_duo.wait_for_contains_text("#reflection-note-list", "Doel besproken.", timeout=15)
     assert dash_duo.find_element(f"#{ids.REFLECTION_NOTE_TEXT}").get_attribute("value") == ""
+
+    # a second note, deleted again after the confirmation: the first one stays
+    dash_duo.find_element(f"#{ids.REFLECTION_NOTE_TEXT}").send_keys("Weg ermee.")
+    dash_duo.find_element(f"#{ids.REFLECTION_NOTE_BUTTON}").click()
+    dash_duo.wait_for_contains_text("#reflection-note-list", "Weg ermee.", timeout=15)
+    item = next(
+        li for li in dash_duo.find_elements("#reflection-note-list li") if "Weg ermee." in li.text
+    )
+    item.find_element("css selector", "button").click()
+    WebDriverWait(dash_duo.driver, 10).until(expected_conditions.alert_is_present())
+    dash_duo.driver.switch_to.alert.accept()
+    WebDriverWait(dash_duo.driver, 15).until(
+        lambda d: "Weg ermee." not in d.find_element("id", "reflection-note-list").text
+    )
+    assert "Doel besproken." in dash_duo.find_element("#reflection-note-list").text
     screenshot(dash_duo, artifacts, "session-journey-nl")
 
     # the goal is drawn on the trend page too

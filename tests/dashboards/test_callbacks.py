@@ -14,7 +14,7 @@ import pytest
 from dash.exceptions import PreventUpdate
 from sqlmodel import Session, select
 
-from dashboards import auth
+from dashboards import auth, ids
 from dashboards.app import create_dash_app
 from monitor import sessions
 from monitor.db import get_engine
@@ -158,19 +158,31 @@ def test_outcome_and_reflection_callbacks(app):  # noqa: ANN001
 def test_data_entry_reports_as_the_users_own_organisation(app):  # noqa: ANN001
     """Issue #11 defect 6: with a network in the header, a school's upload was reported by
     the network. The picker now defaults to the user's own organisation, and arriving on
-    the page selects it in the header."""
-    from dash import no_update
+    the page selects it in the header (the shell, for an address; in the browser, from the
+    shell's store, for the menu: tests/dashboards/test_browser.py)."""
+    from dashboards.app import shell
 
     entry = _page("data_entry")
+
+    def header(page: str) -> tuple[str, str]:
+        with app.server.test_request_context("/", headers={"Referer": f"http://x{page}"}):
+            flask.session.update(saved)
+            layout = shell()
+        org = next(c for c in layout._traverse() if getattr(c, "id", None) == ids.ORG)
+        own = next(c for c in layout._traverse() if getattr(c, "id", None) == ids.OWN_ORG)
+        return org.value, own.data
+
     with _as(app, "school_a"):
         options, value, _ = entry.choose_reporter("NW-A")
         assert value == "11AA"
-        assert entry.land_on_own_organisation("/invoer", "") == "11AA"
-        assert entry.land_on_own_organisation("/invoer", "?org=NW-A") is no_update
-        assert entry.land_on_own_organisation("/", "") is no_update
+        saved = dict(flask.session)
+    assert header("/invoer") == ("11AA", "11AA")
+    assert header("/invoer?org=NW-A") == ("NW-A", "11AA")
+    assert header("/") == ("NW-A", "11AA")  # other pages open on the first visible one
     with _as(app, "officer_ams"):
         assert entry.choose_reporter("NW-A")[1] == "GM0363"
-        assert entry.land_on_own_organisation("/invoer", "") == "GM0363"
+        saved = dict(flask.session)
+    assert header("/invoer")[0] == "GM0363"
 
 
 def test_completeness_with_a_year_chosen_judges_half_yearly_figures_per_half(app):  # noqa: ANN001

@@ -65,36 +65,39 @@ def test_forged_trend_groups(client, groups):  # noqa: ANN001
     assert INVALID in _texts(answer)
 
 
-@pytest.mark.parametrize("inputs", [[], [[]]], ids=["none", "empty"])
-@pytest.mark.parametrize("changed", [[], ["reflection-refresh-store.data"]])
-def test_delete_note_without_inputs(client, changed, inputs):  # noqa: ANN001
-    app, test_client = client
-    key, _spec = _callback(app, "delete_note")
-    body = {
+DELETION = "reflection-note-deletion"
+
+
+def _deletion_body(key: str, inputs: list, changed: list) -> dict:
+    return {
         "output": key,
         "outputs": [_split(k) for k in key[2:-2].split("...")],
         "inputs": inputs,
         "state": [{"id": "reflection-refresh-store", "property": "data", "value": 0}],
         "changedPropIds": changed,
     }
-    answer = test_client.post("/_dash-update-component", json=body)
+
+
+@pytest.mark.parametrize("inputs", [[], [None]], ids=["none", "empty"])
+@pytest.mark.parametrize("changed", [[], [f"{DELETION}.data"]])
+def test_delete_note_without_inputs(client, changed, inputs):  # noqa: ANN001
+    app, test_client = client
+    key, _spec = _callback(app, "delete_note")
+    inputs = [{"id": DELETION, "property": "data", "value": v} for v in inputs]
+    answer = test_client.post("/_dash-update-component", json=_deletion_body(key, inputs, changed))
     assert answer.status_code in (200, 204, 400), answer.text[:500]
     if answer.status_code == 400:
         assert "Ongeldig verzoek" in answer.text
 
 
-def test_delete_note_with_a_forged_index(client):  # noqa: ANN001
+@pytest.mark.parametrize(
+    "forged", [{"index": "1 OR 1=1"}, {"index": 1.5}, {"index": True}, ["index", 1], "1"]
+)
+def test_delete_note_with_a_forged_index(client, forged):  # noqa: ANN001
     app, test_client = client
-    key, spec = _callback(app, "delete_note")
-    button = {**json.loads(spec["inputs"][0]["id"]), "index": "1 OR 1=1"}
-    changed = json.dumps(button, sort_keys=True, separators=(",", ":"))
-    body = {
-        "output": key,
-        "outputs": [_split(k) for k in key[2:-2].split("...")],
-        "inputs": [[{"id": button, "property": "submit_n_clicks", "value": 1}]],
-        "state": [{"id": "reflection-refresh-store", "property": "data", "value": 0}],
-        "changedPropIds": [f"{changed}.submit_n_clicks"],
-    }
+    key, _spec = _callback(app, "delete_note")
+    inputs = [{"id": DELETION, "property": "data", "value": forged}]
+    body = _deletion_body(key, inputs, [f"{DELETION}.data"])
     answer = test_client.post("/_dash-update-component", json=body)
     assert answer.status_code == 200, answer.text[:500]
     assert "Deze notitie bestaat niet" in _texts(answer)

@@ -42,10 +42,8 @@ from tests.monitor.api.helpers import ROLE_USERS
 NOT_CALLED = {
     "log_in": "the login itself: every cell logs in through it",
     "choose_reporter": "the on-behalf-of picker: checked by _check_pickers",
-    "land_on_own_organisation": "the header picker set to the user's own organisation (from "
-    "their roles; no figures): test_data_entry_reports_as_the_users_own_organisation",
     "export": "the printed report (Chromium): tests/dashboards/test_report.py attacks it",
-    "delete_note": "pattern-matching ids: test_deleting_a_note_needs_view_rights_on_it",
+    "delete_note": "the note picked in the browser: test_deleting_a_note_needs_view_rights_on_it",
     "choose_curve_indicator": "the catalogue's indicators of the organisation's level (no "
     "figures); refused organisations get no update",
     "need_a_session": "enables the session buttons from the chosen session id; no data",
@@ -410,17 +408,16 @@ def test_page_access_matrix(engine, page_world):  # noqa: ANN001
 
 
 def _delete_note(client, app, note_id: int):  # noqa: ANN001, ANN202
-    """POST what the browser sends when a note's deletion is confirmed."""
-    key, spec = _callback(app, "delete_note")
-    (pattern,) = spec["inputs"]
-    button = {**json.loads(pattern["id"]), "index": note_id}
-    changed = json.dumps(button, sort_keys=True, separators=(",", ":"))
+    """POST what the browser sends once a note's deletion is confirmed (the clientside
+    callback has put the note's id in the deletion store)."""
+    key, _spec = _callback(app, "delete_note")
+    store = "reflection-note-deletion"
     body = {
         "output": key,
         "outputs": [_split(k) for k in key[2:-2].split("...")],
-        "inputs": [[{"id": button, "property": "submit_n_clicks", "value": 1}]],
+        "inputs": [{"id": store, "property": "data", "value": {"index": note_id, "at": 1}}],
         "state": [{"id": "reflection-refresh-store", "property": "data", "value": 0}],
-        "changedPropIds": [f"{changed}.submit_n_clicks"],
+        "changedPropIds": [f"{store}.data"],
     }
     return client.post("/_dash-update-component", json=body)
 
