@@ -17,7 +17,26 @@ from monitor.message_texts import SEVERITIES, TEMPLATES, WORDS
 
 LANGUAGES = ("nl", "en")
 
-__all__ = ["SEVERITIES", "TEMPLATES", "WORDS", "known", "language_of", "severity", "translate"]
+__all__ = [
+    "SEVERITIES",
+    "TEMPLATES",
+    "WORDS",
+    "counted",
+    "known",
+    "language_of",
+    "severity",
+    "translate",
+]
+
+#: A count and the word it counts, written for one or many: "3 rij(en)", "1 problem(s)",
+#: "2 eerdere periode(s)" (one word may stand between).
+_COUNTED = re.compile(r"(?<![\w.,])(\d[\d.,]*)( (?:[^\W\d]+ )?[^\W\d]+)\(([^\W\d]+)\)")
+
+
+def counted(text: str) -> str:
+    """``text`` with every "N word(suffix)" in the form that N asks for: "1 rij", "3 rijen",
+    "1 problem", "12 problems" (a message written once for one and for many)."""
+    return _COUNTED.sub(lambda m: m[1] + m[2] + ("" if m[1] == "1" else m[3]), text)
 
 
 @cache
@@ -49,8 +68,8 @@ def translate(message: str, lang: str) -> str:
         if match is None:
             continue
         values = {k: _fill(v, lang) for k, v in match.groupdict().items()}
-        return (dutch if lang == "nl" else web_english).format(**values)
-    return message
+        return counted((dutch if lang == "nl" else web_english).format(**values))
+    return counted(message)
 
 
 def known(message: str) -> bool:

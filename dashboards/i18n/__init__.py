@@ -70,7 +70,7 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     """The text for ``key`` in the current (or given) language, with ``values`` filled in."""
     nl, en = TEXTS[key]  # inline rather than through text_in: t runs thousands of times a page
     text = nl if (lang or language()) == "nl" else en
-    return text.format(**values) if values else text
+    return messages.counted(text.format(**values)) if values else text
 
 
 def text_in(pair: tuple[str, str], lang: str | None = None, **values: object) -> str:
@@ -78,7 +78,7 @@ def text_in(pair: tuple[str, str], lang: str | None = None, **values: object) ->
     ``values`` filled in."""
     nl, en = pair
     text = nl if (lang or language()) == "nl" else en
-    return text.format(**values) if values else text
+    return messages.counted(text.format(**values)) if values else text
 
 
 #: The scorecard's columns, as text keys (the overview page and the report show the same).

@@ -82,7 +82,7 @@ def test_a_municipality_drops_an_ijw_zip_on_the_entry_page(app, monkeypatch):  #
     before = _case_rows()
     with _as(app, "officer_ams"):
         status, rows = _submit("berichten.zip", packed.getvalue(), "GM0363")
-    assert "2 productregel(s) opgeslagen" in _text(status), _text(status)  # 301 + 305
+    assert "2 productregels opgeslagen" in _text(status), _text(status)  # 301 + 305
     assert _case_rows() > before  # derived case rows (allocation, start) stored
     assert child not in _text(status) + _text(rows)
     with _as(app, "school_a"):  # a school is not a municipality: refused, nothing stored

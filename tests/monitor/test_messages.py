@@ -183,3 +183,30 @@ def test_errors_the_pages_show_are_translated(catalogue) -> None:  # noqa: ANN00
         dutch = messages.translate(text, "nl")
         assert not _words(dutch) & ENGLISH, dutch
         assert not CLI.search(messages.translate(text, "en")), text
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("niets opgeslagen: 1 fout(en) in 1 rij(en)", "niets opgeslagen: 1 fout in 1 rij"),
+        ("niets opgeslagen: 3 fout(en) in 2 rij(en)", "niets opgeslagen: 3 fouten in 2 rijen"),
+        ("afgeleid voor 1 kind(eren)", "afgeleid voor 1 kind"),
+        ("afgeleid voor 12 kind(eren)", "afgeleid voor 12 kinderen"),
+        ("1.234 cel(len) bevatten", "1.234 cellen bevatten"),
+        ("die 2 eerdere periode(s) stuurde", "die 2 eerdere periodes stuurde"),
+        ("nothing stored: 1 problem(s) in 10 row(s)", "nothing stored: 1 problem in 10 rows"),
+        ("organisatie(s) GM0363 bestaan niet", "organisatie(s) GM0363 bestaan niet"),  # no count
+        ("code H1(s) and x1 rij(en)", "code H1(s) and x1 rij(en)"),  # not counts
+    ],
+)
+def test_a_count_takes_the_form_it_asks_for(written, shown):  # noqa: ANN001
+    assert messages.counted(written) == shown
+
+
+def test_web_messages_say_one_row_not_rows():
+    assert messages.translate("nothing stored: 1 problem(s) in 1 row(s)", "nl") == (
+        "niets opgeslagen: 1 fout in 1 rij"
+    )
+    assert messages.translate("nothing stored: 2 problem(s) in 1 row(s)", "en") == (
+        "nothing stored: 2 problems in 1 row"
+    )
