@@ -84,7 +84,7 @@ def completeness_table(
     rows = [
         [partners.get(r["organisation"], r["organisation"]),
          names.get(r["indicator_code"], r["indicator_code"]),
-         r.get("periods") or "", r["expected"],
+         judged_periods(r.get("periods") or ""), r["expected"],
          r["on_time"], r["late"], r["missing"], r["open"]]
         for r in frame.to_dicts()
     ]  # fmt: skip
@@ -99,6 +99,17 @@ def completeness_table(
         i18n.t("open"),
     ]
     return table(headers, rows, table_id="completeness-table")
+
+
+def judged_periods(codes: str) -> str:
+    """The periods a completeness row judged ("2023-07, ..., 2024-06") by their labels; more
+    than three as their span ("juli 2023 t/m juni 2024 (12)": the periods of one type in
+    the chosen and the previous period follow on from each other)."""
+    periods = sorted(c for c in codes.split(", ") if c)
+    if len(periods) <= 3:
+        return ", ".join(i18n.period_label(c) for c in periods)
+    first, last = i18n.period_label(periods[0]), i18n.period_label(periods[-1])
+    return i18n.t("period_span", first=first, last=last, n=len(periods))
 
 
 def category_names(session, pairs, lang: str) -> dict[tuple[str, str], str]:  # noqa: ANN001

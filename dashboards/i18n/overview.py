@@ -28,6 +28,7 @@ OVERVIEW: dict[str, tuple[str, str]] = {
         "over both halves.",
     ),
     "judged_periods": ("beoordeelde perioden", "periods judged"),
+    "period_span": ("{first} t/m {last} ({n})", "{first} to {last} ({n})"),
     "expected": ("verwacht", "expected"),
     "on_time": ("op tijd", "on time"),
     "late": ("te laat", "late"),

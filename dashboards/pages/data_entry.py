@@ -11,11 +11,19 @@ from pathlib import Path
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import polars as pl
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboards import auth, i18n, ids
 from dashboards.components.frame import dropdown, page
-from dashboards.components.tables import completeness_table, message, table
+from dashboards.components.tables import (
+    category_names,
+    completeness_table,
+    indicator_names,
+    message,
+    organisation_names,
+    table,
+)
 from monitor import messages, views
 from monitor.errors import MonitorError, ValidationFailed
 from monitor.ingest.formats import DUTCH_HEADERS
@@ -352,16 +360,27 @@ def show_quality(organisation_code, period_code, _status):  # noqa: ANN001, ANN2
             )
         except MonitorError as exc:
             return message(messages.translate(exc.message, i18n.language()), "warning"), ""
-    return completeness_table(completeness), warnings_table(warnings)
+        lang = i18n.language()
+        names = indicator_names(session, pl.concat([completeness, warnings], how="diagonal"), lang)
+        partners = organisation_names(session, completeness["organisation"].to_list())
+        categories = category_names(
+            session, warnings.select("indicator_code", "category").rows(), lang
+        )
+    return completeness_table(completeness, names, partners), warnings_table(
+        warnings, names, categories
+    )
 
 
-def warnings_table(frame) -> html.Div:  # noqa: ANN001
-    """Rule and outlier warnings."""
+def warnings_table(frame, names: dict | None = None, categories: dict | None = None) -> html.Div:  # noqa: ANN001
+    """Rule and outlier warnings (indicators and categories by name, given their names)."""
     if frame.is_empty():
         return message(i18n.t("no_warnings"), "success")
+    names, categories = names or {}, categories or {}
     rows = [
-        [i18n.t(r["warning"]), r["indicator_code"], i18n.period_label(r["period_code"]),
-         r["category"], i18n.number(r["value"], suppressed=r["value"] is None),
+        [i18n.t(r["warning"]), names.get(r["indicator_code"], r["indicator_code"]),
+         i18n.period_label(r["period_code"]),
+         categories.get((r["indicator_code"], r["category"]), r["category"]),
+         i18n.number(r["value"], suppressed=r["value"] is None),
          i18n.message(r["detail"])]
         for r in frame.to_dicts()
     ]  # fmt: skip

@@ -191,7 +191,8 @@ def test_completeness_with_a_year_chosen_judges_half_yearly_figures_per_half(app
     with _as(app, "viewer_a"):
         text = _text(_page("overview").show_completeness("NW-A", "2024"))
     assert "beoordeelde perioden" in text
-    assert '"2023-H1, 2023-H2, 2024-H1, 2024-H2"' in text
+    # the four halves of 2023 and 2024, by their labels, as a span
+    assert '"1e halfjaar 2023 t/m 2e halfjaar 2024 (4)"' in text
 
 
 def test_the_curve_axis_starts_at_zero_and_holds_the_goal(app):  # noqa: ANN001

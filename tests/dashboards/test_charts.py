@@ -219,11 +219,17 @@ def test_schools_and_indicators_by_name(app):  # noqa: ANN001
             "NW-A", "2023-H1", "CH_SEM", "reporting_org_code"
         )
         completeness = _page("overview").show_completeness("NW-A", "2024-H1")
+        entry_completeness, _ = _page("data_entry").show_quality("NW-A", "2024-H1", None)
         _, notes = _page("referrals").show_referrals("NW-A", "2023-H1")[:2]
     assert {x for t in distribution.data for x in t.x} == {"School A1"}
     assert "School A1" in _text(table) and '"11AA"' not in _text(table)
     shown = _text(completeness)
     assert "Kinderen in bereik netwerk" in shown and '"NW_CHILDREN"' not in shown
+    # the data-entry page's completeness names them too: partners, indicators, periods
+    shown = _text(entry_completeness)
+    assert "Kinderen in bereik netwerk" in shown and '"NW_CHILDREN"' not in shown
+    assert '"School A1"' in shown and '"11AA"' not in shown
+    assert '"2e halfjaar 2023, 1e halfjaar 2024"' in shown
     assert "aangeleverd door Netwerk Amsterdam-Oost" in _text(notes)
 
 
