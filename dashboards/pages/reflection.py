@@ -173,7 +173,9 @@ def compare_table(frame: pl.DataFrame, held_on: date, names: dict | None = None)
                     r["value_now"], suppressed=bool(r["suppressed_now"]), decimals=decimals
                 ),
                 changed,
-                _correction_lines(r.get("corrections") or [], decimals, names or {}),
+                _correction_lines(
+                    r.get("corrections") or [], decimals, names or {}, r["indicator_code"]
+                ),
             ]
         )
     headers = [
@@ -184,8 +186,10 @@ def compare_table(frame: pl.DataFrame, held_on: date, names: dict | None = None)
     return html.Div([title, table(headers, rows, table_id="then-now"), suppression_note()])
 
 
-def _correction_lines(fixes: list[dict], decimals: int, names: dict) -> html.Div | str:
-    """Each correction behind a then/now row: (category) old → new, who, when."""
+def _correction_lines(fixes: list[dict], decimals: int, names: dict, shown: str) -> html.Div | str:
+    """Each correction behind a then/now row of indicator ``shown``: (indicator,) (category)
+    old → new, who, when. A correction of another indicator (a rate's denominator) names
+    it, so that "1.010 → 1.100" is not read as the rate's own values."""
     if not fixes:
         return ""
     lines = []
@@ -195,7 +199,7 @@ def _correction_lines(fixes: list[dict], decimals: int, names: dict) -> html.Div
         code = f["indicator_code"]
         label = names.get((code, f["category"]), f["category"])
         category = f"{label}: " if f["category"] else ""
-        if len({f["indicator_code"] for f in fixes}) > 1:
+        if code != shown or len({f["indicator_code"] for f in fixes}) > 1:
             indicator = names.get(code, code)
             category = f"{indicator}, {category}" if category else f"{indicator}: "
         lines.append(

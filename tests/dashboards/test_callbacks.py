@@ -152,6 +152,9 @@ def test_outcome_and_reflection_callbacks(app):  # noqa: ANN001
     assert "1.010 → 1.100, Netwerk Amsterdam-Oost, 1 maart 2024" in _text(compare)
     assert "Netwerk Amsterdam-Oost" in _text(corrections)
     assert "NW-A," not in _text(compare)
+    # on a rate's row the corrected denominator is named, not read as the rate's own values
+    # (the reach NW_CHILDREN is the denominator of the network's rates, tests/factories.py)
+    assert '"Kinderen in bereik netwerk: 1.010 → 1.100, Netwerk Amsterdam-Oost' in _text(compare)
     assert [o["value"] for o in owners] == ["NW-A"]  # only what this viewer may see
 
 
