@@ -15,6 +15,7 @@ one). Prints the first round and the median of the others, in CPU seconds.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -27,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("demo_dir", type=Path, help="where `monitor demo` put its database")
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument(
+        "--no-freeze", action="store_true",
+        help="leave the warmed-up objects to the cyclic collector (monitor serve freezes them)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     os.chdir(args.demo_dir)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{args.demo_dir / 'common_monitor.db'}")
@@ -48,7 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         warm_up = None
     if warm_up is not None:
         warm_up()
+    if not args.no_freeze:  # as monitor serve does after its warm-up
+        gc.collect()
+        gc.freeze()
     print(f"app and warm-up: {time.process_time() - started:.2f} CPU s")
+    pauses: list[tuple[int, float]] = []
+    gc.callbacks.append(_collector_clock(pauses))
 
     def page(name: str):  # noqa: ANN202
         return sys.modules[f"pages.{name}"]
@@ -91,7 +101,26 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'page':<15}{'first':>8}{'median':>9}   (CPU s)")
     for path, values in times.items():
         print(f"{path:<15}{values[0]:>8.3f}{statistics.median(values[1:] or values):>9.3f}")
+    full = [seconds for generation, seconds in pauses if generation == 2]
+    print(
+        f"cyclic collector: {len(pauses)} collections, {sum(s for _, s in pauses):.3f} CPU s; "
+        f"{len(full)} full ones, longest {max(full, default=0):.3f} s"
+        + (" (warmed-up objects not frozen)" if args.no_freeze else "")
+    )
     return 0
+
+
+def _collector_clock(pauses: list[tuple[int, float]]):  # noqa: ANN202
+    """A ``gc.callbacks`` hook that appends (generation, CPU seconds) per collection."""
+    started = [0.0]
+
+    def hook(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[0] = time.process_time()
+        else:
+            pauses.append((info["generation"], time.process_time() - started[0]))
+
+    return hook
 
 
 def _reflection(reflection, organisation: str, dump) -> None:  # noqa: ANN001

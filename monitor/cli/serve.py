@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import typer
 
 from monitor.cli.common import console
@@ -25,6 +27,11 @@ def serve(
     from dashboards.warmup import warm_up  # the outer shell may wire in the dashboards
 
     warm_up()  # the first visitor does not pay for plotly's and statsmodels' first use
+    # the app, the catalogue and the warmed-up libraries are ~350,000 objects that live as
+    # long as the process: out of the cyclic collector's way, a full collection no longer
+    # walks them all in the middle of a request (0.3-1 s each; benchmarks/pages.py, p95)
+    gc.collect()
+    gc.freeze()
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     console.print(f"Common Monitor on http://{shown}:{port}/ (API docs: /api/docs)")
     console.print(f"database {safe_url(str(engine.url))}, environment {settings.environment}")
