@@ -20,6 +20,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from monitor.catalogue import get_indicator
 from monitor.errors import RowProblem
 from monitor.ingest.context import Context, load_context
 from monitor.ingest.ijw import codes
@@ -316,7 +317,7 @@ def _store(
     report.rows_superseded, report.rows_unchanged = superseded, 0
     report.message = (
         f"{len(products)} productregel(s) opgeslagen; afgeleid voor {len(child_ids)} kind(eren): "
-        + ", ".join(f"{counts[i]} {i}" for i in INDICATORS)
+        + ", ".join(f"{get_indicator(session, i).name_nl.lower()} {counts[i]}" for i in INDICATORS)
         + f"; {inserted} meting(en) nieuw, {superseded} vervangen of ingetrokken, "
         f"{unchanged} ongewijzigd"
     )

@@ -26,7 +26,7 @@ def test_provider_link_and_import(orgs, inbox, cli):
     assert code == 0 and "alleen gecontroleerd; 2 productregel(s)" in out
     code, out, _ = cli("ijw", "import", str(inbox.folder), "--municipality", "GM0363")
     assert code == 0, out
-    assert "2 productregel(s) opgeslagen" in out and "1 CH_WAIT_ALLOC" in out
+    assert "2 productregel(s) opgeslagen" in out and "wachttijd toewijzing tot start zorg 1" in out
     stored = orgs.execute(select(func.count()).select_from(CaseMeasurement)).scalar_one()
     assert stored == 4  # CH_REF, CH_CARE, CH_WAIT, CH_WAIT_ALLOC
     code, _, err = cli("ijw", "import", str(inbox.folder), "--municipality", "NW-OOST")
