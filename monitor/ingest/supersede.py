@@ -164,7 +164,8 @@ def verify_successors(
           ON m.id = s._old_id AND m."{period}" = s."{period}"
           AND m."{period}" BETWEEN :low AND :high
         WHERE NOT s._same AND NOT EXISTS (
-          SELECT 1 FROM "{target}" p WHERE p.id = m.superseded_by_id AND {on})),
+          SELECT 1 FROM "{target}" p WHERE p.id = m.superseded_by_id AND {on}
+            AND p."{period}" BETWEEN :low AND :high)),
   set_config('{SUCCESSOR_CHECK}', '', true)"""
         ),
         bounds,
