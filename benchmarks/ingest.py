@@ -15,7 +15,9 @@ With ``--corrections`` it measures instead, side by side at each stored size (de
 of the values changed, so ~99 % supersede and 1 % are unchanged), both through
 :func:`monitor.ingest.ingest_file`, and prints both rates and their ratio.
 
-The scratch database is dropped afterwards (``--keep`` keeps it)::
+The scratch database (``--database NAME``, default ``bench_ingest_<pid>``) is dropped
+afterwards (``--keep`` keeps it; with ``--corrections --reuse`` a kept one is topped up to
+each size instead of being rebuilt)::
 
     python benchmarks/ingest.py               # 1,000,000 rows
     python benchmarks/ingest.py --rows 50000  # a quick run
