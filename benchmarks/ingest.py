@@ -15,7 +15,9 @@ With ``--corrections`` it measures instead, side by side at each stored size (de
 of the values changed, so ~99 % supersede and 1 % are unchanged), both through
 :func:`monitor.ingest.ingest_file`, and prints both rates and their ratio.
 
-The scratch database is dropped afterwards (``--keep`` keeps it)::
+The scratch database (``--database NAME``, default ``bench_ingest_<pid>``) is dropped
+afterwards (``--keep`` keeps it; with ``--corrections --reuse`` a kept one is topped up to
+each size instead of being rebuilt)::
 
     python benchmarks/ingest.py               # 1,000,000 rows
     python benchmarks/ingest.py --rows 50000  # a quick run
@@ -103,13 +105,18 @@ def generate(rows: int, path: Path, seed: int = 1) -> Path:
     return path
 
 
-def scratch_database(admin_url: str) -> str:
-    """Create an empty database next to ``admin_url``'s; returns its URL."""
-    name = f"bench_ingest_{os.getpid()}"
+def scratch_database(admin_url: str, name: str | None = None, *, reuse: bool = False) -> str:
+    """Create an empty database ``name`` (default ``bench_ingest_<pid>``) next to
+    ``admin_url``'s; with ``reuse`` an existing one is kept as it is. Returns its URL."""
+    name = name or f"bench_ingest_{os.getpid()}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).first()
+        if not (reuse and exists):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
@@ -258,16 +265,31 @@ def _timed_ingest(engine, path: Path) -> tuple[float, object]:
     return seconds, report
 
 
-def run_corrections(admin_url: str, sizes: list[int], batch: int, *, keep: bool) -> int:
-    """At each stored size: a fresh batch of ``batch`` rows, then its correction."""
-    url = scratch_database(admin_url)
+def run_corrections(
+    admin_url: str,
+    sizes: list[int],
+    batch: int,
+    *,
+    keep: bool,
+    database: str | None = None,
+    reuse: bool = False,
+) -> int:
+    """At each stored size: a fresh batch of ``batch`` rows, then its correction. With
+    ``reuse`` a kept database ``database`` is topped up (never shrunk) to each size."""
+    url = scratch_database(admin_url, database, reuse=reuse)
     results = []
     try:
-        prepare(url)
-        os.environ["DATABASE_URL"] = url
         engine = create_engine(url)
+        with engine.connect() as conn:
+            prepared = conn.execute(text("SELECT to_regclass('case_measurement')")).scalar()
+        if prepared is None:
+            prepare(url)
+        else:
+            db.upgrade(engine)  # a kept database gets this tree's migrations
+        os.environ["DATABASE_URL"] = url
         with tempfile.TemporaryDirectory() as tmp:
-            _timed_ingest(engine, generate(10, Path(tmp) / "warm.parquet", seed=99))
+            if prepared is None:
+                _timed_ingest(engine, generate(10, Path(tmp) / "warm.parquet", seed=99))
             with engine.connect() as conn:
                 row = conn.execute(
                     text(
@@ -287,15 +309,18 @@ def run_corrections(admin_url: str, sizes: list[int], batch: int, *, keep: bool)
                     .all()
                 )
             like = {**row._asdict(), "indicators": np.array(indicators)}
-            stored = 0
+            with engine.connect() as conn:
+                stored = conn.execute(text("SELECT count(*) FROM case_measurement")).scalar()
             for number, size in enumerate(sizes, start=1):
-                children = (size - stored) // 10
+                children = max(size - stored, 0) // 10
                 started = time.perf_counter()
-                _bulk_copy(url, children, like, datetime.now(UTC))
+                if children:
+                    _bulk_copy(url, children, like, datetime.now(UTC))
                 stored += children * 10
                 print(f"stored {stored:,} rows (COPY {children * 10:,} more in "
                       f"{time.perf_counter() - started:.1f} s)", flush=True)  # fmt: skip
-                fresh = generate(batch, Path(tmp) / f"fresh{number}.parquet", seed=number)
+                seed = number + 1000 * (stored // 1000)  # new children on a reused database
+                fresh = generate(batch, Path(tmp) / f"fresh{number}.parquet", seed=seed)
                 fresh_s, fresh_report = _timed_ingest(engine, fresh)
                 fixed = _corrected(fresh, Path(tmp) / f"fix{number}.parquet")
                 fix_s, fix_report = _timed_ingest(engine, fixed)
@@ -321,6 +346,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default=DEFAULT_URL, help="PostgreSQL URL for CREATE DATABASE")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument(
+        "--database",
+        help="scratch database name (default bench_ingest_<pid>); dropped unless --keep",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="--corrections: keep an existing --database and top it up to each size",
+    )
+    parser.add_argument(
         "--no-constrained", action="store_true", help="skip the COPY into an indexed copy"
     )
     parser.add_argument(
@@ -340,7 +374,14 @@ def main(argv: list[str] | None = None) -> int:
         return run_memory(args.url, args.rows, sys.modules[__name__], keep=args.keep)
     if args.corrections:
         sizes = [int(s) for s in args.sizes.split(",")]
-        return run_corrections(args.url, sizes, args.batch, keep=args.keep)
+        return run_corrections(
+            args.url,
+            sizes,
+            args.batch,
+            keep=args.keep,
+            database=args.database,
+            reuse=args.reuse,
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -348,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         size = path.stat().st_size / 1e6
         print(f"generated {args.rows:,} rows ({size:.1f} MB {args.format}) "
               f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
-        url = scratch_database(args.url)
+        url = scratch_database(args.url, args.database)
         try:
             prepare(url)
             os.environ["DATABASE_URL"] = url

@@ -95,13 +95,20 @@ BEGIN
 END $$"""
 
 
+#: A transaction-local setting (``SET LOCAL``): ``deferred`` while an ingest stamps and links
+#: replaced rows to successors it inserts next, and verifies itself, set-based, in the same
+#: transaction (:func:`monitor.ingest.supersede.postgres`).
+SUCCESSOR_CHECK = "monitor.successor_check"
+
+
 def successor_ddl(table: str, key: str) -> list[str]:
     """PostgreSQL: ``table.superseded_by_id`` names an existing row of ``table``, checked
     per statement (the foreign key's guarantees, NO ACTION, without it).
 
     A written row's successor must exist (looked up in the row's own partition first: a
     correction keeps the key, ``key`` included); a row that others name as their
-    successor cannot be deleted or renumbered."""
+    successor cannot be deleted or renumbered. While :data:`SUCCESSOR_CHECK` is
+    ``deferred`` the write check is left to the writer that set it (the ingest)."""
     named = f"{table}.superseded_by_id"
     refuse_missing = (
         "    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = "
@@ -118,6 +125,8 @@ def successor_ddl(table: str, key: str) -> list[str]:
     )
     return [
         f"CREATE FUNCTION {check}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+        f"  IF current_setting('{SUCCESSOR_CHECK}', true) = 'deferred' THEN\n"
+        "    RETURN NULL;\n  END IF;\n"
         "  IF EXISTS (SELECT 1 FROM new_rows n WHERE n.superseded_by_id IS NOT NULL\n"
         f"      AND NOT EXISTS (SELECT 1 FROM {table} p\n"
         f"                      WHERE p.id = n.superseded_by_id AND p.{key} = n.{key})\n"
@@ -142,7 +151,7 @@ def successor_ddl(table: str, key: str) -> list[str]:
 
 
 #: The PostgreSQL DDL of both tables' successor checks (also run by migration
-#: 20261202_part).
+#: 20261202_part; the write checks replaced by migration 20261203_corr).
 SUCCESSOR_DDL = [
     statement for table, key in PARTITION_KEYS.items() for statement in successor_ddl(table, key)
 ]

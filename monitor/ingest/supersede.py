@@ -7,9 +7,12 @@ first load needs nothing more than its insert). Otherwise, per dialect:
   whose ``id`` column takes the measurement table's own sequence, so every new row has its
   id before it is stored. One statement then matches the staged rows to the current rows
   (the current-row index, with the period column bounded so that partitions prune), marks
-  unchanged ones and stamps each replaced row's ``superseded_at``; one ``INSERT ... SELECT``
-  stores the new rows; one UPDATE links each replaced row to its successor (the successor
-  check of :mod:`schema.partitions` runs per statement, so the link waits for the insert).
+  unchanged ones and stamps each replaced row's ``superseded_at`` and ``superseded_by_id``
+  (one new row version per replaced row); one ``INSERT ... SELECT`` stores the new rows;
+  one query verifies every link. The successor check of :mod:`schema.partitions` runs per
+  statement and would refuse a link to a row not yet inserted: the ingest defers it
+  (:data:`~schema.partitions.SUCCESSOR_CHECK`, transaction-local) to that verification.
+  Participation (a foreign key, not deferrable) is linked by a third UPDATE instead.
 * SQLite (:func:`sqlite`): the current rows are looked up through a temporary key table,
   compared in polars, stamped by one UPDATE, the new rows inserted, and the replaced rows
   linked to their successors by one more UPDATE.
@@ -43,6 +46,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
 from monitor.ingest.bulk import Progress, copy_frame, write_rows
+from schema.partitions import PARTITION_KEYS, SUCCESSOR_CHECK
 
 if TYPE_CHECKING:
     from monitor.ingest.store import TableSpec
@@ -71,6 +75,17 @@ def current_in_range(connection: Connection, spec: TableSpec, keys: pl.DataFrame
     return connection.execute(probe).first() is not None
 
 
+#: Planner settings while a batch is matched, stamped and verified: each staged row is
+#: looked up through the indexes (a cost per row whatever the table's size). A hash join
+#: would read the whole partition (chosen on small tables, spilling to disk: ~0.4 s a
+#: statement at 0.2 M rows); memoize never hits (a batch holds each key once).
+LOOKUPS = {"enable_hashjoin": "off", "enable_mergejoin": "off", "enable_memoize": "off"}
+
+
+class DanglingSuccessor(RuntimeError):
+    """A replaced row would name a successor that was not stored (the batch rolls back)."""
+
+
 def postgres(
     connection: Connection,
     spec: TableSpec,
@@ -80,6 +95,9 @@ def postgres(
 ) -> Counts:
     """Stage, supersede and insert ``rows`` (``spec.columns``) in one pass each."""
     target, period = spec.table.name, spec.period
+    # a partitioned table's successor check (a trigger) can be left to verify_successors;
+    # a foreign key (participation) cannot: there the link waits for the insert
+    deferred = target in PARTITION_KEYS
     stage = f"_ingest_stage_{next(_names)}"
     connection.execute(
         text(
@@ -89,8 +107,13 @@ def postgres(
     )
     copy_frame(connection, stage, rows, progress)  # ids drawn from the table's sequence
     connection.execute(text(f'ANALYZE "{stage}"'))  # so the match walks the current-row index
+    bounds = {"low": rows[period].min(), "high": rows[period].max()}
+    prior = set_local(
+        connection, {**LOOKUPS, **({SUCCESSOR_CHECK: "deferred"} if deferred else {})}
+    )
     on = " AND ".join(f'm."{c}" = s."{c}"' for c in spec.key)
     same = " AND ".join(f'm."{c}" IS NOT DISTINCT FROM s."{c}"' for c in spec.compare)
+    link = ", superseded_by_id = matched.id" if deferred else ""
     superseded, unchanged = connection.execute(
         text(
             f"""WITH matched AS (
@@ -99,7 +122,7 @@ def postgres(
   WHERE m.superseded_at IS NULL AND {on} AND m."{period}" BETWEEN :low AND :high
   RETURNING s.id, s._old_id, s."{period}", s._same
 ), replaced AS (
-  UPDATE "{target}" m SET superseded_at = :now
+  UPDATE "{target}" m SET superseded_at = :now{link}
   FROM matched
   WHERE m.id = matched._old_id AND m."{period}" = matched."{period}" AND NOT matched._same
     AND m."{period}" BETWEEN :low AND :high
@@ -107,27 +130,85 @@ def postgres(
 )
 SELECT (SELECT count(*) FROM replaced), (SELECT count(*) FROM matched WHERE _same)"""
         ),
-        {"now": now, "low": rows[period].min(), "high": rows[period].max()},
+        {"now": now, **bounds},
     ).one()
-    columns = ", ".join(f'"{c}"' for c in ("id", *spec.columns))
-    inserted = connection.execute(
-        text(
-            f'INSERT INTO "{target}" ({columns}) SELECT {columns} FROM "{stage}" '
-            "WHERE _old_id IS NULL OR NOT _same ORDER BY id"
-        )
-    ).rowcount
+    inserted = insert_new(connection, spec, stage)
+    if deferred:
+        verify_successors(connection, spec, stage, bounds, prior)
+        return int(inserted), int(superseded), int(unchanged)
     if superseded:
-        # each replaced row names its successor once the successors exist: the successor
-        # check (schema.partitions) runs per statement and refuses a dangling reference
         connection.execute(
             text(
                 f'UPDATE "{target}" m SET superseded_by_id = s.id FROM "{stage}" s '
                 f'WHERE m.id = s._old_id AND NOT s._same AND m."{period}" = s."{period}" '
                 f'AND m."{period}" BETWEEN :low AND :high'
             ),
-            {"low": rows[period].min(), "high": rows[period].max()},
+            bounds,
         )
+    set_local(connection, prior)
     return int(inserted), int(superseded), int(unchanged)
+
+
+def set_local(connection: Connection, settings: dict[str, str]) -> dict[str, str]:
+    """Set ``settings`` for the rest of the transaction, in one statement; returns the
+    values they had."""
+    names = list(settings)
+    params = {f"n{i}": n for i, n in enumerate(names)}
+    params |= {f"v{i}": settings[n] for i, n in enumerate(names)}
+    had = ", ".join(
+        f"coalesce(current_setting(:n{i}, true), '') AS p{i}" for i in range(len(names))
+    )
+    sets = ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(names)))
+    kept = ", ".join(f"p.p{i}" for i in range(len(names)))
+    row = connection.execute(
+        text(f"SELECT {kept}, {sets} FROM (SELECT {had} OFFSET 0) p"), params
+    ).one()
+    return dict(zip(names, row[: len(names)], strict=True))
+
+
+def insert_new(connection: Connection, spec: TableSpec, stage: str) -> int:
+    """Store the staged rows that are new or changed (ids as staged); returns how many."""
+    columns = ", ".join(f'"{c}"' for c in ("id", *spec.columns))
+    return connection.execute(
+        text(
+            f'INSERT INTO "{spec.table.name}" ({columns}) SELECT {columns} FROM "{stage}" '
+            "WHERE _old_id IS NULL OR NOT _same ORDER BY id"
+        )
+    ).rowcount
+
+
+def verify_successors(
+    connection: Connection,
+    spec: TableSpec,
+    stage: str,
+    bounds: dict[str, Any],
+    restore: dict[str, str],
+) -> None:
+    """The successor check left to the ingest, in one statement: every row this batch
+    replaced names a stored row of its own key; the deferral ends here (``restore``: the
+    settings as they were). Raises :class:`DanglingSuccessor` otherwise."""
+    target, period = spec.table.name, spec.period
+    on = " AND ".join(f'p."{c}" = m."{c}"' for c in spec.key)
+    names = list(restore)
+    params = {f"n{i}": n for i, n in enumerate(names)}
+    params |= {f"v{i}": restore[n] for i, n in enumerate(names)}
+    sets = ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(names)))
+    dangling, *_ = connection.execute(
+        text(
+            f"""SELECT (SELECT count(*) FROM "{stage}" s JOIN "{target}" m
+          ON m.id = s._old_id AND m."{period}" = s."{period}"
+          AND m."{period}" BETWEEN :low AND :high
+        WHERE NOT s._same AND NOT EXISTS (
+          SELECT 1 FROM "{target}" p WHERE p.id = m.superseded_by_id AND {on}
+            AND p."{period}" BETWEEN :low AND :high)),
+  {sets}"""
+        ),
+        {**bounds, **params},
+    ).one()
+    if dangling:
+        raise DanglingSuccessor(
+            f"{dangling} replaced {target} rows name no stored successor of their key"
+        )
 
 
 def sqlite(

@@ -126,7 +126,7 @@ def test_a_case_correction_of_one_year_reads_only_that_partition(postgres, tmp_p
             organisation_code="SCH-01",
         )  # fmt: skip
     assert (report.status, report.rows_superseded) == ("accepted", 240)
-    # the current-row probe, the match and superseded_at stamp, the successor link
+    # the current-row probe, the match and stamp, the successor verification
     assert len(scanned) >= 3, scanned
     assert _partitions(scanned, "case_measurement") == {"case_measurement_y2023"}
 
@@ -153,7 +153,7 @@ def test_an_aggregate_correction_of_one_period_reads_only_its_partition(
             postgres, write_aggregate(tmp_path / "b.csv", fix), organisation_code="NW-OOST"
         )
     assert (report.status, report.rows_superseded) == ("accepted", 1)
-    assert len(scanned) >= 3, scanned  # probe, match and superseded_at, successor link
+    assert len(scanned) >= 3, scanned  # probe, match and stamp, successor verification
     assert _partitions(scanned, "aggregate_measurement") == {"aggregate_measurement_y2023"}
 
 

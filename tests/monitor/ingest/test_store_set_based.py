@@ -20,7 +20,7 @@ from tests.monitor.ingest.helpers import NEW_CHILD, valid_bsns, write_aggregate,
 
 STORE_TABLE = store.store_table
 #: statements that update stored rows per correction batch, whatever its size
-UPDATES = {"postgresql": 2, "sqlite": 2}
+UPDATES = {"postgresql": 1, "sqlite": 2}
 
 
 @dataclass
