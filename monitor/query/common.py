@@ -44,6 +44,14 @@ def organisations_by_code(session: Session, codes: Sequence[str]) -> list[Organi
     return [found[c] for c in codes]
 
 
+def require_visible(principal: Principal, organisations: Sequence) -> None:
+    """Refuse (AccessDeniedError naming them) unless the principal may view the figures
+    of each organisation (anything with ``id`` and ``code``)."""
+    denied = [o.code for o in organisations if not principal.allows(Action.VIEW, o.id)]
+    if denied:
+        raise AccessDeniedError(f"{principal.username} may not view figures of {', '.join(denied)}")
+
+
 def visible_organisation_ids(
     session: Session, principal: Principal, organisation_codes: Sequence[str] | None
 ) -> list[int]:
@@ -52,11 +60,7 @@ def visible_organisation_ids(
     Asking explicitly for an organisation one may not view is refused, not silently dropped."""
     if organisation_codes:
         orgs = organisations_by_code(session, organisation_codes)
-        denied = [o.code for o in orgs if not principal.allows(Action.VIEW, o.id)]
-        if denied:
-            raise AccessDeniedError(
-                f"{principal.username} may not view figures of {', '.join(denied)}"
-            )
+        require_visible(principal, orgs)
         return [id_of(o) for o in orgs]
     if principal.is_admin:
         return list(session.execute(select(col(Organisation.id))).scalars())

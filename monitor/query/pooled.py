@@ -4,17 +4,20 @@ moment or, for figures as they are now, from the kept cells (``aggregate_cell``)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import polars as pl
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Integer,
     Select,
     SQLColumnExpression,
     and_,
+    any_,
     case,
     cast,
     func,
@@ -23,6 +26,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col
 
 from monitor.figures.aggregates import codes_needed
@@ -79,51 +83,87 @@ def pooled_aggregates(
     of the numerators for a rate, of the values otherwise), ``mean`` (mean of the values;
     null for a rate), ``denominator`` (sum of the denominators; null unless a rate) and
     ``n_organisations`` contributing."""
+    return pooled_aggregates_of(session, [(indicator, groups)], as_of=as_of, category=category)
+
+
+def pooled_aggregates_of(
+    session: Session,
+    requests: Sequence[tuple[Indicator, Mapping[str, Sequence[int]]]],
+    *,
+    as_of: datetime | None = None,
+    category: str | None = None,
+) -> pl.DataFrame:
+    """:func:`pooled_aggregates` of several indicators (each with its groups; group names
+    unique across them) in one statement, one round trip to the database."""
+    dialect = session.get_bind().dialect.name
+    per_group = [
+        select_group
+        for number, (indicator, groups) in enumerate(requests)
+        for select_group in _pooled(dialect, indicator, groups, as_of, category, f"_{number}")
+    ]
+    if not per_group:
+        return pl.DataFrame(schema=_POOLED_SCHEMA)
+    statement = per_group[0] if len(per_group) == 1 else union_all(*per_group)
+    frame = read_frame(session, statement, _POOLED_SCHEMA)
+    return frame.sort(["group", "period_start", "source_kind", "category"])
+
+
+def _pooled(
+    dialect: str,
+    indicator: Indicator,
+    groups: Mapping[str, Sequence[int]],
+    as_of: datetime | None,
+    category: str | None,
+    suffix: str,
+) -> list[Select]:
+    """The statements of :func:`pooled_aggregates` for one indicator, one per group (to
+    be joined by one flat UNION ALL: SQLite takes no nested one); ``suffix`` keeps their
+    common table expressions apart from another indicator's."""
     groups = {g: sorted(set(ids)) for g, ids in groups.items() if ids}
     if not groups:
-        return pl.DataFrame(schema=_POOLED_SCHEMA)
+        return []
     is_rate = indicator.value_type == ValueType.RATE
     codes = codes_needed(indicator)
     everyone = sorted({org for ids in groups.values() for org in ids})
-    from_cells = as_of is None and session.get_bind().dialect.name == "postgresql"
+    from_cells = as_of is None and dialect == "postgresql"
     latest_cells = _latest_from_cells if from_cells else _latest_from_rows
-    parts, denominators = latest_cells(indicator, codes, everyone, as_of, category)
+    belongs = partial(among, ids=everyone, dialect=dialect)
+    parts, denominators = latest_cells(indicator, codes, belongs, as_of, category, suffix)
     if is_rate:
         assert denominators is not None  # both sources return a rate's denominators
-        # each numerator cell with its organisation's total denominators of the period (a
-        # join in effect, done with a window so that no join estimate can go wrong)
+        # each numerator cell with its organisation's total denominators of the period:
+        # the denominators counted and summed per organisation and period first, so the
+        # join meets one row per cell (a cell without a denominator drops out)
         numerator_cells = union_all(*parts).subquery("numerator_cells")
         n = numerator_cells.c
-        both = union_all(
+        d = denominators.subquery("denominator_rows").c
+        per_period = (
             select(
-                n.org,
-                n.period_code,
-                n.period_start,
-                n.period_end,
-                n.source_kind,
-                n.category,
-                n.figure,
-                literal(0).label("is_den"),
-            ),
-            denominators,
-        ).subquery("both")
-        b = both.c
-        per_period = [b.org, b.period_code]
-        n_den = func.count(case((b.is_den == 1, 1))).over(partition_by=per_period)
-        den_sum = func.sum(case((b.is_den == 1, b.figure))).over(partition_by=per_period)
-        paired = select(
-            b.org, b.period_code, b.period_start, b.period_end, b.source_kind, b.category,
-            b.is_den, (b.figure * n_den).label("figure"), den_sum.label("den"),
-            n_den.label("n_den"),
-        ).subquery("paired")  # fmt: skip
-        cells = select(paired).where(paired.c.is_den == 0, paired.c.n_den > 0).cte("cells")
+                d.org,
+                d.period_code,
+                func.count().label("n_den"),
+                func.sum(d.figure).label("den"),
+            )
+            .group_by(d.org, d.period_code)
+            .subquery("per_period")
+        )
+        p = per_period.c
+        same_period = and_(p.org == n.org, p.period_code == n.period_code)
+        cells = (
+            select(
+                n.org, n.period_code, n.period_start, n.period_end, n.source_kind, n.category,
+                (n.figure * p.n_den).label("figure"), p.den,
+            )
+            .join_from(numerator_cells, per_period, same_period)
+            .cte(f"cells{suffix}")
+        )  # fmt: skip
         measures = [
             func.coalesce(func.sum(cells.c.figure), 0.0).label("total"),
             cast(literal(None), Float).label("mean"),
             func.coalesce(func.sum(cells.c.den), 0.0).label("denominator"),
         ]
     else:
-        cells = union_all(*parts).cte("cells")
+        cells = union_all(*parts).cte(f"cells{suffix}")
         measures = [
             func.coalesce(func.sum(cells.c.figure), 0.0).label("total"),
             func.avg(cells.c.figure).label("mean"),
@@ -140,13 +180,20 @@ def pooled_aggregates(
             func.count(cells.c.org.distinct()).label("n_organisations"),
         )
         .select_from(source)
-        .where(cells.c.org.in_(ids))
+        .where(among(cells.c.org, ids, dialect))
         .group_by(*pooled_keys)
         for group, ids in groups.items()
     ]
-    statement = per_group[0] if len(per_group) == 1 else union_all(*per_group)
-    frame = read_frame(session, statement, _POOLED_SCHEMA)
-    return frame.sort(["group", "period_start", "source_kind", "category"])
+    return per_group
+
+
+def among(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
+    """``column`` is one of ``ids``: on PostgreSQL one array parameter (``= ANY``), so
+    that a group of hundreds of organisations is one value to bind and plan, not hundreds;
+    elsewhere ``IN``."""
+    if dialect == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(list(ids))
 
 
 _CELL_KEYS = ("org", "period_code", "period_start", "period_end", "source_kind")
@@ -155,9 +202,10 @@ _CELL_KEYS = ("org", "period_code", "period_start", "period_end", "source_kind")
 def _latest_from_rows(
     indicator: Indicator,
     codes: list[str],
-    organisation_ids: list[int],
+    belongs: Callable[[Any], ColumnElement[bool]],
     as_of: datetime | None,
     category: str | None,
+    suffix: str = "",
 ) -> tuple[list, Select | None]:
     """The numerator parts (sent totals, derived totals, categories) and the denominator
     rows of :func:`pooled_aggregates`, ranked from aggregate_measurement (any moment)."""
@@ -200,11 +248,13 @@ def _latest_from_rows(
         .where(
             col(i.code).in_(codes),
             current_rows(a, as_of),
-            col(a.organisation_id).in_(organisation_ids),
+            belongs(col(a.organisation_id)),
         )
-        .cte("ranked")
+        .cte(f"ranked{suffix}")
     )
-    latest = select(ranked).where(ranked.c.rank == 1, ranked.c.code == codes[0]).cte("latest")
+    latest = (
+        select(ranked).where(ranked.c.rank == 1, ranked.c.code == codes[0]).cte(f"latest{suffix}")
+    )
     cell_columns = [latest.c[k] for k in _CELL_KEYS]
     parts = []
     if category is None or category == "":
@@ -238,7 +288,6 @@ def _latest_from_rows(
         *[ranked.c[k] for k in _CELL_KEYS],
         ranked.c.category,
         ranked.c.figure,
-        literal(1).label("is_den"),
     ).where(ranked.c.rank == 1, ranked.c.code == codes[1], ranked.c.category == "")
     return parts, denominators
 
@@ -246,13 +295,14 @@ def _latest_from_rows(
 def _latest_from_cells(
     indicator: Indicator,
     codes: list[str],
-    organisation_ids: list[int],
+    belongs: Callable[[Any], ColumnElement[bool]],
     as_of: datetime | None,
     category: str | None,
+    suffix: str = "",
 ) -> tuple[list, Select | None]:
     """The same as :func:`_latest_from_rows` for figures as they are now, read from the
     rollup aggregate_cell (PostgreSQL), where ranking and derived totals are done."""
-    del as_of  # the rollup holds the figures of now only
+    del as_of, suffix  # the rollup holds the figures of now only; no named expressions
     c = table_of(AggregateCell).alias("cell")
     is_rate = indicator.value_type == ValueType.RATE
     keys = [c.c.organisation_id.label("org"), *[c.c[k] for k in _CELL_KEYS[1:]]]
@@ -265,7 +315,7 @@ def _latest_from_cells(
     else:
         sent_figure, derived_figure = c.c.figure, c.c.parts_figure_mean
     figure = case((c.c.derived, derived_figure), else_=sent_figure)
-    mine = and_(c.c.indicator_code == codes[0], c.c.organisation_id.in_(organisation_ids))
+    mine = and_(c.c.indicator_code == codes[0], belongs(c.c.organisation_id))
     if category == "":
         wanted = c.c.category == ""
     elif category is None:
@@ -275,11 +325,9 @@ def _latest_from_cells(
     parts = [select(*keys, c.c.category, figure.label("figure")).where(mine, wanted)]
     if not is_rate:
         return parts, None
-    denominators = select(
-        *keys, c.c.category, c.c.value.label("figure"), literal(1).label("is_den")
-    ).where(
+    denominators = select(*keys, c.c.category, c.c.value.label("figure")).where(
         c.c.indicator_code == codes[1],
-        c.c.organisation_id.in_(organisation_ids),
+        belongs(c.c.organisation_id),
         c.c.category == "",
         ~c.c.derived,
     )

@@ -4,21 +4,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import polars as pl
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from monitor.catalogue import get_indicator
+from monitor.catalogue import get_indicator, newest_indicators
 from monitor.figures.aggregates import codes_needed
 from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
-from monitor.query import pooled_aggregates, stored_aggregates
+from monitor.query import pooled_aggregates_of, stored_aggregates
 from monitor.views.figures import (
+    figures_of,
     group_figures,
-    indicator_figures,
     pooled_group_figures,
 )
 from schema import (
@@ -121,16 +121,17 @@ def comparison_series(
 
     Columns: group, indicator_code, period_code, period_start, period_end, source_kind,
     value, n_organisations, suppressed, withheld (why a group value is not shown)."""
-    organisation = get_organisation(session, organisation_code)
-    indicator = get_indicator(session, indicator_code)
+    orgs = _organisation_rows(session)
+    organisation = next((o for o in orgs if o.code == organisation_code), None)
+    if organisation is None:
+        organisation = get_organisation(session, organisation_code)  # says it does not exist
+    wanted = [c for c in (indicator_code, MUNICIPAL_EQUIVALENT.get(indicator_code)) if c]
+    indicators = newest_indicators(session, wanted)  # the group's indicator too: one query
+    indicator = indicators.get(indicator_code) or get_indicator(session, indicator_code)
     frames = []
     if "own" in groups:
-        figures = indicator_figures(
-            session,
-            principal,
-            indicator_code=indicator_code,
-            organisation_codes=[organisation_code],
-            as_of=as_of,
+        figures = figures_of(
+            session, principal, indicator=indicator, organisations=[organisation], as_of=as_of
         )
         frames.append(
             figures.filter(pl.col("category") == category).with_columns(
@@ -140,12 +141,13 @@ def comparison_series(
             )
         )
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
-    orgs = _organisation_rows(session)
     candidates = {
         g: _group_members(session, organisation, g, indicator, orgs) for g in groups if g != "own"
     }
     members = {g: (ids, code) for g, (ids, code, _) in candidates.items() if ids and code}
-    pooled = _groups_in_database(session, members, category=category, as_of=as_of)
+    pooled = _groups_in_database(
+        session, members, category=category, as_of=as_of, orgs=orgs, known=indicators.values()
+    )
     for group, (ids, code) in members.items():
         all_visible = all(principal.allows(Action.VIEW, i) for i in ids)
         too_few = (pl.col("n_organisations") < MIN_GROUP_SIZE) & pl.lit(not all_visible)
@@ -200,19 +202,28 @@ def _groups_in_database(
     *,
     category: str,
     as_of: datetime | None,
+    orgs: Sequence | None = None,
+    known: Iterable[Indicator] = (),
 ) -> dict[str, pl.DataFrame]:
     """Pooled figures (disclosure applied, category chosen) per group, summed by the
-    database: one query per indicator for all its groups, one row per group and period."""
-    codes = {o.id: o.code for o in _organisation_rows(session)}
-    out = {}
+    database: one statement for every indicator and group, one row per group and period.
+
+    ``orgs``: the rows of :func:`_organisation_rows`; ``known``: indicators already read
+    (when the caller has them: fewer round trips)."""
+    codes = {o.id: o.code for o in (orgs if orgs is not None else _organisation_rows(session))}
+    indicators = {i.code: i for i in known}
+    requests = []
     for code in dict.fromkeys(code for _, code in members.values()):
-        group_indicator = get_indicator(session, code)
+        if code not in indicators:
+            indicators[code] = get_indicator(session, code)
         groups = {g: ids for g, (ids, c) in members.items() if c == code}
-        sums = pooled_aggregates(
-            session, indicator=group_indicator, groups=groups, as_of=as_of, category=category
-        )
+        requests.append((indicators[code], groups))
+    sums = pooled_aggregates_of(session, requests, as_of=as_of, category=category)
+    out = {}
+    for group_indicator, groups in requests:
         member_codes = {g: [codes[i] for i in ids] for g, ids in groups.items()}
-        figures = pooled_group_figures(sums, group_indicator, member_codes).filter(
+        mine = sums.filter(pl.col("group").is_in(list(groups)))
+        figures = pooled_group_figures(mine, group_indicator, member_codes).filter(
             pl.col("category") == category
         )
         for group in groups:
@@ -226,10 +237,13 @@ def _groups_in_memory(
     *,
     category: str,
     as_of: datetime | None,
+    orgs: Sequence | None = None,
+    known: Iterable[Indicator] = (),
 ) -> dict[str, pl.DataFrame]:
     """The same as :func:`_groups_in_database` from every member's stored rows, pooled by
     polars (:func:`~monitor.views.group_figures`): the reference the tests and the
-    benchmark hold the database's sums against."""
+    benchmark hold the database's sums against (``orgs``, ``known`` as there, unused)."""
+    del orgs, known
     codes = {o.id: o.code for o in _organisation_rows(session)}
     out = {}
     for code in {code for _, code in members.values()}:

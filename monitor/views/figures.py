@@ -24,6 +24,7 @@ from monitor.organisations import get_organisation
 from monitor.periods import parse_period, period_containing, periods_between
 from monitor.policy import Action, Principal
 from monitor.query import (
+    require_visible,
     stored_aggregates,
     visible_organisation_ids,
 )
@@ -35,6 +36,7 @@ from schema import (
     OrgKind,
     PeriodType,
     ValueType,
+    id_of,
     utcnow,
 )
 
@@ -117,10 +119,35 @@ def indicator_figures(
     The principal must be allowed to view each organisation (refused otherwise)."""
     indicator = get_indicator(session, indicator_code)
     org_ids = visible_organisation_ids(session, principal, organisation_codes)
+    return _figures_of(session, indicator, org_ids, as_of=as_of, period_to=period_to)
+
+
+def figures_of(
+    session: Session,
+    principal: Principal,
+    *,
+    indicator: Indicator,
+    organisations: Sequence,
+    as_of: datetime | None = None,
+) -> pl.DataFrame:
+    """:func:`indicator_figures` of an indicator and organisations (rows with ``id`` and
+    ``code``) the caller has already read: one query fewer per request of each."""
+    require_visible(principal, organisations)
+    return _figures_of(session, indicator, [o.id for o in organisations], as_of=as_of)
+
+
+def _figures_of(
+    session: Session,
+    indicator: Indicator,
+    organisation_ids: Sequence[int],
+    *,
+    as_of: datetime | None,
+    period_to: date | None = None,
+) -> pl.DataFrame:
     parts = stored_aggregates(
         session,
         indicator_codes=codes_needed(indicator),
-        organisation_ids=org_ids,
+        organisation_ids=list(organisation_ids),
         as_of=as_of,
         period_to=period_to,
     )
@@ -181,9 +208,12 @@ def care_by_residence(
     organisation = get_organisation(session, organisation_code)
     code = "MU_CARE_RATE" if organisation.kind == OrgKind.MUNICIPALITY.value else "NW_CARE_RATE"
     indicator = get_indicator(session, code)
-    org_ids = visible_organisation_ids(session, principal, [organisation_code])
+    require_visible(principal, [organisation])
     parts = stored_aggregates(
-        session, indicator_codes=codes_needed(indicator), organisation_ids=org_ids, as_of=as_of
+        session,
+        indicator_codes=codes_needed(indicator),
+        organisation_ids=[id_of(organisation)],
+        as_of=as_of,
     )
     groups = category_groups(session, indicator.category_set or "care_type")
     figures = organisation_figures(parts, indicator, category_groups=groups)
