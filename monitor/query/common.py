@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import polars as pl
-from sqlalchemy import Executable, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Executable,
+    Integer,
+    Select,
+    any_,
+    literal,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
 from monitor.asof import known_at
@@ -31,6 +44,42 @@ def read_frame(
     """The rows of ``statement`` as a frame with the given column types."""
     rows = session.execute(statement).all()
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+
+
+def among(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
+    """``column`` is one of ``ids``: on PostgreSQL one array parameter (``= ANY``), so
+    that hundreds of ids are one value to bind and plan, not hundreds; elsewhere ``IN``."""
+    if dialect == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(list(ids))
+
+
+def connection_frame(
+    connection: Connection, statement: Select | CompoundSelect, schema: Mapping[str, Any]
+) -> pl.DataFrame:
+    """The rows of ``statement`` as a frame with the given column types: on PostgreSQL
+    by ``COPY (...) TO STDOUT`` read by polars (millions of rows without a Python object
+    each), elsewhere row by row."""
+    if connection.dialect.name != "postgresql":
+        rows = connection.execute(statement).all()
+        return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    raw = connection.connection.driver_connection
+    assert raw is not None  # a connection in use holds its driver's connection
+    buffer = io.BytesIO()
+    # every value quoted: an empty text stays "" (unquoted empty reads as null)
+    command = f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, NULL '\\N', FORCE_QUOTE *)"
+    with raw.cursor() as cursor, cursor.copy(command, compiled.params) as copy:
+        for block in copy:
+            buffer.write(block)
+    if not buffer.tell():
+        return pl.DataFrame(schema=schema)
+    buffer.seek(0)
+    return pl.read_csv(
+        buffer, has_header=False, schema=dict(schema), null_values="\\N", quote_char='"'
+    )
 
 
 def organisations_by_code(session: Session, codes: Sequence[str]) -> list[Organisation]:

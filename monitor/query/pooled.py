@@ -13,11 +13,9 @@ import polars as pl
 from sqlalchemy import (
     ColumnElement,
     Float,
-    Integer,
     Select,
     SQLColumnExpression,
     and_,
-    any_,
     case,
     cast,
     func,
@@ -26,11 +24,11 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col
 
 from monitor.figures.aggregates import codes_needed
 from monitor.query.common import (
+    among,
     current_rows,
     read_frame,
 )
@@ -185,15 +183,6 @@ def _pooled(
         for group, ids in groups.items()
     ]
     return per_group
-
-
-def among(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
-    """``column`` is one of ``ids``: on PostgreSQL one array parameter (``= ANY``), so
-    that a group of hundreds of organisations is one value to bind and plan, not hundreds;
-    elsewhere ``IN``."""
-    if dialect == "postgresql":
-        return column == any_(literal(list(ids), ARRAY(Integer)))
-    return column.in_(list(ids))
 
 
 _CELL_KEYS = ("org", "period_code", "period_start", "period_end", "source_kind")
