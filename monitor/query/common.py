@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     Select,
     any_,
+    bindparam,
     literal,
     select,
 )
@@ -39,10 +40,14 @@ def current_rows(table, as_of: datetime | None):  # noqa: ANN001, ANN202
 
 
 def read_frame(
-    session: Session, statement: Executable, schema: Mapping[str, pl.DataType | type[pl.DataType]]
+    session: Session,
+    statement: Executable,
+    schema: Mapping[str, pl.DataType | type[pl.DataType]],
+    parameters: Mapping[str, Any] | None = None,
 ) -> pl.DataFrame:
-    """The rows of ``statement`` as a frame with the given column types."""
-    rows = session.execute(statement).all()
+    """The rows of ``statement`` (with bound ``parameters``) as a frame with the given
+    column types."""
+    rows = session.execute(statement, dict(parameters) if parameters else None).all()
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
@@ -52,6 +57,13 @@ def among(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
     if dialect == "postgresql":
         return column == any_(literal(list(ids), ARRAY(Integer)))
     return column.in_(list(ids))
+
+
+def among_parameter(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
+    """:func:`among` with the ids bound later, as parameter ``name`` (a list)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def connection_frame(

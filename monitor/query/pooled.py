@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import polars as pl
@@ -28,7 +28,7 @@ from sqlmodel import Session, col
 
 from monitor.figures.aggregates import codes_needed
 from monitor.query.common import (
-    among,
+    among_parameter,
     current_rows,
     read_frame,
 )
@@ -92,41 +92,72 @@ def pooled_aggregates_of(
     category: str | None = None,
 ) -> pl.DataFrame:
     """:func:`pooled_aggregates` of several indicators (each with its groups; group names
-    unique across them) in one statement, one round trip to the database."""
+    unique across them) in one statement, one round trip to the database.
+
+    The organisations are parameters of the statement, so that its text (built once per
+    shape for figures as they are now) and its compiled form are reused."""
     dialect = session.get_bind().dialect.name
+    shapes, parameters = [], {}
+    for number, (indicator, groups) in enumerate(requests):
+        kept = {g: sorted(set(ids)) for g, ids in groups.items() if ids}
+        if not kept:
+            continue
+        suffix = f"_{number}"
+        names = tuple(kept)
+        shapes.append((ValueType(indicator.value_type), tuple(codes_needed(indicator)), names))
+        parameters[f"everyone{suffix}"] = sorted({org for ids in kept.values() for org in ids})
+        parameters.update({f"group{suffix}_{k}": ids for k, ids in enumerate(kept.values())})
+    if not shapes:
+        return pl.DataFrame(schema=_POOLED_SCHEMA)
+    if as_of is None:
+        statement = _statement_now(dialect, tuple(shapes), category)
+    else:
+        statement = _statement(dialect, tuple(shapes), category, as_of)
+    frame = read_frame(session, statement, _POOLED_SCHEMA, parameters)
+    return frame.sort(["group", "period_start", "source_kind", "category"])
+
+
+#: value type, codes needed, group names: what a pooled statement is built from
+_Shape = tuple[ValueType, tuple[str, ...], tuple[str, ...]]
+
+
+@lru_cache(maxsize=256)
+def _statement_now(dialect: str, shapes: tuple[_Shape, ...], category: str | None) -> Any:
+    """:func:`_statement` as of now, built once per shape."""
+    return _statement(dialect, shapes, category, None)
+
+
+def _statement(
+    dialect: str, shapes: tuple[_Shape, ...], category: str | None, as_of: datetime | None
+) -> Any:
+    """One flat UNION ALL (SQLite takes no nested one) of one select per group."""
     per_group = [
         select_group
-        for number, (indicator, groups) in enumerate(requests)
-        for select_group in _pooled(dialect, indicator, groups, as_of, category, f"_{number}")
+        for number, (value_type, codes, names) in enumerate(shapes)
+        for select_group in _pooled(
+            dialect, value_type, list(codes), names, as_of, category, f"_{number}"
+        )
     ]
-    if not per_group:
-        return pl.DataFrame(schema=_POOLED_SCHEMA)
-    statement = per_group[0] if len(per_group) == 1 else union_all(*per_group)
-    frame = read_frame(session, statement, _POOLED_SCHEMA)
-    return frame.sort(["group", "period_start", "source_kind", "category"])
+    return per_group[0] if len(per_group) == 1 else union_all(*per_group)
 
 
 def _pooled(
     dialect: str,
-    indicator: Indicator,
-    groups: Mapping[str, Sequence[int]],
+    value_type: ValueType,
+    codes: list[str],
+    names: tuple[str, ...],
     as_of: datetime | None,
     category: str | None,
     suffix: str,
 ) -> list[Select]:
-    """The statements of :func:`pooled_aggregates` for one indicator, one per group (to
-    be joined by one flat UNION ALL: SQLite takes no nested one); ``suffix`` keeps their
-    common table expressions apart from another indicator's."""
-    groups = {g: sorted(set(ids)) for g, ids in groups.items() if ids}
-    if not groups:
-        return []
-    is_rate = indicator.value_type == ValueType.RATE
-    codes = codes_needed(indicator)
-    everyone = sorted({org for ids in groups.values() for org in ids})
+    """The statements of :func:`pooled_aggregates` for one indicator, one per group
+    (organisations: parameters ``everyone{suffix}``, ``group{suffix}_{k}``); ``suffix``
+    keeps their common table expressions apart from another indicator's."""
+    is_rate = value_type == ValueType.RATE
     from_cells = as_of is None and dialect == "postgresql"
     latest_cells = _latest_from_cells if from_cells else _latest_from_rows
-    belongs = partial(among, ids=everyone, dialect=dialect)
-    parts, denominators = latest_cells(indicator, codes, belongs, as_of, category, suffix)
+    belongs = partial(among_parameter, name=f"everyone{suffix}", dialect=dialect)
+    parts, denominators = latest_cells(value_type, codes, belongs, as_of, category, suffix)
     if is_rate:
         assert denominators is not None  # both sources return a rate's denominators
         # each numerator cell with its organisation's total denominators of the period:
@@ -178,9 +209,9 @@ def _pooled(
             func.count(cells.c.org.distinct()).label("n_organisations"),
         )
         .select_from(source)
-        .where(among(cells.c.org, ids, dialect))
+        .where(among_parameter(cells.c.org, f"group{suffix}_{k}", dialect))
         .group_by(*pooled_keys)
-        for group, ids in groups.items()
+        for k, group in enumerate(names)
     ]
     return per_group
 
@@ -189,7 +220,7 @@ _CELL_KEYS = ("org", "period_code", "period_start", "period_end", "source_kind")
 
 
 def _latest_from_rows(
-    indicator: Indicator,
+    value_type: ValueType,
     codes: list[str],
     belongs: Callable[[Any], ColumnElement[bool]],
     as_of: datetime | None,
@@ -199,7 +230,7 @@ def _latest_from_rows(
     """The numerator parts (sent totals, derived totals, categories) and the denominator
     rows of :func:`pooled_aggregates`, ranked from aggregate_measurement (any moment)."""
     a, i = AggregateMeasurement, Indicator
-    is_rate = indicator.value_type == ValueType.RATE
+    is_rate = value_type == ValueType.RATE
     series = [
         col(a.organisation_id),
         col(i.code),
@@ -254,7 +285,7 @@ def _latest_from_rows(
         is_part = latest.c.category != ""
         part = case((is_part, latest.c.figure))
         combined: ColumnElement[Any]
-        if indicator.value_type in (ValueType.RATE, ValueType.COUNT):
+        if value_type in (ValueType.RATE, ValueType.COUNT):
             combined = func.coalesce(func.sum(part), 0.0)
         else:
             combined = func.avg(part)
@@ -282,7 +313,7 @@ def _latest_from_rows(
 
 
 def _latest_from_cells(
-    indicator: Indicator,
+    value_type: ValueType,
     codes: list[str],
     belongs: Callable[[Any], ColumnElement[bool]],
     as_of: datetime | None,
@@ -293,13 +324,13 @@ def _latest_from_cells(
     rollup aggregate_cell (PostgreSQL), where ranking and derived totals are done."""
     del as_of, suffix  # the rollup holds the figures of now only; no named expressions
     c = table_of(AggregateCell).alias("cell")
-    is_rate = indicator.value_type == ValueType.RATE
+    is_rate = value_type == ValueType.RATE
     keys = [c.c.organisation_id.label("org"), *[c.c[k] for k in _CELL_KEYS[1:]]]
     sent_figure: ColumnElement[Any]
     derived_figure: ColumnElement[Any]
     if is_rate:
         sent_figure, derived_figure = c.c.value, func.coalesce(c.c.parts_value_sum, 0.0)
-    elif indicator.value_type == ValueType.COUNT:
+    elif value_type == ValueType.COUNT:
         sent_figure, derived_figure = c.c.figure, func.coalesce(c.c.parts_figure_sum, 0.0)
     else:
         sent_figure, derived_figure = c.c.figure, c.c.parts_figure_mean

@@ -40,6 +40,7 @@ MUNICIPAL_EQUIVALENT = {
 #: Municipalities count as "similar in size" within this factor of population_0_17.
 SIMILAR_SIZE_FACTOR = 2.0
 GROUPS = ("own", "other_networks", "municipality", "similar_size", "all")
+_NETWORK_KINDS = frozenset(k.value for k in OrgKind if k.is_network)
 
 
 def _organisation_rows(session: Session) -> list:
@@ -76,7 +77,7 @@ def _group_members(
     if group == "other_networks":
         if not kind.is_network:
             return [], None, "only for networks"
-        ids = [o.id for o in orgs if OrgKind(o.kind).is_network and o.id != organisation.id]
+        ids = [o.id for o in orgs if o.kind in _NETWORK_KINDS and o.id != organisation.id]
         return ids, indicator.code, ""
     if group == "municipality":
         if kind is OrgKind.MUNICIPALITY or municipality is None:
@@ -100,7 +101,7 @@ def _group_members(
         ]
         return ids, municipal_code, ""
     if group == "all":
-        same = [o.id for o in orgs if OrgKind(o.kind).is_network == kind.is_network]
+        same = [o.id for o in orgs if (o.kind in _NETWORK_KINDS) == kind.is_network]
         if kind is OrgKind.MUNICIPALITY:
             same = [o.id for o in orgs if o.kind == OrgKind.MUNICIPALITY.value]
         return same, indicator.code, ""
@@ -131,10 +132,15 @@ def comparison_series(
     frames = []
     if "own" in groups:
         figures = figures_of(
-            session, principal, indicator=indicator, organisations=[organisation], as_of=as_of
+            session,
+            principal,
+            indicator=indicator,
+            organisations=[organisation],
+            as_of=as_of,
+            category=category,
         )
         frames.append(
-            figures.filter(pl.col("category") == category).with_columns(
+            figures.with_columns(
                 pl.lit("own").alias("group"),
                 pl.lit(indicator.code).alias("indicator_code"),
                 pl.lit(None, pl.String).alias("withheld"),

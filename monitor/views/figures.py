@@ -129,11 +129,16 @@ def figures_of(
     indicator: Indicator,
     organisations: Sequence,
     as_of: datetime | None = None,
+    category: str | None = None,
 ) -> pl.DataFrame:
     """:func:`indicator_figures` of an indicator and organisations (rows with ``id`` and
-    ``code``) the caller has already read: one query fewer per request of each."""
+    ``code``) the caller has already read: one query fewer per request of each.
+
+    ``category``: only that category's figures (``""`` the totals), published alone: the
+    same figures as those rows of all of them (publication is cell by cell)."""
     require_visible(principal, organisations)
-    return _figures_of(session, indicator, [o.id for o in organisations], as_of=as_of)
+    ids = [o.id for o in organisations]
+    return _figures_of(session, indicator, ids, as_of=as_of, category=category)
 
 
 def _figures_of(
@@ -143,6 +148,7 @@ def _figures_of(
     *,
     as_of: datetime | None,
     period_to: date | None = None,
+    category: str | None = None,
 ) -> pl.DataFrame:
     parts = stored_aggregates(
         session,
@@ -151,7 +157,11 @@ def _figures_of(
         as_of=as_of,
         period_to=period_to,
     )
-    return organisation_figures(parts, indicator).sort(["organisation_code", "period_start"])
+    cells = organisation_cells(parts, indicator)
+    if category is not None:
+        cells = cells.filter(pl.col("category") == category)
+    figures = publish(cells, indicator, pl.col("organisation_code"))
+    return figures.sort(["organisation_code", "period_start"])
 
 
 def available_periods(
