@@ -9,7 +9,7 @@ from datetime import datetime
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from monitor.catalogue import get_indicator, newest_indicators
 from monitor.figures.aggregates import codes_needed
@@ -26,6 +26,7 @@ from schema import (
     Organisation,
     OrgKind,
     id_of,
+    table_of,
 )
 
 MIN_GROUP_SIZE = 3
@@ -45,14 +46,9 @@ _NETWORK_KINDS = frozenset(k.value for k in OrgKind if k.is_network)
 
 def _organisation_rows(session: Session) -> list:
     """The columns of every organisation the groups are built from (one light query)."""
-    o = Organisation
-    return list(
-        session.execute(
-            select(
-                col(o.id), col(o.code), col(o.kind), col(o.municipality_id), col(o.population_0_17)
-            )
-        ).all()
-    )
+    o = table_of(Organisation).c  # the table's columns: plain rows, no ORM loading
+    statement = select(o.id, o.code, o.kind, o.municipality_id, o.population_0_17)
+    return list(session.execute(statement).all())
 
 
 def _group_members(
@@ -90,20 +86,21 @@ def _group_members(
             return [], None, "population 0-17 of the municipality is unknown"
         if municipal_code is None:
             return [], None, f"{indicator.code} has no municipal counterpart"
-        size = municipality.population_0_17
+        size, municipal_kind = municipality.population_0_17, OrgKind.MUNICIPALITY.value
         ids = [
             o.id
             for o in orgs
-            if o.kind == OrgKind.MUNICIPALITY.value
+            if o.kind == municipal_kind
             and o.id != municipality.id
             and o.population_0_17
             and size / SIMILAR_SIZE_FACTOR <= o.population_0_17 <= size * SIMILAR_SIZE_FACTOR
         ]
         return ids, municipal_code, ""
     if group == "all":
-        same = [o.id for o in orgs if (o.kind in _NETWORK_KINDS) == kind.is_network]
         if kind is OrgKind.MUNICIPALITY:
-            same = [o.id for o in orgs if o.kind == OrgKind.MUNICIPALITY.value]
+            return [o.id for o in orgs if o.kind == kind.value], indicator.code, ""
+        network = kind.is_network
+        same = [o.id for o in orgs if (o.kind in _NETWORK_KINDS) == network]
         return same, indicator.code, ""
     raise ValueError(f"unknown comparison group {group!r}; use one of {GROUPS}")
 
