@@ -14,8 +14,10 @@ from sqlalchemy import (
     Executable,
     Integer,
     Select,
+    String,
     any_,
     bindparam,
+    cast,
     literal,
     select,
 )
@@ -60,10 +62,16 @@ def among(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
 
 
 def among_parameter(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
-    """:func:`among` with the ids bound later, as parameter ``name`` (a list)."""
+    """:func:`among` with the ids bound later, as parameter ``name`` (a list; on
+    PostgreSQL its array text, :func:`array_text`, cheaper to send than a list)."""
     if dialect == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+        return column == any_(cast(bindparam(name, type_=String), ARRAY(Integer)))
     return column.in_(bindparam(name, expanding=True))
+
+
+def array_text(ids: Sequence[int]) -> str:
+    """PostgreSQL's text of an integer array (``{1,2,3}``)."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
 
 def connection_frame(

@@ -29,6 +29,7 @@ from sqlmodel import Session, col
 from monitor.figures.aggregates import codes_needed
 from monitor.query.common import (
     among_parameter,
+    array_text,
     current_rows,
     read_frame,
 )
@@ -97,7 +98,7 @@ def pooled_aggregates_of(
     The organisations are parameters of the statement, so that its text (built once per
     shape for figures as they are now) and its compiled form are reused."""
     dialect = session.get_bind().dialect.name
-    shapes, parameters = [], {}
+    shapes, organisations = [], {}
     for number, (indicator, groups) in enumerate(requests):
         kept = {g: sorted(set(ids)) for g, ids in groups.items() if ids}
         if not kept:
@@ -105,8 +106,11 @@ def pooled_aggregates_of(
         suffix = f"_{number}"
         names = tuple(kept)
         shapes.append((ValueType(indicator.value_type), tuple(codes_needed(indicator)), names))
-        parameters[f"everyone{suffix}"] = sorted({org for ids in kept.values() for org in ids})
-        parameters.update({f"group{suffix}_{k}": ids for k, ids in enumerate(kept.values())})
+        organisations[f"everyone{suffix}"] = sorted({o for ids in kept.values() for o in ids})
+        organisations.update({f"group{suffix}_{k}": ids for k, ids in enumerate(kept.values())})
+    parameters: dict[str, Any] = dict(organisations)
+    if dialect == "postgresql":
+        parameters = {name: array_text(ids) for name, ids in organisations.items()}
     if not shapes:
         return pl.DataFrame(schema=_POOLED_SCHEMA)
     if as_of is None:

@@ -222,15 +222,19 @@ def _groups_in_database(
         groups = {g: ids for g, (ids, c) in members.items() if c == code}
         requests.append((indicators[code], groups))
     sums = pooled_aggregates_of(session, requests, as_of=as_of, category=category)
+    by_group = sums.partition_by("group", as_dict=True, maintain_order=True)
     out = {}
     for group_indicator, groups in requests:
         member_codes = {g: [codes[i] for i in ids] for g, ids in groups.items()}
-        mine = sums.filter(pl.col("group").is_in(list(groups)))
+        parts = [by_group[(g,)] for g in groups if (g,) in by_group]
+        mine = pl.concat(parts) if parts else sums.clear()
         figures = pooled_group_figures(mine, group_indicator, member_codes).filter(
             pl.col("category") == category
         )
+        published = figures.partition_by("group", as_dict=True, maintain_order=True)
+        empty = figures.clear().drop("group")
         for group in groups:
-            out[group] = figures.filter(pl.col("group") == group).drop("group")
+            out[group] = published[(group,)].drop("group") if (group,) in published else empty
     return out
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import literal, select, union_all
 from sqlmodel import Session
 
 from monitor.catalogue import get_indicator, newest_indicators
-from monitor.query.common import among, among_parameter, connection_frame
+from monitor.query.common import among, among_parameter, array_text, connection_frame
 from schema import Indicator, Organisation, table_of
 
 SCHEMA = {"n": pl.Int64, "text": pl.String, "day": pl.Date, "value": pl.Float64}
@@ -56,8 +56,9 @@ def test_among_selects_the_same_rows_as_in(catalogue: Session) -> None:
     wanted = ids[1::2]
     dialect = session.get_bind().dialect.name
     by_value = session.execute(select(o.id).where(among(o.id, wanted, dialect))).scalars()
+    value = array_text(wanted) if dialect == "postgresql" else wanted
     by_name = session.execute(
-        select(o.id).where(among_parameter(o.id, "wanted", dialect)), {"wanted": wanted}
+        select(o.id).where(among_parameter(o.id, "wanted", dialect)), {"wanted": value}
     ).scalars()
     assert sorted(by_value) == sorted(by_name) == wanted
 
