@@ -31,7 +31,7 @@ from monitor.query.common import (
     among_parameter,
     array_text,
     current_rows,
-    read_frame,
+    read_frame_unprepared,
 )
 from schema import (
     AggregateCell,
@@ -117,7 +117,7 @@ def pooled_aggregates_of(
         statement = _statement_now(dialect, tuple(shapes), category)
     else:
         statement = _statement(dialect, tuple(shapes), category, as_of)
-    frame = read_frame(session, statement, _POOLED_SCHEMA, parameters)
+    frame = read_frame_unprepared(session, statement, _POOLED_SCHEMA, parameters)
     return frame.sort(["group", "period_start", "source_kind", "category"])
 
 
