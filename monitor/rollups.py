@@ -60,7 +60,7 @@ from schema import (
 PATHWAY_INDICATORS = ("CH_SIGNAL", "CH_REF", "CH_CARE")
 #: Children recomputed per round trip (ingest) and per step of a rebuild.
 CHUNK = 5_000
-REBUILD_STEP = 250_000
+REBUILD_STEP = 1_000_000
 
 _PATH = table_of(CasePathway)
 _CASE = table_of(CaseMeasurement)
