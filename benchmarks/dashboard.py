@@ -4,8 +4,11 @@ next to the same aggregates computed by polars on in-memory frames.
     python benchmarks/dashboard.py --rows 2000000            # build cm_bench, then measure
     python benchmarks/dashboard.py --rows 2000000 --reuse    # measure an existing cm_bench
     python benchmarks/dashboard.py --rows 20000 --networks 20 --sqlite /tmp/bench.db  # SQLite
+    python benchmarks/dashboard.py --rows 2000000 --database cm_bench_mine  # another name
 
-What is timed (``--repeat`` times after two warm-up runs; p50 and p95 in milliseconds):
+What is timed (``--repeat`` times after two warm-up runs, each database call and its
+in-memory counterpart taking turns so that both meet the same load; p50 and p95 in
+milliseconds):
 
 * ``trend``: :func:`monitor.views.comparison_series` for one network and NW_REF_RATE with
   every comparison group (own, other networks, municipality, similar size, all) — what the
@@ -365,14 +368,20 @@ def _cases(connection, rng, rows, members, codes, referrers, care_types, end_rea
         _copy(connection, "case_measurement", frame)
 
 
-def _timed(function: Callable[[], object], repeat: int) -> list[float]:
+def _timed(*functions: Callable[[], object], repeat: int) -> list[list[float]]:
+    """Milliseconds per call of each function, after two warm-up runs; the functions
+    take turns (the first one first, then the next ...; the order rotating every round),
+    so that on a shared machine each meets the same load."""
     for _ in range(2):
-        function()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
+        for function in functions:
+            function()
+    times: list[list[float]] = [[] for _ in functions]
+    for round_ in range(repeat):
+        for k in range(len(functions)):
+            turn = (k + round_) % len(functions)
+            started = time.perf_counter()
+            functions[turn]()
+            times[turn].append((time.perf_counter() - started) * 1000)
     return times
 
 
@@ -421,13 +430,11 @@ def measure(url: str, repeat: int) -> tuple[dict[str, list[float]], int]:
             care = views.care_by_residence(session, principal, organisation_code=code)
             return figures, care, pathway()
 
-        results = {
-            "trend": _timed(trend, repeat),
-            "referral": _timed(referral, repeat),
-            "pathway": _timed(pathway, repeat),
-        }
-        memory, answers = _in_memory(session, principal, network, repeat)
-        results.update(memory)
+        memory, answers = _in_memory(session, principal, network)
+        results = {}
+        for name, function in (("trend", trend), ("referral", referral), ("pathway", pathway)):
+            in_db, in_memory = _timed(function, memory[name], repeat=repeat)
+            results[name], results[f"{name}_memory"] = in_db, in_memory
         # the answers must agree, or the comparison means nothing
         _same(trend(), answers["trend"], ["group", "period_code", "source_kind"], "trend")
         figures, care, links = referral()
@@ -474,8 +481,9 @@ def _read(session: Session, sql: str, overrides: dict) -> pl.DataFrame:
     return pl.read_csv(buffer, schema_overrides=overrides, try_parse_dates=True)
 
 
-def _in_memory(session: Session, principal, network: Organisation, repeat: int):  # noqa: ANN001, ANN202
-    """The same aggregates from frames loaded once (not timed): timings and the answers."""
+def _in_memory(session: Session, principal, network: Organisation):  # noqa: ANN001, ANN202
+    """The same aggregates from frames loaded once (not timed): the functions and their
+    answers."""
     orgs = list(session.execute(select(Organisation)).scalars())
     rate = get_indicator(session, "NW_REF_RATE")
     muni_rate = get_indicator(session, "MU_REF_RATE")
@@ -604,13 +612,9 @@ def _in_memory(session: Session, principal, network: Organisation, repeat: int):
         )
         return figures, care, pathway()
 
-    timings = {
-        "trend_memory": _timed(trend, repeat),
-        "referral_memory": _timed(referral, repeat),
-        "pathway_memory": _timed(pathway, repeat),
-    }
+    functions = {"trend": trend, "referral": referral, "pathway": pathway}
     figures, care, links = referral()
-    return timings, {"trend": trend(), "figures": figures, "care": care, "pathway": links}
+    return functions, {"trend": trend(), "figures": figures, "care": care, "pathway": links}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -645,7 +649,9 @@ def main(argv: list[str] | None = None) -> int:
             f"built {args.database} with {args.rows:,} case rows in "
             f"{time.perf_counter() - started:.0f} s"
         )
+    print("load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     results, case_count = measure(target, args.repeat)
+    print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"\n{'query':<18}{'p50 ms':>10}{'p95 ms':>10}")
     for name, times in results.items():
         print(f"{name:<18}{_p(times, 50):>10.1f}{_p(times, 95):>10.1f}")

@@ -20,18 +20,22 @@ hook (rows, children and memberships written through the ORM) and rebuilt whole 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 import polars as pl
 from sqlalchemy import (
     ColumnElement,
+    and_,
     delete,
     event,
+    extract,
     func,
     insert,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
@@ -39,6 +43,7 @@ from sqlmodel import Session
 
 from monitor.figures.cases import child_paths
 from monitor.periods import period_containing
+from monitor.query.common import among, connection_frame
 from schema import (
     CaseMeasurement,
     CasePathway,
@@ -55,7 +60,7 @@ from schema import (
 PATHWAY_INDICATORS = ("CH_SIGNAL", "CH_REF", "CH_CARE")
 #: Children recomputed per round trip (ingest) and per step of a rebuild.
 CHUNK = 5_000
-REBUILD_STEP = 50_000
+REBUILD_STEP = 1_000_000
 
 _PATH = table_of(CasePathway)
 _CASE = table_of(CaseMeasurement)
@@ -74,14 +79,24 @@ _PATH_SCHEMA = pl.Schema(
 )
 
 
+#: Selects children by their id column (``lambda child: child.in_(ids)``): applied to
+#: each copy of the case table a statement reads.
+Children = Callable[[Any], ColumnElement[bool]]
+
+
 def refresh_children(connection: Connection, child_ids: Iterable[int]) -> int:
     """Recompute the paths of these children from their current rows (their old
     contributions removed first); returns the number of paths stored."""
     ids = sorted({int(i) for i in child_ids})
+    dialect = connection.dialect.name
     stored = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        stored += _refresh(connection, _CASE.c.child_id.in_(chunk), _PATH.c.child_id.in_(chunk))
+        stored += _refresh(
+            connection,
+            partial(among, ids=chunk, dialect=dialect),
+            among(_PATH.c.child_id, chunk, dialect),
+        )
     return stored
 
 
@@ -99,44 +114,59 @@ def refresh_network(connection: Connection, network_id: int) -> int:
 
 
 def rebuild(connection: Connection) -> int:
-    """Empty ``case_pathway`` and fill it from every current case row, in steps of
-    :data:`REBUILD_STEP` children; returns the number of paths stored."""
+    """Empty ``case_pathway`` and fill it from every current case row, set-based: the
+    database joins signals to pupil months and homes for :data:`REBUILD_STEP` children
+    at a time (one statement each, hash joins over the whole step); returns the number
+    of paths stored."""
     connection.execute(delete(_PATH))
-    if connection.dialect.name == "postgresql":  # steps are small; parallel plans stalled
+    if connection.dialect.name == "postgresql":  # parallel plans stalled on a busy machine
         connection.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     low, high = connection.execute(select(func.min(_CHILD.c.id), func.max(_CHILD.c.id))).one()
     stored = 0
     if low is None:
         return stored
     for start in range(int(low), int(high) + 1, REBUILD_STEP):
-        end = start + REBUILD_STEP - 1
-        stored += _refresh(connection, _CASE.c.child_id.between(start, end), None)
+        stored += _refresh(connection, _ids_between(start, start + REBUILD_STEP - 1), None)
     return stored
+
+
+def _ids_between(low: int, high: int) -> Children:
+    def children(child: Any) -> ColumnElement[bool]:
+        return child.between(low, high)
+
+    return children
 
 
 def _refresh(
     connection: Connection,
-    rows_of: ColumnElement[bool],
+    children: Children,
     paths_of: ColumnElement[bool] | None,
 ) -> int:
     """Delete the paths selected by ``paths_of`` and store those computed from the
-    current case rows selected by ``rows_of`` (the same children)."""
+    current case rows of ``children`` (the same children)."""
     if paths_of is not None:
         connection.execute(delete(_PATH).where(paths_of))
-    paths = compute_paths(connection, rows_of)
+    paths = compute_paths(connection, children)
     _write(connection, paths)
     return paths.height
 
 
-def compute_paths(connection: Connection, rows_of: ColumnElement[bool]) -> pl.DataFrame:
-    """The paths (columns of case_pathway) of the children whose current case rows
-    ``rows_of`` selects, per network and municipality subject and half-year."""
+def compute_paths(connection: Connection, children: Children) -> pl.DataFrame:
+    """The paths (columns of case_pathway) of ``children`` from their current case rows,
+    per network and municipality subject and half-year."""
+    signals = connection_frame(
+        connection,
+        _subject_signals(children),
+        {"subject_id": pl.Int64, "child_id": pl.Int64, "observed_on": pl.Date},
+    )
+    if signals.is_empty():  # no path starts without a signal
+        return pl.DataFrame(schema=_PATH_SCHEMA)
     c, i = _CASE.c, table_of(Indicator).c
-    rows = _frame(
+    later = connection_frame(
         connection,
         select(c.child_id, i.code, c.observed_on, c.end_date, c.category, c.end_reason)
         .join(table_of(Indicator), i.id == c.indicator_id)
-        .where(rows_of, c.superseded_at.is_(None), i.code.in_(PATHWAY_INDICATORS)),
+        .where(children(c.child_id), c.superseded_at.is_(None), i.code.in_(PATHWAY_INDICATORS[1:])),
         {
             "child_id": pl.Int64,
             "code": pl.String,
@@ -146,93 +176,67 @@ def compute_paths(connection: Connection, rows_of: ColumnElement[bool]) -> pl.Da
             "end_reason": pl.String,
         },
     )
-    if rows.is_empty():
-        return pl.DataFrame(schema=_PATH_SCHEMA)
-    signals = _with_half_year(rows.filter(pl.col("code") == "CH_SIGNAL"))
-    if signals.is_empty():  # no path starts without a signal
-        return pl.DataFrame(schema=_PATH_SCHEMA)
-    by_subject = pl.concat(
-        [
-            _network_signals(connection, rows_of, signals),
-            _municipal_signals(connection, signals),
-        ]
-    )
     paths = child_paths(
-        by_subject,
-        rows.filter(pl.col("code") == "CH_REF"),
-        rows.filter(pl.col("code") == "CH_CARE"),
+        _with_half_year(signals).select("subject_id", "period_code", "child_id", "observed_on"),
+        later.filter(pl.col("code") == "CH_REF"),
+        later.filter(pl.col("code") == "CH_CARE"),
         by=["subject_id", "period_code"],
     )
     return paths.select(list(_PATH_SCHEMA)).cast(_PATH_SCHEMA)
 
 
 def _with_half_year(signals: pl.DataFrame) -> pl.DataFrame:
-    """Signals with the code of their half-year and the first day of their month."""
+    """Signals with the code of their half-year."""
     days = signals["observed_on"].unique().to_list()
     half = {d: period_containing(d, PeriodType.HALF_YEAR).code for d in days}
     return signals.with_columns(
-        pl.col("observed_on").replace_strict(half, return_dtype=pl.String).alias("period_code"),
-        pl.col("observed_on").dt.truncate("1mo").alias("month"),
+        pl.col("observed_on").replace_strict(half, return_dtype=pl.String).alias("period_code")
     )
 
 
-def _network_signals(
-    connection: Connection, rows_of: ColumnElement[bool], signals: pl.DataFrame
-) -> pl.DataFrame:
-    """Signals per network: those in a month the child attended one of its member
-    schools (as :func:`monitor.query.network_pupil_months` finds them)."""
-    c, m, o = _CASE.c, _MEMBER.c, _ORG.c
-    statement = (
-        select(c.child_id, m.network_id, c.observed_on)
-        .join(_MEMBER, m.member_id == c.reporting_org_id)
+def _subject_signals(children: Children) -> Any:
+    """(subject_id, child_id, observed_on) of the children's current signals, per subject:
+
+    * each network whose member school reported about the child in the signal's month
+      while a member (as :func:`monitor.query.network_pupil_months` finds pupils);
+    * the municipality the child lives in."""
+    signal, row = _CASE.alias("signal"), _CASE.alias("school_row")
+    i, m, o, home = table_of(Indicator).c, _MEMBER.c, _ORG.c, _CHILD.c
+    signals = (
+        select(signal.c.child_id, signal.c.observed_on)
+        .join(table_of(Indicator), i.id == signal.c.indicator_id)
+        .where(
+            children(signal.c.child_id),
+            signal.c.superseded_at.is_(None),
+            i.code == PATHWAY_INDICATORS[0],
+        )
+        .subquery("signals")
+    )
+    s, r = signals.c, row.c
+    same_month = and_(
+        extract("year", r.observed_on) == extract("year", s.observed_on),
+        extract("month", r.observed_on) == extract("month", s.observed_on),
+    )
+    by_network = (
+        select(m.network_id.label("subject_id"), s.child_id, s.observed_on)
+        .distinct()
+        .join(row, and_(r.child_id == s.child_id, same_month))
+        .join(_MEMBER, m.member_id == r.reporting_org_id)
         .join(_ORG, o.id == m.member_id)
         .where(
-            rows_of,
-            c.superseded_at.is_(None),
+            children(r.child_id),
+            r.superseded_at.is_(None),
             o.kind == OrgKind.SCHOOL.value,
-            c.observed_on >= m.valid_from,
-            (m.valid_to.is_(None)) | (c.observed_on < m.valid_to),
+            r.observed_on >= m.valid_from,
+            (m.valid_to.is_(None)) | (r.observed_on < m.valid_to),
         )
     )
-    schema = {"child_id": pl.Int64, "network_id": pl.Int64, "observed_on": pl.Date}
-    months = (
-        _frame(connection, statement, schema)
-        .select(
-            "child_id",
-            pl.col("network_id").alias("subject_id"),
-            pl.col("observed_on").dt.truncate("1mo").alias("month"),
-        )
-        .unique()
+    by_home = (
+        select(home.municipality_id.label("subject_id"), s.child_id, s.observed_on)
+        .join(_CHILD, home.id == s.child_id)
+        .where(home.municipality_id.is_not(None))
     )
-    return signals.join(months, on=["child_id", "month"]).select(
-        "subject_id", "period_code", "child_id", "observed_on"
-    )
-
-
-def _municipal_signals(connection: Connection, signals: pl.DataFrame) -> pl.DataFrame:
-    """Signals per municipality the child lives in."""
-    ids = signals["child_id"].unique().to_list()
-    parts = [
-        _frame(
-            connection,
-            select(_CHILD.c.id, _CHILD.c.municipality_id).where(
-                _CHILD.c.id.in_(ids[start : start + CHUNK]),
-                _CHILD.c.municipality_id.is_not(None),
-            ),
-            {"child_id": pl.Int64, "subject_id": pl.Int64},
-        )
-        for start in range(0, len(ids), CHUNK)
-    ]
-    empty = pl.DataFrame(schema={"child_id": pl.Int64, "subject_id": pl.Int64})
-    homes = pl.concat(parts) if parts else empty
-    return signals.join(homes, on="child_id").select(
-        "subject_id", "period_code", "child_id", "observed_on"
-    )
-
-
-def _frame(connection: Connection, statement: Any, schema: dict[str, Any]) -> pl.DataFrame:
-    rows = connection.execute(statement).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+    return union_all(by_network, by_home)
 
 
 def _write(connection: Connection, paths: pl.DataFrame) -> None:
@@ -264,7 +268,7 @@ def pathway_paths(session: Session, subject_id: int, period_code: str) -> pl.Dat
         p.subject_id == subject_id, p.period_code == period_code
     )
     schema = {n: _PATH_SCHEMA[n] for n in ("child_id", "referrer", "care_type", "ending")}
-    return _frame(session.connection(), statement, schema)
+    return connection_frame(session.connection(), statement, schema)
 
 
 # ------------------------------------------------- writes through the ORM (tests, admin)

@@ -311,7 +311,11 @@ class AggregateCell(SQLModel, table=True):
     here. SQLite reads aggregate_measurement directly and has no such table."""
 
     __tablename__ = "aggregate_cell"
-    __table_args__ = {"info": {"only_on": "postgresql"}}
+    __table_args__ = (
+        # one indicator's totals (or categories) of many organisations: comparison groups
+        Index("ix_aggregate_cell_code_category", "indicator_code", "category", "organisation_id"),
+        {"info": {"only_on": "postgresql"}},
+    )
 
     indicator_code: str = Field(primary_key=True, max_length=40)
     organisation_id: int = Field(primary_key=True)

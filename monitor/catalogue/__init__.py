@@ -14,7 +14,13 @@ file (:mod:`~monitor.catalogue.read`), loading it into the database
 from __future__ import annotations
 
 from monitor.catalogue.load import CatalogueReport, load_catalogue
-from monitor.catalogue.lookup import categories, get_indicator, indicator_versions, possible_range
+from monitor.catalogue.lookup import (
+    categories,
+    get_indicator,
+    indicator_versions,
+    newest_indicators,
+    possible_range,
+)
 from monitor.catalogue.read import DEFAULT_CATALOGUE, read_catalogue
 from monitor.catalogue.spec import Catalogue, CategorySpec, IndicatorSpec
 
@@ -28,6 +34,7 @@ __all__ = [
     "get_indicator",
     "indicator_versions",
     "load_catalogue",
+    "newest_indicators",
     "possible_range",
     "read_catalogue",
 ]

@@ -3,6 +3,7 @@ sets and the range an indicator's value can take."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -32,6 +33,16 @@ def get_indicator(session: Session, code: str, on: date | None = None) -> Indica
         if row.valid_from <= on and (row.retired_on is None or on < row.retired_on):
             return row
     raise NotFoundError(f"indicator {code!r} has no version valid on {on.isoformat()}")
+
+
+def newest_indicators(session: Session, codes: Sequence[str]) -> dict[str, Indicator]:
+    """The newest version of each of ``codes`` in the catalogue, in one query (as
+    :func:`get_indicator` without ``on``); a code not in the catalogue is left out."""
+    newest: dict[str, Indicator] = {}
+    for row in session.exec(select(Indicator).where(col(Indicator.code).in_(list(codes)))):
+        if row.code not in newest or row.version > newest[row.code].version:
+            newest[row.code] = row
+    return newest
 
 
 def categories(session: Session, category_set: str) -> list[IndicatorCategory]:

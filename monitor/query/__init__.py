@@ -19,9 +19,9 @@ from monitor.query.cases import (
     network_pupils,
     rollup_frame,
 )
-from monitor.query.common import SERIES_KEYS, visible_organisation_ids
+from monitor.query.common import SERIES_KEYS, require_visible, visible_organisation_ids
 from monitor.query.extracts import case_extract, events, participation_extract
-from monitor.query.pooled import pooled_aggregates
+from monitor.query.pooled import pooled_aggregates, pooled_aggregates_of
 
 __all__ = [
     "SERIES_KEYS",
@@ -34,6 +34,8 @@ __all__ = [
     "network_pupils",
     "participation_extract",
     "pooled_aggregates",
+    "pooled_aggregates_of",
+    "require_visible",
     "rollup_frame",
     "stored_aggregates",
     "visible_organisation_ids",

@@ -4,8 +4,9 @@ moment or, for figures as they are now, from the kept cells (``aggregate_cell``)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache, partial
 from typing import Any
 
 import polars as pl
@@ -27,8 +28,10 @@ from sqlmodel import Session, col
 
 from monitor.figures.aggregates import codes_needed
 from monitor.query.common import (
+    among_parameter,
+    array_text,
     current_rows,
-    read_frame,
+    read_frame_unprepared,
 )
 from schema import (
     AggregateCell,
@@ -79,51 +82,121 @@ def pooled_aggregates(
     of the numerators for a rate, of the values otherwise), ``mean`` (mean of the values;
     null for a rate), ``denominator`` (sum of the denominators; null unless a rate) and
     ``n_organisations`` contributing."""
-    groups = {g: sorted(set(ids)) for g, ids in groups.items() if ids}
-    if not groups:
+    return pooled_aggregates_of(session, [(indicator, groups)], as_of=as_of, category=category)
+
+
+def pooled_aggregates_of(
+    session: Session,
+    requests: Sequence[tuple[Indicator, Mapping[str, Sequence[int]]]],
+    *,
+    as_of: datetime | None = None,
+    category: str | None = None,
+) -> pl.DataFrame:
+    """:func:`pooled_aggregates` of several indicators (each with its groups; group names
+    unique across them) in one statement, one round trip to the database.
+
+    The organisations are parameters of the statement, so that its text (built once per
+    shape for figures as they are now) and its compiled form are reused."""
+    dialect = session.get_bind().dialect.name
+    shapes, organisations = [], {}
+    for number, (indicator, groups) in enumerate(requests):
+        kept = {g: sorted(set(ids)) for g, ids in groups.items() if ids}
+        if not kept:
+            continue
+        suffix = f"_{number}"
+        names = tuple(kept)
+        shapes.append((ValueType(indicator.value_type), tuple(codes_needed(indicator)), names))
+        organisations[f"everyone{suffix}"] = sorted({o for ids in kept.values() for o in ids})
+        organisations.update({f"group{suffix}_{k}": ids for k, ids in enumerate(kept.values())})
+    parameters: dict[str, Any] = dict(organisations)
+    if dialect == "postgresql":
+        parameters = {name: array_text(ids) for name, ids in organisations.items()}
+    if not shapes:
         return pl.DataFrame(schema=_POOLED_SCHEMA)
-    is_rate = indicator.value_type == ValueType.RATE
-    codes = codes_needed(indicator)
-    everyone = sorted({org for ids in groups.values() for org in ids})
-    from_cells = as_of is None and session.get_bind().dialect.name == "postgresql"
+    if as_of is None:
+        statement = _statement_now(dialect, tuple(shapes), category)
+    else:
+        statement = _statement(dialect, tuple(shapes), category, as_of)
+    frame = read_frame_unprepared(session, statement, _POOLED_SCHEMA, parameters)
+    return frame.sort(["group", "period_start", "source_kind", "category"])
+
+
+#: value type, codes needed, group names: what a pooled statement is built from
+_Shape = tuple[ValueType, tuple[str, ...], tuple[str, ...]]
+
+
+@lru_cache(maxsize=256)
+def _statement_now(dialect: str, shapes: tuple[_Shape, ...], category: str | None) -> Any:
+    """:func:`_statement` as of now, built once per shape."""
+    return _statement(dialect, shapes, category, None)
+
+
+def _statement(
+    dialect: str, shapes: tuple[_Shape, ...], category: str | None, as_of: datetime | None
+) -> Any:
+    """One flat UNION ALL (SQLite takes no nested one) of one select per group."""
+    per_group = [
+        select_group
+        for number, (value_type, codes, names) in enumerate(shapes)
+        for select_group in _pooled(
+            dialect, value_type, list(codes), names, as_of, category, f"_{number}"
+        )
+    ]
+    return per_group[0] if len(per_group) == 1 else union_all(*per_group)
+
+
+def _pooled(
+    dialect: str,
+    value_type: ValueType,
+    codes: list[str],
+    names: tuple[str, ...],
+    as_of: datetime | None,
+    category: str | None,
+    suffix: str,
+) -> list[Select]:
+    """The statements of :func:`pooled_aggregates` for one indicator, one per group
+    (organisations: parameters ``everyone{suffix}``, ``group{suffix}_{k}``); ``suffix``
+    keeps their common table expressions apart from another indicator's."""
+    is_rate = value_type == ValueType.RATE
+    from_cells = as_of is None and dialect == "postgresql"
     latest_cells = _latest_from_cells if from_cells else _latest_from_rows
-    parts, denominators = latest_cells(indicator, codes, everyone, as_of, category)
+    belongs = partial(among_parameter, name=f"everyone{suffix}", dialect=dialect)
+    parts, denominators = latest_cells(value_type, codes, belongs, as_of, category, suffix)
     if is_rate:
         assert denominators is not None  # both sources return a rate's denominators
-        # each numerator cell with its organisation's total denominators of the period (a
-        # join in effect, done with a window so that no join estimate can go wrong)
+        # each numerator cell with its organisation's total denominators of the period:
+        # the denominators counted and summed per organisation and period first, so the
+        # join meets one row per cell (a cell without a denominator drops out)
         numerator_cells = union_all(*parts).subquery("numerator_cells")
         n = numerator_cells.c
-        both = union_all(
+        d = denominators.subquery("denominator_rows").c
+        per_period = (
             select(
-                n.org,
-                n.period_code,
-                n.period_start,
-                n.period_end,
-                n.source_kind,
-                n.category,
-                n.figure,
-                literal(0).label("is_den"),
-            ),
-            denominators,
-        ).subquery("both")
-        b = both.c
-        per_period = [b.org, b.period_code]
-        n_den = func.count(case((b.is_den == 1, 1))).over(partition_by=per_period)
-        den_sum = func.sum(case((b.is_den == 1, b.figure))).over(partition_by=per_period)
-        paired = select(
-            b.org, b.period_code, b.period_start, b.period_end, b.source_kind, b.category,
-            b.is_den, (b.figure * n_den).label("figure"), den_sum.label("den"),
-            n_den.label("n_den"),
-        ).subquery("paired")  # fmt: skip
-        cells = select(paired).where(paired.c.is_den == 0, paired.c.n_den > 0).cte("cells")
+                d.org,
+                d.period_code,
+                func.count().label("n_den"),
+                func.sum(d.figure).label("den"),
+            )
+            .group_by(d.org, d.period_code)
+            .subquery("per_period")
+        )
+        p = per_period.c
+        same_period = and_(p.org == n.org, p.period_code == n.period_code)
+        cells = (
+            select(
+                n.org, n.period_code, n.period_start, n.period_end, n.source_kind, n.category,
+                (n.figure * p.n_den).label("figure"), p.den,
+            )
+            .join_from(numerator_cells, per_period, same_period)
+            .cte(f"cells{suffix}")
+        )  # fmt: skip
         measures = [
             func.coalesce(func.sum(cells.c.figure), 0.0).label("total"),
             cast(literal(None), Float).label("mean"),
             func.coalesce(func.sum(cells.c.den), 0.0).label("denominator"),
         ]
     else:
-        cells = union_all(*parts).cte("cells")
+        cells = union_all(*parts).cte(f"cells{suffix}")
         measures = [
             func.coalesce(func.sum(cells.c.figure), 0.0).label("total"),
             func.avg(cells.c.figure).label("mean"),
@@ -140,29 +213,28 @@ def pooled_aggregates(
             func.count(cells.c.org.distinct()).label("n_organisations"),
         )
         .select_from(source)
-        .where(cells.c.org.in_(ids))
+        .where(among_parameter(cells.c.org, f"group{suffix}_{k}", dialect))
         .group_by(*pooled_keys)
-        for group, ids in groups.items()
+        for k, group in enumerate(names)
     ]
-    statement = per_group[0] if len(per_group) == 1 else union_all(*per_group)
-    frame = read_frame(session, statement, _POOLED_SCHEMA)
-    return frame.sort(["group", "period_start", "source_kind", "category"])
+    return per_group
 
 
 _CELL_KEYS = ("org", "period_code", "period_start", "period_end", "source_kind")
 
 
 def _latest_from_rows(
-    indicator: Indicator,
+    value_type: ValueType,
     codes: list[str],
-    organisation_ids: list[int],
+    belongs: Callable[[Any], ColumnElement[bool]],
     as_of: datetime | None,
     category: str | None,
+    suffix: str = "",
 ) -> tuple[list, Select | None]:
     """The numerator parts (sent totals, derived totals, categories) and the denominator
     rows of :func:`pooled_aggregates`, ranked from aggregate_measurement (any moment)."""
     a, i = AggregateMeasurement, Indicator
-    is_rate = indicator.value_type == ValueType.RATE
+    is_rate = value_type == ValueType.RATE
     series = [
         col(a.organisation_id),
         col(i.code),
@@ -200,11 +272,13 @@ def _latest_from_rows(
         .where(
             col(i.code).in_(codes),
             current_rows(a, as_of),
-            col(a.organisation_id).in_(organisation_ids),
+            belongs(col(a.organisation_id)),
         )
-        .cte("ranked")
+        .cte(f"ranked{suffix}")
     )
-    latest = select(ranked).where(ranked.c.rank == 1, ranked.c.code == codes[0]).cte("latest")
+    latest = (
+        select(ranked).where(ranked.c.rank == 1, ranked.c.code == codes[0]).cte(f"latest{suffix}")
+    )
     cell_columns = [latest.c[k] for k in _CELL_KEYS]
     parts = []
     if category is None or category == "":
@@ -215,7 +289,7 @@ def _latest_from_rows(
         is_part = latest.c.category != ""
         part = case((is_part, latest.c.figure))
         combined: ColumnElement[Any]
-        if indicator.value_type in (ValueType.RATE, ValueType.COUNT):
+        if value_type in (ValueType.RATE, ValueType.COUNT):
             combined = func.coalesce(func.sum(part), 0.0)
         else:
             combined = func.avg(part)
@@ -238,34 +312,34 @@ def _latest_from_rows(
         *[ranked.c[k] for k in _CELL_KEYS],
         ranked.c.category,
         ranked.c.figure,
-        literal(1).label("is_den"),
     ).where(ranked.c.rank == 1, ranked.c.code == codes[1], ranked.c.category == "")
     return parts, denominators
 
 
 def _latest_from_cells(
-    indicator: Indicator,
+    value_type: ValueType,
     codes: list[str],
-    organisation_ids: list[int],
+    belongs: Callable[[Any], ColumnElement[bool]],
     as_of: datetime | None,
     category: str | None,
+    suffix: str = "",
 ) -> tuple[list, Select | None]:
     """The same as :func:`_latest_from_rows` for figures as they are now, read from the
     rollup aggregate_cell (PostgreSQL), where ranking and derived totals are done."""
-    del as_of  # the rollup holds the figures of now only
+    del as_of, suffix  # the rollup holds the figures of now only; no named expressions
     c = table_of(AggregateCell).alias("cell")
-    is_rate = indicator.value_type == ValueType.RATE
+    is_rate = value_type == ValueType.RATE
     keys = [c.c.organisation_id.label("org"), *[c.c[k] for k in _CELL_KEYS[1:]]]
     sent_figure: ColumnElement[Any]
     derived_figure: ColumnElement[Any]
     if is_rate:
         sent_figure, derived_figure = c.c.value, func.coalesce(c.c.parts_value_sum, 0.0)
-    elif indicator.value_type == ValueType.COUNT:
+    elif value_type == ValueType.COUNT:
         sent_figure, derived_figure = c.c.figure, func.coalesce(c.c.parts_figure_sum, 0.0)
     else:
         sent_figure, derived_figure = c.c.figure, c.c.parts_figure_mean
     figure = case((c.c.derived, derived_figure), else_=sent_figure)
-    mine = and_(c.c.indicator_code == codes[0], c.c.organisation_id.in_(organisation_ids))
+    mine = and_(c.c.indicator_code == codes[0], belongs(c.c.organisation_id))
     if category == "":
         wanted = c.c.category == ""
     elif category is None:
@@ -275,11 +349,9 @@ def _latest_from_cells(
     parts = [select(*keys, c.c.category, figure.label("figure")).where(mine, wanted)]
     if not is_rate:
         return parts, None
-    denominators = select(
-        *keys, c.c.category, c.c.value.label("figure"), literal(1).label("is_den")
-    ).where(
+    denominators = select(*keys, c.c.category, c.c.value.label("figure")).where(
         c.c.indicator_code == codes[1],
-        c.c.organisation_id.in_(organisation_ids),
+        belongs(c.c.organisation_id),
         c.c.category == "",
         ~c.c.derived,
     )

@@ -4,21 +4,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from monitor.catalogue import get_indicator
+from monitor.catalogue import get_indicator, newest_indicators
 from monitor.figures.aggregates import codes_needed
 from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
-from monitor.query import pooled_aggregates, stored_aggregates
+from monitor.query import pooled_aggregates_of, stored_aggregates
 from monitor.views.figures import (
+    figures_of,
     group_figures,
-    indicator_figures,
     pooled_group_figures,
 )
 from schema import (
@@ -26,6 +26,7 @@ from schema import (
     Organisation,
     OrgKind,
     id_of,
+    table_of,
 )
 
 MIN_GROUP_SIZE = 3
@@ -40,18 +41,14 @@ MUNICIPAL_EQUIVALENT = {
 #: Municipalities count as "similar in size" within this factor of population_0_17.
 SIMILAR_SIZE_FACTOR = 2.0
 GROUPS = ("own", "other_networks", "municipality", "similar_size", "all")
+_NETWORK_KINDS = frozenset(k.value for k in OrgKind if k.is_network)
 
 
 def _organisation_rows(session: Session) -> list:
     """The columns of every organisation the groups are built from (one light query)."""
-    o = Organisation
-    return list(
-        session.execute(
-            select(
-                col(o.id), col(o.code), col(o.kind), col(o.municipality_id), col(o.population_0_17)
-            )
-        ).all()
-    )
+    o = table_of(Organisation).c  # the table's columns: plain rows, no ORM loading
+    statement = select(o.id, o.code, o.kind, o.municipality_id, o.population_0_17)
+    return list(session.execute(statement).all())
 
 
 def _group_members(
@@ -76,7 +73,7 @@ def _group_members(
     if group == "other_networks":
         if not kind.is_network:
             return [], None, "only for networks"
-        ids = [o.id for o in orgs if OrgKind(o.kind).is_network and o.id != organisation.id]
+        ids = [o.id for o in orgs if o.kind in _NETWORK_KINDS and o.id != organisation.id]
         return ids, indicator.code, ""
     if group == "municipality":
         if kind is OrgKind.MUNICIPALITY or municipality is None:
@@ -89,20 +86,21 @@ def _group_members(
             return [], None, "population 0-17 of the municipality is unknown"
         if municipal_code is None:
             return [], None, f"{indicator.code} has no municipal counterpart"
-        size = municipality.population_0_17
+        size, municipal_kind = municipality.population_0_17, OrgKind.MUNICIPALITY.value
         ids = [
             o.id
             for o in orgs
-            if o.kind == OrgKind.MUNICIPALITY.value
+            if o.kind == municipal_kind
             and o.id != municipality.id
             and o.population_0_17
             and size / SIMILAR_SIZE_FACTOR <= o.population_0_17 <= size * SIMILAR_SIZE_FACTOR
         ]
         return ids, municipal_code, ""
     if group == "all":
-        same = [o.id for o in orgs if OrgKind(o.kind).is_network == kind.is_network]
         if kind is OrgKind.MUNICIPALITY:
-            same = [o.id for o in orgs if o.kind == OrgKind.MUNICIPALITY.value]
+            return [o.id for o in orgs if o.kind == kind.value], indicator.code, ""
+        network = kind.is_network
+        same = [o.id for o in orgs if (o.kind in _NETWORK_KINDS) == network]
         return same, indicator.code, ""
     raise ValueError(f"unknown comparison group {group!r}; use one of {GROUPS}")
 
@@ -121,31 +119,38 @@ def comparison_series(
 
     Columns: group, indicator_code, period_code, period_start, period_end, source_kind,
     value, n_organisations, suppressed, withheld (why a group value is not shown)."""
-    organisation = get_organisation(session, organisation_code)
-    indicator = get_indicator(session, indicator_code)
+    orgs = _organisation_rows(session)
+    organisation = next((o for o in orgs if o.code == organisation_code), None)
+    if organisation is None:
+        organisation = get_organisation(session, organisation_code)  # says it does not exist
+    wanted = [c for c in (indicator_code, MUNICIPAL_EQUIVALENT.get(indicator_code)) if c]
+    indicators = newest_indicators(session, wanted)  # the group's indicator too: one query
+    indicator = indicators.get(indicator_code) or get_indicator(session, indicator_code)
     frames = []
     if "own" in groups:
-        figures = indicator_figures(
+        figures = figures_of(
             session,
             principal,
-            indicator_code=indicator_code,
-            organisation_codes=[organisation_code],
+            indicator=indicator,
+            organisations=[organisation],
             as_of=as_of,
+            category=category,
         )
         frames.append(
-            figures.filter(pl.col("category") == category).with_columns(
+            figures.with_columns(
                 pl.lit("own").alias("group"),
                 pl.lit(indicator.code).alias("indicator_code"),
                 pl.lit(None, pl.String).alias("withheld"),
             )
         )
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
-    orgs = _organisation_rows(session)
     candidates = {
         g: _group_members(session, organisation, g, indicator, orgs) for g in groups if g != "own"
     }
     members = {g: (ids, code) for g, (ids, code, _) in candidates.items() if ids and code}
-    pooled = _groups_in_database(session, members, category=category, as_of=as_of)
+    pooled = _groups_in_database(
+        session, members, category=category, as_of=as_of, orgs=orgs, known=indicators.values()
+    )
     for group, (ids, code) in members.items():
         all_visible = all(principal.allows(Action.VIEW, i) for i in ids)
         too_few = (pl.col("n_organisations") < MIN_GROUP_SIZE) & pl.lit(not all_visible)
@@ -200,23 +205,36 @@ def _groups_in_database(
     *,
     category: str,
     as_of: datetime | None,
+    orgs: Sequence | None = None,
+    known: Iterable[Indicator] = (),
 ) -> dict[str, pl.DataFrame]:
     """Pooled figures (disclosure applied, category chosen) per group, summed by the
-    database: one query per indicator for all its groups, one row per group and period."""
-    codes = {o.id: o.code for o in _organisation_rows(session)}
-    out = {}
+    database: one statement for every indicator and group, one row per group and period.
+
+    ``orgs``: the rows of :func:`_organisation_rows`; ``known``: indicators already read
+    (when the caller has them: fewer round trips)."""
+    codes = {o.id: o.code for o in (orgs if orgs is not None else _organisation_rows(session))}
+    indicators = {i.code: i for i in known}
+    requests = []
     for code in dict.fromkeys(code for _, code in members.values()):
-        group_indicator = get_indicator(session, code)
+        if code not in indicators:
+            indicators[code] = get_indicator(session, code)
         groups = {g: ids for g, (ids, c) in members.items() if c == code}
-        sums = pooled_aggregates(
-            session, indicator=group_indicator, groups=groups, as_of=as_of, category=category
-        )
+        requests.append((indicators[code], groups))
+    sums = pooled_aggregates_of(session, requests, as_of=as_of, category=category)
+    by_group = sums.partition_by("group", as_dict=True, maintain_order=True)
+    out = {}
+    for group_indicator, groups in requests:
         member_codes = {g: [codes[i] for i in ids] for g, ids in groups.items()}
-        figures = pooled_group_figures(sums, group_indicator, member_codes).filter(
+        parts = [by_group[(g,)] for g in groups if (g,) in by_group]
+        mine = pl.concat(parts) if parts else sums.clear()
+        figures = pooled_group_figures(mine, group_indicator, member_codes).filter(
             pl.col("category") == category
         )
+        published = figures.partition_by("group", as_dict=True, maintain_order=True)
+        empty = figures.clear().drop("group")
         for group in groups:
-            out[group] = figures.filter(pl.col("group") == group).drop("group")
+            out[group] = published[(group,)].drop("group") if (group,) in published else empty
     return out
 
 
@@ -226,10 +244,13 @@ def _groups_in_memory(
     *,
     category: str,
     as_of: datetime | None,
+    orgs: Sequence | None = None,
+    known: Iterable[Indicator] = (),
 ) -> dict[str, pl.DataFrame]:
     """The same as :func:`_groups_in_database` from every member's stored rows, pooled by
     polars (:func:`~monitor.views.group_figures`): the reference the tests and the
-    benchmark hold the database's sums against."""
+    benchmark hold the database's sums against (``orgs``, ``known`` as there, unused)."""
+    del orgs, known
     codes = {o.id: o.code for o in _organisation_rows(session)}
     out = {}
     for code in {code for _, code in members.values()}:
