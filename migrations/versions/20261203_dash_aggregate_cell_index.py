@@ -5,7 +5,7 @@ index leading with the indicator and the category, PostgreSQL read the whole rol
 indicators, every category) to find them. PostgreSQL only, like the table.
 
 Revision ID: 20261203_dash
-Revises: 20261202_rollup
+Revises: 20261203_corr
 Create Date: 2026-12-03 10:00:00
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "20261203_dash"
-down_revision: str | None = "20261202_rollup"
+down_revision: str | None = "20261203_corr"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
