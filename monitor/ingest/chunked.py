@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -49,6 +50,7 @@ CHUNK_ROWS = 50_000
 LISTED = 10_000
 SUFFIXES = (".csv", ".txt", ".parquet")
 ProgressCallback = Callable[[int, int], None]
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -241,6 +243,7 @@ def run(
                 row_problems = found.to_list()[len(found.file_level) :]
                 problems.add(row_problems, validated.frame.height - valid.height)
                 warnings.add(validated.warnings)
+                _log.debug("%s: %d rows read, peak RSS %s", name, rows_read, _peak_rss())
                 accepted += valid.height
                 refused = bool(file_level) or (problems.total > 0 and not accept_valid)
                 if dry_run or refused or valid.height == 0:
@@ -287,6 +290,16 @@ def run(
         audit(session, batch, report)
         session.commit()
         return report
+
+
+def _peak_rss() -> str:
+    """This process's peak resident memory so far (debug log of each chunk)."""
+    try:
+        import resource
+
+        return f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB"
+    except ImportError:  # not on Linux or macOS
+        return "unknown"
 
 
 def _offset(progress: ProgressCallback | None, done: int, total: int) -> ProgressCallback | None:
