@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import typer
 
 from monitor.cli.common import console, err_console, open_session, print_problems, require_file
 from monitor.errors import MonitorError, ValidationFailed
-from monitor.ingest.cbs import import_table
 from schema.base import SubmissionStatus
 
 cbs_app = typer.Typer(help="CBS StatLine: published figures per municipality.")
@@ -28,6 +26,10 @@ def cbs_import(
 ) -> None:
     """Store a CBS table's figures through its mapping (monitor/ingest/cbs/tables), with
     CBS's status (voorlopig, nader voorlopig, definitief) kept as history."""
+    import httpx  # here, with the CBS import: other commands need neither (peak RSS)
+
+    from monitor.ingest.cbs import import_table
+
     if file is not None:
         require_file(file)
     with open_session() as session:

@@ -18,14 +18,11 @@ from sqlmodel import Session
 from monitor import auth, users
 from monitor import organisations as orgs
 from monitor.catalogue import load_catalogue
-from monitor.cli._demo_sessions import network_of, seed_reflection
 from monitor.cli.common import console
 from monitor.db import get_engine, safe_url, session_scope, upgrade
 from monitor.errors import MonitorError
-from monitor.query.cases import has_case_measurements
 from schema import Role
 from schema.base import recorded_at
-from synthetic_data.history import MANIFEST
 
 DEMO_PASSWORD = "demo-wachtwoord"
 
@@ -99,6 +96,8 @@ def partner_batches(data_dir: Path) -> list[tuple[Path, str, datetime | None]]:
     the moment it was received, or (a panel without deliveries) every file at once, now."""
     import polars as pl
 
+    from synthetic_data.history import MANIFEST  # here: `monitor ingest` needs none of it
+
     manifest = data_dir / MANIFEST
     if manifest.exists():
         rows = pl.read_csv(manifest, infer_schema=False).iter_rows(named=True)
@@ -113,6 +112,7 @@ def partner_batches(data_dir: Path) -> list[tuple[Path, str, datetime | None]]:
 
 def build_demo(engine, data_dir: Path, *, seed: int = 42) -> list[DemoLogin]:  # noqa: ANN001
     """Create a complete demo database on ``engine``; returns the demo logins."""
+    from monitor.cli._demo_sessions import network_of, seed_reflection
     from monitor.ingest import ingest_file
     from synthetic_data import generate as generate_panel
 
@@ -241,6 +241,8 @@ def demo(
 def _existing_demo(engine, data_dir: Path) -> list[DemoLogin] | None:  # noqa: ANN001
     """The demo logins if the database already holds a demo, else None."""
     from sqlalchemy import inspect
+
+    from monitor.query.cases import has_case_measurements
 
     if "case_measurement" not in inspect(engine).get_table_names():
         return None

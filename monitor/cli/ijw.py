@@ -11,7 +11,6 @@ from rich.table import Table
 from monitor import users
 from monitor.cli.common import IngestWords, console, open_session, print_ingest_outcome
 from monitor.errors import NotFoundError
-from monitor.ingest.ijw import import_messages, link_provider, providers
 
 _DUTCH = IngestWords(
     problems="[bold red]{n} probleem/problemen:[/]",
@@ -46,6 +45,8 @@ def import_command(
 
     Exit codes: 0 opgeslagen (of goedgekeurd met --dry-run); 9 niets opgeslagen; 4 onbekende
     gemeente of gebruiker."""
+    from monitor.ingest.ijw import import_messages  # here: lxml is for this command only
+
     if not path.exists():
         raise NotFoundError(f"{path} bestaat niet")
     with open_session() as session:
@@ -72,6 +73,8 @@ def provider_command(
     org: str = typer.Option(..., "--org", help="Code van de organisatie (jeugdhulpaanbieder)."),
 ) -> None:
     """Koppel de AGB-code uit de berichten aan een organisatie van de monitor."""
+    from monitor.ingest.ijw import link_provider
+
     with open_session() as session:
         link_provider(session, agb_code, org)
     console.print(f"AGB-code {agb_code} is gekoppeld aan {org}")
@@ -80,6 +83,8 @@ def provider_command(
 @ijw_app.command("providers")
 def providers_command() -> None:
     """Toon de gekoppelde AGB-codes."""
+    from monitor.ingest.ijw import providers
+
     with open_session() as session:
         rows = providers(session)
     table = Table("AGB-code", "organisatie")

@@ -16,7 +16,6 @@ from monitor.cli.common import (
     require_file,
 )
 from monitor.ingest import ingest_file
-from monitor.ingest.templates import write_template
 
 #: Exit code when the valid rows were stored (or, with --dry-run, would be) but some rows
 #: were rejected (--accept-valid): distinct from 0 (all stored) and 9 (nothing stored).
@@ -104,6 +103,8 @@ def template(
     """Write a documented template: columns with an example row, the indicators and the
     category lists (XLSX: three sheets; CSV: FILE.csv plus FILE.indicators.csv and
     FILE.categories.csv)."""
+    from monitor.ingest.templates import write_template  # here: xlsxwriter is for this only
+
     with open_session() as session:
         written = write_template(session, shape, out)
     for path in written:

@@ -208,7 +208,8 @@ def check_text_cells(data: bytes, name: str, separator: bytes | None) -> None:
     cells, counted before parsing: lines x fields, or JSON objects plus members."""
     max_cells, _ = limits()
     if separator is not None:
-        first = data.split(b"\n", 1)[0]
+        end = data.find(b"\n")  # the first line, without a copy of the rest
+        first = data if end < 0 else data[:end]
         cells = (data.count(b"\n") + 1) * (first.count(separator) + 1)
         what = "the file holds about"
     else:

@@ -12,8 +12,10 @@ warnings, are written to a rejects file while the chunks go by (:class:`Sink`).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
+import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -48,6 +50,7 @@ CHUNK_ROWS = 50_000
 LISTED = 10_000
 SUFFIXES = (".csv", ".txt", ".parquet")
 ProgressCallback = Callable[[int, int], None]
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -119,7 +122,7 @@ def open_source(path: Path, max_bytes: int, work: Path) -> Source | None:
     checksum = hashlib.sha256(data).hexdigest()
     scanned = path
     try:
-        data.decode("utf-8")
+        _check_utf8(data)
     except UnicodeDecodeError:
         try:
             data = data.decode("cp1252").encode("utf-8")
@@ -127,7 +130,8 @@ def open_source(path: Path, max_bytes: int, work: Path) -> Source | None:
             return None  # the whole-file reader names the problem
         scanned = work / "converted.csv"
         scanned.write_bytes(data)
-    first_line = data.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    end = data.find(b"\n")  # the first line, without a copy of the rest
+    first_line = (data if end < 0 else data[:end]).removeprefix(b"\xef\xbb\xbf")
     separator = ";" if first_line.count(b";") > first_line.count(b",") else ","
     bounds.check_text_cells(data, path.name, separator.encode())
     del data
@@ -139,6 +143,16 @@ def open_source(path: Path, max_bytes: int, work: Path) -> Source | None:
     except pl.exceptions.PolarsError:
         return None  # the whole-file reader names the problem
     return source if source.rows else None
+
+
+def _check_utf8(data: bytes) -> None:
+    """Raise UnicodeDecodeError unless ``data`` is UTF-8, decoding a MB at a time (decoding
+    it whole would hold a copy of the file as text)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(0, len(data), MB):
+        decoder.decode(view[start : start + MB])
+    decoder.decode(b"", final=True)
 
 
 def _parquet_source(path: Path) -> Source | None:
@@ -229,6 +243,7 @@ def run(
                 row_problems = found.to_list()[len(found.file_level) :]
                 problems.add(row_problems, validated.frame.height - valid.height)
                 warnings.add(validated.warnings)
+                _log.debug("%s: %d rows read, peak RSS %s", name, rows_read, _peak_rss())
                 accepted += valid.height
                 refused = bool(file_level) or (problems.total > 0 and not accept_valid)
                 if dry_run or refused or valid.height == 0:
@@ -275,6 +290,16 @@ def run(
         audit(session, batch, report)
         session.commit()
         return report
+
+
+def _peak_rss() -> str:
+    """This process's peak resident memory so far (debug log of each chunk)."""
+    try:
+        import resource
+
+        return f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB"
+    except ImportError:  # not on Linux or macOS
+        return "unknown"
 
 
 def _offset(progress: ProgressCallback | None, done: int, total: int) -> ProgressCallback | None:

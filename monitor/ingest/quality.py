@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import polars as pl
-from scipy import stats
 from sqlalchemy import select
 from sqlmodel import Session, col
 
@@ -218,6 +217,8 @@ def outliers(new: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
     candidates = new.join(summary, on=ROW).filter(pl.col("value").is_not_null())
     if candidates.height == 0:
         return candidates
+    from scipy import stats  # here: scipy costs ~75 MiB, and a case file never needs it
+
     median = candidates["median"].to_numpy()
     mean = np.maximum(median, 0.5)  # a Poisson mean of 0 would flag any single event
     value = candidates["value"].to_numpy()

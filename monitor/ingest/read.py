@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import polars as pl
@@ -89,7 +90,7 @@ def _check_text(data: bytes, name: str, save_as: str) -> None:
         raise _unreadable(
             name, f"the file contains NUL bytes, so it is not a text file; save it as {save_as}"
         )
-    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+    if re.fullmatch(rb"(?:\xef\xbb\xbf)?\s*", data):  # blank; no copy of the data
         raise _unreadable(name, "the file holds no data: no header and no data rows")
 
 

@@ -15,7 +15,7 @@ import polars as pl
 
 from monitor.errors import RowProblem
 from monitor.ingest.context import Context
-from monitor.ingest.earlier import CHILD_HASHES, COMPLETE, KEY_HASHES, Earlier, hashes, seen
+from monitor.ingest.earlier import COMPLETE, KEY_HASHES, Earlier, HashRuns, hashes
 from monitor.ingest.formats import CASE_COLUMNS, PARTICIPATION_INDICATOR
 from monitor.ingest.read import ROW
 from monitor.ingest.rules import (
@@ -222,7 +222,7 @@ def case_reporter_problem(file_name: str, org_code: str, org_kind: str) -> RowPr
 
 
 def new_child_problems(
-    frame: pl.DataFrame, file_name: str, earlier: pl.DataFrame | None = None
+    frame: pl.DataFrame, file_name: str, earlier: HashRuns | None = None
 ) -> Problems:
     """Every child's first row in a batch needs birth_month, sex and municipality — known
     child or not, so that neither the outcome nor the message tells a partner whether the
@@ -234,17 +234,10 @@ def new_child_problems(
     first_complete = pl.when(COMPLETE).then(pl.col(ROW)).otherwise(None).min().over("_pseudonym")
     checked = frame.with_columns(_first_complete=first_complete)
     if earlier is not None and earlier.height:
-        checked = (
-            checked.with_columns(hashes(pl.col("_pseudonym"), "_c"))
-            .pipe(
-                lambda f: f.join(
-                    seen(f, earlier, CHILD_HASHES).drop(CHILD_HASHES), on=ROW, how="left"
-                )
-            )  # fmt: skip
-            .with_columns(
-                _first_complete=pl.min_horizontal(
-                    "_first_complete", pl.col("_complete_before").cast(pl.Int64)
-                )
+        checked = checked.with_columns(hashes(pl.col("_pseudonym"), "_c"))
+        checked = checked.join(earlier.seen(checked), on=ROW, how="left").with_columns(
+            _first_complete=pl.min_horizontal(
+                "_first_complete", pl.col("_complete_before").cast(pl.Int64)
             )
         )
     lacking = pl.col("_pseudonym").is_not_null() & (
@@ -347,8 +340,7 @@ def validate_case(
             ],
             _keyed=keyed,
         )
-        before = seen(checked, earlier.keys, KEY_HASHES).drop(KEY_HASHES)
-        checked = checked.join(before, on=ROW, how="left")
+        checked = checked.join(earlier.keys.seen(checked), on=ROW, how="left")
         checked = checked.with_columns(
             _first=pl.min_horizontal("_first", pl.col("_first_before").cast(pl.Int64))
         )
