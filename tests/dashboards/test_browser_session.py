@@ -33,7 +33,13 @@ def _cells(dash_duo, table_id: str, *starts: str) -> list[str]:  # noqa: ANN001
         try:
             for row in dash_duo.find_elements(f"#{table_id} tbody tr"):
                 cells = [c.text for c in row.find_elements("css selector", "td")]
-                if all(any(s in c for c in cells) for s in starts):
+                # the row of the indicator (first cell), not a row whose corrections name it
+                first, *rest = starts
+                if (
+                    cells
+                    and cells[0].startswith(first)
+                    and all(any(s in c for c in cells) for s in rest)
+                ):
                     found[:] = cells
                     return True
         except StaleElementReferenceException:
