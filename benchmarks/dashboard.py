@@ -195,14 +195,21 @@ def build(url: str, rows: int, networks: int, seed: int) -> None:
                 end_reasons,
                 submission.id,
             )
+    _analyze(engine)  # the rebuild's plans need the case rows' statistics
     with engine.begin() as connection:  # rows by COPY bypass ingest: fill the rollups
         started = time.perf_counter()
         paths = rollups.rebuild(connection)
-        print(f"rollups: {paths:,} paths in {time.perf_counter() - started:.0f} s")
-    # fresh statistics (outside a transaction, or they are rolled back with it)
+        print(f"rollups: {paths:,} paths in {time.perf_counter() - started:.0f} s", flush=True)
+    _analyze(engine)
+    engine.dispose()
+
+
+def _analyze(engine) -> None:  # noqa: ANN001
+    """Fresh statistics, outside a transaction (or they are rolled back with it)."""
+    started = time.perf_counter()
     with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
         connection.execute(text("ANALYZE"))
-    engine.dispose()
+    print(f"analyze: {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def _aggregates(connection, rng, nets, municipalities, codes, referrers, care_types, sub):  # noqa: ANN001, ANN202, PLR0913
@@ -365,7 +372,12 @@ def _cases(connection, rng, rows, members, codes, referrers, care_types, end_rea
             .drop("month")
         )
     for frame in frames:
+        started = time.perf_counter()
         _copy(connection, "case_measurement", frame)
+        print(
+            f"case rows: {frame.height:,} copied in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
 
 
 def _timed(*functions: Callable[[], object], repeat: int) -> list[list[float]]:

@@ -147,18 +147,24 @@ def set_local(connection: Connection, settings: dict[str, str]) -> dict[str, str
     values they had."""
     if not settings:
         return {}
-    names = list(settings)
-    params = {f"n{i}": n for i, n in enumerate(names)}
-    params |= {f"v{i}": settings[n] for i, n in enumerate(names)}
+    sets, params = _set_configs(settings)
     had = ", ".join(
-        f"coalesce(current_setting(:n{i}, true), '') AS p{i}" for i in range(len(names))
+        f"coalesce(current_setting(:n{i}, true), '') AS p{i}" for i in range(len(settings))
     )
-    sets = ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(names)))
-    kept = ", ".join(f"p.p{i}" for i in range(len(names)))
+    kept = ", ".join(f"p.p{i}" for i in range(len(settings)))
     row = connection.execute(
         text(f"SELECT {kept}, {sets} FROM (SELECT {had} OFFSET 0) p"), params
     ).one()
-    return dict(zip(names, row[: len(names)], strict=True))
+    return dict(zip(settings, row[: len(settings)], strict=True))
+
+
+def _set_configs(settings: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """``set_config(name, value, true)`` (transaction-local) for each setting, as one SQL
+    select list with its parameters (``n0``, ``v0``, ...)."""
+    params: dict[str, str] = {}
+    for i, (name, value) in enumerate(settings.items()):
+        params |= {f"n{i}": name, f"v{i}": value}
+    return ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(settings))), params
 
 
 def insert_new(connection: Connection, spec: TableSpec, stage: str) -> int:
@@ -184,10 +190,7 @@ def verify_successors(
     settings as they were). Raises :class:`DanglingSuccessor` otherwise."""
     target, period = spec.table.name, spec.period
     on = " AND ".join(f'p."{c}" = m."{c}"' for c in spec.key)
-    names = list(restore)
-    params = {f"n{i}": n for i, n in enumerate(names)}
-    params |= {f"v{i}": restore[n] for i, n in enumerate(names)}
-    sets = ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(names)))
+    sets, params = _set_configs(restore)
     dangling, *_ = connection.execute(
         text(
             # each staged row looks up its replaced row (LATERAL: the stage drives; its
@@ -200,8 +203,7 @@ def verify_successors(
           LIMIT 1) m
         WHERE s._old_id IS NOT NULL AND NOT s._same AND NOT EXISTS (
           SELECT 1 FROM "{target}" p WHERE p.id = m.superseded_by_id AND {on}
-            AND p."{period}" BETWEEN :low AND :high)),
-  {sets}"""
+            AND p."{period}" BETWEEN :low AND :high)){", " if sets else ""}{sets}"""
         ),
         {**bounds, **params},
     ).one()
