@@ -302,6 +302,17 @@ def _after_flush(session: OrmSession, _context: object) -> None:
         refresh_children(connection, children)
 
 
+def corrected_children(connection: Connection, rows: pl.DataFrame) -> list[int]:
+    """The children whose paths a batch of corrections can change, when each row it stored
+    replaced a current row of its own key: those of its pathway rows only. A corrected
+    absence (or any other) row keeps its child, school and month, and with them the
+    school months a network's paths are attributed by."""
+    pathway = connection.execute(
+        select(Indicator.id).where(Indicator.code.in_(PATHWAY_INDICATORS))
+    ).scalars()
+    return touched_children([rows.filter(pl.col("indicator_id").is_in(list(pathway)))])
+
+
 def touched_children(frames: Sequence[pl.DataFrame]) -> list[int]:
     """The distinct child ids of the frames (rows written or superseded)."""
     ids: set[int] = set()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,12 +17,22 @@ from sqlmodel import Session
 from monitor.db import get_engine, require_migrated, session_scope
 from monitor.errors import MonitorError, RowProblem, ValidationFailed
 from monitor.ingest.report import IngestReport
+from monitor.messages import counted
 from schema.base import SubmissionStatus
 
 T = TypeVar("T")
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+class CountedConsole(Console):
+    """A console that prints every "N word(s)" in the form its count asks for ("1 row",
+    "3 rows", "1 kind", "2 kinderen"): messages are written once for one and for many."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: D102
+        super().print(*(counted(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+console = CountedConsole(highlight=False)
+err_console = CountedConsole(stderr=True, highlight=False)
 
 
 def print_error(exc: MonitorError) -> None:

@@ -244,7 +244,13 @@ def store_table(
         counts = StoreCounts(inserted=inserted, superseded=superseded, unchanged=unchanged)
     if spec.table.name == CaseMeasurement.__tablename__ and counts.inserted:
         # the case rollups follow in the same transaction (a correction keeps its child)
-        rollups.refresh_children(connection, rollups.touched_children([rows]))
+        only_corrections = counts.inserted == counts.superseded  # no new key
+        children = (
+            rollups.corrected_children(connection, rows)
+            if only_corrections
+            else rollups.touched_children([rows])
+        )
+        rollups.refresh_children(connection, children)
     return counts
 
 

@@ -106,25 +106,32 @@ def postgres(
     prior = set_local(connection, {SUCCESSOR_CHECK: "deferred"} if deferred else {})
     on = " AND ".join(f'm."{c}" = s."{c}"' for c in spec.key)
     same = " AND ".join(f'm."{c}" IS NOT DISTINCT FROM s."{c}"' for c in spec.compare)
-    link = ", superseded_by_id = matched.id" if deferred else ""
-    superseded, unchanged = connection.execute(
+    in_range = f'm."{period}" BETWEEN :low AND :high'
+    link = ", superseded_by_id = s.id" if deferred else ""
+    # the replaced rows are stamped (and linked) by the statement that finds them, through
+    # the current-row index; their staged successors learn whom they replace by a join of
+    # the stage with the returned ids, not of the table with the stage a second time
+    superseded = connection.execute(
         text(
-            f"""WITH matched AS (
-  UPDATE "{stage}" s SET _old_id = m.id, _same = ({same})
-  FROM "{target}" m
-  WHERE m.superseded_at IS NULL AND {on} AND m."{period}" BETWEEN :low AND :high
-  RETURNING s.id, s._old_id, s."{period}", s._same
-), replaced AS (
+            f"""WITH replaced AS (
   UPDATE "{target}" m SET superseded_at = :now{link}
-  FROM matched
-  WHERE m.id = matched._old_id AND m."{period}" = matched."{period}" AND NOT matched._same
-    AND m."{period}" BETWEEN :low AND :high
-  RETURNING 1
+  FROM "{stage}" s
+  WHERE m.superseded_at IS NULL AND {on} AND {in_range} AND NOT ({same})
+  RETURNING m.id AS old_id, s.id AS new_id
 )
-SELECT (SELECT count(*) FROM replaced), (SELECT count(*) FROM matched WHERE _same)"""
+UPDATE "{stage}" s SET _old_id = r.old_id, _same = false FROM replaced r WHERE s.id = r.new_id"""
         ),
         {"now": now, **bounds},
-    ).one()
+    ).rowcount
+    # what is still current under a staged key is an unchanged row (only the rows not
+    # replaced are looked up)
+    unchanged = connection.execute(
+        text(
+            f'UPDATE "{stage}" s SET _old_id = m.id, _same = true FROM "{target}" m '
+            f"WHERE s._old_id IS NULL AND m.superseded_at IS NULL AND {on} AND {in_range}"
+        ),
+        bounds,
+    ).rowcount
     inserted = insert_new(connection, spec, stage)
     if deferred:
         verify_successors(connection, spec, stage, bounds, prior)

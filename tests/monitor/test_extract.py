@@ -31,7 +31,7 @@ def test_researcher_extract_via_cli(world, cli, tmp_path, monkeypatch):
         "2023-12-31",
     )
     assert code == 0, stderr
-    assert "60 measurement row(s) of 30 child(ren)" in " ".join(stdout.split())
+    assert "60 measurement rows of 30 children" in " ".join(stdout.split())
     frame = pl.read_parquet(out / "measurements.parquet")
     assert frame.height == 60 and set(frame["municipality_code"]) == {"GM0363"}
     manifest = json.loads((out / "manifest.json").read_text())

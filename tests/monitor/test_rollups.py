@@ -280,3 +280,60 @@ def test_pathway_figures_identical_with_and_without_the_rollup(
                 assert_frame_equal(now, raw)
                 compared += now.height
     assert compared > 0
+
+
+def _current_rows(session: Session, code: str, columns: list[str]) -> pl.DataFrame:
+    """The current case rows of indicator ``code``, as a batch for ``store_table``."""
+    listed = ", ".join(f"c.{c}" for c in columns)
+    rows = session.execute(
+        text(
+            f"SELECT {listed} FROM case_measurement c JOIN indicator i ON i.id = c.indicator_id"
+            " WHERE i.code = :code AND c.superseded_at IS NULL ORDER BY c.id"
+        ),
+        {"code": code},
+    ).all()
+    frame = pl.DataFrame(
+        [tuple(r) for r in rows], schema=columns, orient="row", infer_schema_length=None
+    )
+    return frame.with_columns(  # SQLite hands dates over as text
+        pl.col(c).cast(pl.String).str.to_date() for c in ("observed_on", "end_date")
+    )
+
+
+def test_corrections_alone_refresh_what_they_can_change(catalogue: Session, world: World) -> None:
+    """A batch of corrections only (every stored row replaced one of its key) recomputes
+    the paths of its pathway rows' children; one that adds a key recomputes them all.
+    Each step is held to the naive recomputation from the raw rows."""
+    session = catalogue
+    batch = _batch(session, world, np.random.default_rng(23))
+    store_table(session, CASE, batch, now=T1)
+    session.flush()
+    fresh = stored_paths(session)
+    assert fresh == naive_paths(session)
+    # every absence value corrected: same children, schools and months, the same paths
+    absence = _current_rows(session, "CH_ABS", batch.columns)
+    counts = store_table(session, CASE, absence.with_columns(value=pl.col("value") + 1), now=T2)
+    session.flush()
+    assert (counts.superseded, counts.inserted) == (absence.height, absence.height) == (70, 70)
+    assert stored_paths(session) == naive_paths(session) == fresh
+    # every care episode ended otherwise: only corrections, and the endings change
+    care = _current_rows(session, "CH_CARE", batch.columns)
+    ended = care.with_columns(
+        end_date=pl.col("observed_on") + pl.duration(days=20),
+        end_reason=pl.lit("voortijdig_client"),
+    )
+    counts = store_table(session, CASE, ended, now=T3)
+    session.flush()
+    assert counts.superseded == counts.inserted == care.height > 0
+    corrected = stored_paths(session)
+    assert corrected == naive_paths(session) != fresh
+    # one absence row corrected and March reported by school 11AA for its pupils: the
+    # children signalled in March now count for NW-A as well
+    march = absence.filter(pl.col("reporting_org_id") == world.orgs["11AA"].id).with_columns(
+        observed_on=pl.lit(date(2023, 3, 15)), value=pl.lit(1.0)
+    )
+    mixed = pl.concat([absence.head(1).with_columns(value=pl.lit(9.5)), march.unique("child_id")])
+    counts = store_table(session, CASE, mixed, now=T4)
+    session.flush()
+    assert (counts.superseded, counts.inserted) == (1, 31)
+    assert stored_paths(session) == naive_paths(session) != corrected

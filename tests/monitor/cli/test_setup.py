@@ -34,7 +34,7 @@ def test_setup_flow(engine, cli, tmp_path):
     code, _, err = cli("org", "add", "X1", "Iets", "--kind", "planet")
     assert code != 0 and "unknown organisation kind" in err
     code, out, _ = cli("org", "list")
-    assert "GM0363" in out and "1 organisation(s)" in out
+    assert "GM0363" in out and "1 organisation" in out
 
 
 def test_bad_catalogue_file_exit_code_and_database_unchanged(engine, cli, tmp_path):

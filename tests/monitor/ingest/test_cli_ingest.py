@@ -41,9 +41,9 @@ def test_rejected_file_exit_code_table_and_rejects_file(orgs, cli, tmp_path):
 def test_accept_valid_with_rejected_rows_exits_10(orgs, cli, tmp_path):
     path = write_case(tmp_path / "in.csv", [case_row(), case_row(date="2024-04-30", value="x")])
     code, _out, err = cli("ingest", str(path), "--org", "SCH-01", "--accept-valid", "--dry-run")
-    assert code == 10 and "1 row(s) rejected" in err
+    assert code == 10 and "1 row rejected" in err
     code, _out, err = cli("ingest", str(path), "--org", "SCH-01", "--accept-valid")
-    assert code == 10 and "1 row(s) rejected; exit code 10" in err
+    assert code == 10 and "1 row rejected; exit code 10" in err
     good = write_case(tmp_path / "good.csv", [case_row(date="2024-05-31")])
     code, _out, _err = cli("ingest", str(good), "--org", "SCH-01", "--accept-valid")
     assert code == 0

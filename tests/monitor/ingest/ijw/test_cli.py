@@ -23,10 +23,10 @@ def test_provider_link_and_import(orgs, inbox, cli):
         jw305(**common, day="2025-09-09", products=[{"number": "9001", "begin": "2025-09-08"}]),
     )
     code, out, _ = cli("ijw", "import", str(inbox.folder), "--municipality", "GM0363", "--dry-run")
-    assert code == 0 and "alleen gecontroleerd; 2 productregel(s)" in out
+    assert code == 0 and "alleen gecontroleerd; 2 productregels" in out
     code, out, _ = cli("ijw", "import", str(inbox.folder), "--municipality", "GM0363")
     assert code == 0, out
-    assert "2 productregel(s) opgeslagen" in out and "wachttijd toewijzing tot start zorg 1" in out
+    assert "2 productregels opgeslagen" in out and "wachttijd toewijzing tot start zorg 1" in out
     stored = orgs.execute(select(func.count()).select_from(CaseMeasurement)).scalar_one()
     assert stored == 4  # CH_REF, CH_CARE, CH_WAIT, CH_WAIT_ALLOC
     code, _, err = cli("ijw", "import", str(inbox.folder), "--municipality", "NW-OOST")
