@@ -56,10 +56,12 @@ class IngestReport:
     def rejects_csv(self, path: Path | str) -> Path:
         """Write problems and warnings (file,row,column,value,reason,severity) to ``path``.
 
-        Values are as reported: a BSN only ever appears masked."""
+        Values are as reported: a BSN only ever appears masked. The rejects file written
+        while a big file was read in chunks is moved there (it is not left behind)."""
         path = Path(path)
         if self.rejects_file is not None:  # written while the file was read, in chunks
-            shutil.copyfile(self.rejects_file, path)
+            shutil.move(self.rejects_file, path)
+            self.rejects_file = None
             return path
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
@@ -76,6 +78,13 @@ class IngestReport:
                     ]
                 )
         return path
+
+    def discard_rejects(self) -> None:
+        """Delete the rejects file written while a big file was read in chunks (channels
+        that show the listed problems only: the web form, the API)."""
+        if self.rejects_file is not None:
+            self.rejects_file.unlink(missing_ok=True)
+            self.rejects_file = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (the API's answer to a submission)."""

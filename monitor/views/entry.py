@@ -103,7 +103,7 @@ def submit_file(
         return import_ijw(
             session, principal, path, municipality_code=organisation_code, dry_run=dry_run
         )
-    return ingest_file(
+    report = ingest_file(
         session,
         path,
         organisation_code=organisation_code,
@@ -112,6 +112,8 @@ def submit_file(
         accept_valid=accept_valid,
         dry_run=dry_run,
     )
+    report.discard_rejects()  # the page lists the first problems; the message counts all
+    return report
 
 
 def submit_aggregate(

@@ -59,6 +59,7 @@ def submitter(session: Session, principal: Principal, code: str) -> Organisation
 
 
 def answer(report: IngestReport) -> JSONResponse:
+    report.discard_rejects()  # the answer lists the first problems; the message counts all
     data = report.as_dict()
     problems = [problem_dict(_problem(p)) for p in data["problems"][:1000]]
     body = SubmissionOut(

@@ -164,3 +164,27 @@ def test_a_claimed_one_gigabyte_upload_is_refused_unread(engine, api_world):
             },
         )
     assert response.status_code == 413
+
+
+def test_a_big_rejected_file_leaves_no_rejects_file_behind(
+    client, api_world, monkeypatch, tmp_path
+):
+    """Past the listed problems, every problem goes to a rejects file while the file is
+    read; the API answers with the first ones and the count, and deletes the file (it
+    holds the rejected values)."""
+    from monitor.ingest import chunked
+
+    monkeypatch.setattr(chunked, "LISTED", 2)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    from tests.monitor.ingest.helpers import valid_bsns
+
+    bad = CASES + "".join(
+        f"{b},CH_ABS,2024-03-31,-1,2014-05,f,GM0363\n" for b in valid_bsns(4, start=50_000_000)
+    )
+    response = _post(client, api_world.headers("school_a"), "11AA", "cases.csv", bad.encode())
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert len(body["problems"]) == 2 and body["message"].startswith("nothing stored: 4 ")
+    assert list(scratch.rglob("*")) == []

@@ -5,12 +5,15 @@ every problem in the rejects file while the report lists the first ones."""
 from __future__ import annotations
 
 import csv
+import tempfile
 
 import polars as pl
 import pytest
 from sqlmodel import func, select
 
+from monitor import auth, views
 from monitor.ingest import chunked, ingest_file, ingest_frame
+from monitor.policy import principal_for
 from schema import CaseMeasurement, Child, Submission
 from tests.monitor.ingest.helpers import NEW_CHILD, valid_bsns, write_case
 
@@ -128,3 +131,26 @@ def test_every_problem_reaches_the_rejects_file(orgs, tmp_path, chunks, monkeypa
     assert [int(line[1]) for line in lines[1:]] == list(range(6, 22))
     stored = orgs.exec(select(Submission.message)).one()
     assert stored.endswith("... and 13 more problem(s)")
+
+
+def test_no_rejects_file_is_left_behind(orgs, tmp_path, chunks, monkeypatch):
+    """The rejects file of a big file (it holds the rejected values) is moved to where the
+    CLI's user asked, and deleted after a web upload, which lists the first problems."""
+    monkeypatch.setattr(chunked, "LISTED", 3)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    rows = _rows(20)
+    for row in rows[4:]:
+        row["value"] = "-1"
+    path = write_case(tmp_path / "cases.csv", rows)
+    report = ingest_file(orgs, path, organisation_code="SCH-01", dry_run=True)
+    assert [p.name[:8] for p in scratch.iterdir()] == ["rejects-"]  # written while reading
+    kept = report.rejects_csv(tmp_path / "mine.csv")
+    assert list(scratch.iterdir()) == [] and len(kept.read_text().splitlines()) == 17
+    user = auth.create_user(orgs, username="entry_sch", password="entry-password-1")
+    auth.grant_role(orgs, user, "partner_entry", "SCH-01")
+    orgs.commit()  # a rejected batch rolls its transaction back
+    report = views.submit_file(orgs, principal_for(orgs, user), path, organisation_code="SCH-01")
+    assert (report.status, len(report.problems), report.problems_more) == ("rejected", 3, 13)
+    assert list(scratch.iterdir()) == []
