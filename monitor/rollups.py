@@ -307,8 +307,9 @@ def corrected_children(connection: Connection, rows: pl.DataFrame) -> list[int]:
     replaced a current row of its own key: those of its pathway rows only. A corrected
     absence (or any other) row keeps its child, school and month, and with them the
     school months a network's paths are attributed by."""
+    indicator = table_of(Indicator)
     pathway = connection.execute(
-        select(Indicator.id).where(Indicator.code.in_(PATHWAY_INDICATORS))
+        select(indicator.c.id).where(indicator.c.code.in_(PATHWAY_INDICATORS))
     ).scalars()
     return touched_children([rows.filter(pl.col("indicator_id").is_in(list(pathway)))])
 
