@@ -123,12 +123,14 @@ UPDATE "{stage}" s SET _old_id = r.old_id, _same = false FROM replaced r WHERE s
         ),
         {"now": now, **bounds},
     ).rowcount
-    # what is still current under a staged key is an unchanged row (only the rows not
-    # replaced are looked up)
+    # the unchanged rows: looked up for the staged rows that replaced nothing, values
+    # compared again (a row another batch made current meanwhile is not "unchanged": the
+    # insert then meets it in the current-row index and the batch is retried)
     unchanged = connection.execute(
         text(
             f'UPDATE "{stage}" s SET _old_id = m.id, _same = true FROM "{target}" m '
-            f"WHERE s._old_id IS NULL AND m.superseded_at IS NULL AND {on} AND {in_range}"
+            f"WHERE s._old_id IS NULL AND m.superseded_at IS NULL AND {on} AND {in_range} "
+            f"AND {same}"
         ),
         bounds,
     ).rowcount
