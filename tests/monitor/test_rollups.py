@@ -24,6 +24,7 @@ from monitor.ingest.store import CASE, store_table
 from monitor.policy import Action, principal_for
 from schema import CaseMeasurement, NetworkMembership
 from tests.factories import World, build_world
+from tests.monitor.ingest.helpers import current_case_rows
 
 T1 = datetime(2024, 3, 1, tzinfo=UTC)
 T2 = datetime(2024, 4, 1, tzinfo=UTC)
@@ -282,24 +283,6 @@ def test_pathway_figures_identical_with_and_without_the_rollup(
     assert compared > 0
 
 
-def _current_rows(session: Session, code: str, columns: list[str]) -> pl.DataFrame:
-    """The current case rows of indicator ``code``, as a batch for ``store_table``."""
-    listed = ", ".join(f"c.{c}" for c in columns)
-    rows = session.execute(
-        text(
-            f"SELECT {listed} FROM case_measurement c JOIN indicator i ON i.id = c.indicator_id"
-            " WHERE i.code = :code AND c.superseded_at IS NULL ORDER BY c.id"
-        ),
-        {"code": code},
-    ).all()
-    frame = pl.DataFrame(
-        [tuple(r) for r in rows], schema=columns, orient="row", infer_schema_length=None
-    )
-    return frame.with_columns(  # SQLite hands dates over as text
-        pl.col(c).cast(pl.String).str.to_date() for c in ("observed_on", "end_date")
-    )
-
-
 def test_corrections_alone_refresh_what_they_can_change(catalogue: Session, world: World) -> None:
     """A batch of corrections only (every stored row replaced one of its key) recomputes
     the paths of its pathway rows' children; one that adds a key recomputes them all.
@@ -311,13 +294,13 @@ def test_corrections_alone_refresh_what_they_can_change(catalogue: Session, worl
     fresh = stored_paths(session)
     assert fresh == naive_paths(session)
     # every absence value corrected: same children, schools and months, the same paths
-    absence = _current_rows(session, "CH_ABS", batch.columns)
+    absence = current_case_rows(session, batch.columns, "CH_ABS")
     counts = store_table(session, CASE, absence.with_columns(value=pl.col("value") + 1), now=T2)
     session.flush()
     assert (counts.superseded, counts.inserted) == (absence.height, absence.height) == (70, 70)
     assert stored_paths(session) == naive_paths(session) == fresh
     # every care episode ended otherwise: only corrections, and the endings change
-    care = _current_rows(session, "CH_CARE", batch.columns)
+    care = current_case_rows(session, batch.columns, "CH_CARE")
     ended = care.with_columns(
         end_date=pl.col("observed_on") + pl.duration(days=20),
         end_reason=pl.lit("voortijdig_client"),

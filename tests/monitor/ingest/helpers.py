@@ -1,10 +1,14 @@
-"""Helpers of the ingest tests: valid BSNs and file writers."""
+"""Helpers of the ingest tests: valid BSNs, file writers, stored rows as a batch."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable
 from pathlib import Path
+
+import polars as pl
+from sqlalchemy import text
+from sqlmodel import Session
 
 CASE_HEADER = [
     "bsn", "child_ref", "indicator", "date", "end_date", "value", "category", "end_reason",
@@ -52,3 +56,25 @@ def case_row(**values: str) -> dict[str, str]:
     row.update(NEW_CHILD)
     row.update(values)
     return row
+
+
+def current_case_rows(
+    session: Session, columns: list[str], indicator: str | None = None
+) -> pl.DataFrame:
+    """The current case rows (of one ``indicator`` code, or all) as a batch of ``columns``
+    for ``store_table``, in id order; dates as dates (SQLite hands them over as text)."""
+    listed = ", ".join(f"c.{c}" for c in columns)
+    where = " AND i.code = :code" if indicator else ""
+    rows = session.execute(
+        text(
+            f"SELECT {listed} FROM case_measurement c JOIN indicator i ON i.id = c.indicator_id"
+            f" WHERE c.superseded_at IS NULL{where} ORDER BY c.id"
+        ),
+        {"code": indicator} if indicator else {},
+    ).all()
+    frame = pl.DataFrame(
+        [tuple(r) for r in rows], schema=columns, orient="row", infer_schema_length=None
+    )
+    return frame.with_columns(
+        pl.col(c).cast(pl.String).str.to_date() for c in ("observed_on", "end_date")
+    )

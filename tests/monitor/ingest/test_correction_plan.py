@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from monitor.ingest import ingest_file, store
-from tests.monitor.ingest.helpers import NEW_CHILD, valid_bsns, write_case
+from tests.monitor.ingest.helpers import NEW_CHILD, current_case_rows, valid_bsns, write_case
 
 CHILDREN = 400  # x 2 indicators x 3 months: 2,400 rows, a correction the oracle's size
 SCANS = 8  # each table may be read this many times over, no more
@@ -42,14 +42,7 @@ def _stored(session: Session, tmp_path) -> int:  # noqa: ANN001
 
 def _corrected(session: Session) -> pl.DataFrame:
     columns = [c for c in store.CASE.columns if c != "recorded_at"]
-    stored = session.execute(
-        text(
-            f"SELECT {', '.join(columns)} FROM case_measurement WHERE superseded_at IS NULL "
-            "ORDER BY id"
-        )
-    ).all()
-    frame = pl.DataFrame([tuple(r) for r in stored], schema=columns, orient="row")
-    return frame.with_columns(value=pl.col("value") + 1)
+    return current_case_rows(session, columns).with_columns(value=pl.col("value") + 1)
 
 
 def _tuples_read(session: Session) -> dict[str, int]:

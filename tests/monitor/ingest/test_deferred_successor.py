@@ -18,10 +18,11 @@ from sqlmodel import Session
 
 from monitor.ingest import ingest_file, store, supersede
 from schema import CaseMeasurement, table_of
-from tests.monitor.ingest.helpers import NEW_CHILD, valid_bsns, write_case
+from tests.monitor.ingest.helpers import NEW_CHILD, current_case_rows, valid_bsns, write_case
 
 CASE = table_of(CaseMeasurement)
 MISSING = 999_999_999
+BATCH_COLUMNS = [c for c in store.CASE.columns if c != "recorded_at"]
 
 
 @pytest.fixture
@@ -117,21 +118,11 @@ def _refused(session: Session, row: int) -> None:
     session.rollback()
 
 
-def _current_rows(session: Session) -> pl.DataFrame:
-    """The stored current rows, as a batch for ``store.store_table``."""
-    columns = [c for c in store.CASE.columns if c != "recorded_at"]
-    listed = ", ".join(columns)
-    stored = session.execute(
-        text(f"SELECT {listed} FROM case_measurement WHERE superseded_at IS NULL ORDER BY id")
-    ).all()
-    return pl.DataFrame([tuple(r) for r in stored], schema=columns, orient="row")
-
-
 def test_a_plain_update_naming_a_missing_row_is_still_refused(pg, tmp_path):
     assert _load(pg, tmp_path, "a.csv", "3").status == "accepted"
     _refused(pg, pg.execute(text("SELECT min(id) FROM case_measurement")).scalar())
     # after a correction stored in the same transaction, the check is back
-    corrected = _current_rows(pg).with_columns(value=pl.col("value") + 1)
+    corrected = current_case_rows(pg, BATCH_COLUMNS).with_columns(value=pl.col("value") + 1)
     counts = store.store_table(pg, store.CASE, corrected, now=datetime(2025, 2, 1, tzinfo=UTC))
     assert counts.superseded == 18
     # the ingest's deferral ended with its verification
