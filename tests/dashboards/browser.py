@@ -56,6 +56,26 @@ def wait_for_figure(dash_duo, graph_id: str, predicate, timeout: float = 20) -> 
     return found
 
 
+def wait_for_text(dash_duo, selector: str, predicate, timeout: float = 15) -> str:  # noqa: ANN001
+    """Wait until the text of the element at ``selector`` satisfies ``predicate``; return it.
+    The element is looked up afresh on every try: Dash may replace it while it is read."""
+    from dash.testing.wait import until
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
+    found: list[str] = []
+
+    def ready() -> bool:
+        try:
+            text = dash_duo.driver.find_element("css selector", selector).text
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+        found[:] = [text]
+        return bool(predicate(text))
+
+    until(ready, timeout=timeout)
+    return found[0]
+
+
 def screenshot(dash_duo, folder: Path, name: str) -> Path:  # noqa: ANN001
     """Save a full-page screenshot under test-artifacts/."""
     path = folder / f"{name}.png"

@@ -20,6 +20,7 @@ from tests.dashboards.browser import (
     log_in,
     screenshot,
     wait_for_figure,
+    wait_for_text,
 )
 from tests.dashboards.world import CORRECTED_AT, REACH_AFTER, REACH_BEFORE
 
@@ -300,8 +301,8 @@ def test_reflection_then_and_now_corrections_and_notes(dash_duo, app, artifacts)
     delete_button().click()
     until(lambda: _alert(dash_duo) is not None, timeout=5)
     _alert(dash_duo).accept()
-    until(lambda: "Tikfout" not in dash_duo.find_element("#reflection-note-list").text, 10)
-    assert "Huisartsen uitnodigen" in dash_duo.find_element("#reflection-note-list").text
+    notes = wait_for_text(dash_duo, "#reflection-note-list", lambda t: "Tikfout" not in t, 10)
+    assert "Huisartsen uitnodigen" in notes
 
     dash_duo.find_element(f"#{ids.REFLECTION_EXPORT_PDF}").click()
     target = Path(dash_duo.download_path) / "dialooggesprek-NW-A-2024-02-01.pdf"

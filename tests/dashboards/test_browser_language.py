@@ -11,7 +11,7 @@ from dash.testing.wait import until
 
 from dashboards import ids
 from dashboards.app import create_dash_app
-from tests.dashboards.browser import choose, go_to, log_in, screenshot
+from tests.dashboards.browser import choose, go_to, log_in, screenshot, wait_for_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("exact_figures")]
 
@@ -101,7 +101,7 @@ def test_switch_keeps_page_organisation_period_and_indicator(dash_duo, app, arti
     _switch(dash_duo, "nl")
     screenshot(dash_duo, artifacts, "language-switch-trend-nl")
     dash_duo.wait_for_contains_text(f"#{ids.PERIOD}", "1e halfjaar 2023", timeout=20)
-    until(lambda: dash_duo.find_element(f"#{ids.TREND_INDICATOR}").text == label_nl, timeout=20)
+    wait_for_text(dash_duo, f"#{ids.TREND_INDICATOR}", lambda t: t == label_nl, timeout=20)
 
 
 def _words(text: str) -> set[str]:

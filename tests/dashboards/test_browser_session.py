@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboards import ids
 from dashboards.app import create_dash_app
-from tests.dashboards.browser import go_to, log_in, screenshot, wait_for_figure
+from tests.dashboards.browser import go_to, log_in, screenshot, wait_for_figure, wait_for_text
 from tests.dashboards.world import CORRECTED_AT, REACH_AFTER, REACH_BEFORE
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("exact_figures")]
@@ -126,10 +126,8 @@ def test_session_journey(dash_duo, app, artifacts):  # noqa: ANN001
     item.find_element("css selector", "button").click()
     WebDriverWait(dash_duo.driver, 10).until(expected_conditions.alert_is_present())
     dash_duo.driver.switch_to.alert.accept()
-    WebDriverWait(dash_duo.driver, 15).until(
-        lambda d: "Weg ermee." not in d.find_element("id", "reflection-note-list").text
-    )
-    assert "Doel besproken." in dash_duo.find_element("#reflection-note-list").text
+    notes = wait_for_text(dash_duo, "#reflection-note-list", lambda t: "Weg ermee." not in t)
+    assert "Doel besproken." in notes
     screenshot(dash_duo, artifacts, "session-journey-nl")
 
     # the goal is drawn on the trend page too
