@@ -33,10 +33,25 @@ __all__ = [
 _COUNTED = re.compile(r"(?<![\w.,])(\d[\d.,]*)( (?:[^\W\d]+ )?[^\W\d]+)\(([^\W\d]+)\)")
 
 
+#: A count and a word written as "one/many" where the plural is no suffix: "2
+#: probleem/problemen", "1 stroom/stromen" (both share their first three letters, so "2023
+#: t/m 2024" is no count).
+_COUNTED_PAIR = re.compile(r"(?<![\w.,])(\d[\d.,]*) ([^\W\d]{3,})/([^\W\d]{3,})(?![\w/])")
+
+
+def _pair(match: re.Match[str]) -> str:
+    number, one, many = match[1], match[2], match[3]
+    if one[:3].lower() != many[:3].lower():
+        return match[0]
+    return f"{number} {one if number == '1' else many}"
+
+
 def counted(text: str) -> str:
-    """``text`` with every "N word(suffix)" in the form that N asks for: "1 rij", "3 rijen",
-    "1 problem", "12 problems" (a message written once for one and for many)."""
-    return _COUNTED.sub(lambda m: m[1] + m[2] + ("" if m[1] == "1" else m[3]), text)
+    """``text`` with every "N word(suffix)" or "N one/many" in the form that N asks for: "1
+    rij", "3 rijen", "1 problem", "12 problems", "2 problemen" (a message written once for
+    one and for many)."""
+    text = _COUNTED.sub(lambda m: m[1] + m[2] + ("" if m[1] == "1" else m[3]), text)
+    return _COUNTED_PAIR.sub(_pair, text) if "/" in text else text
 
 
 @cache

@@ -197,6 +197,15 @@ def test_errors_the_pages_show_are_translated(catalogue) -> None:  # noqa: ANN00
         ("nothing stored: 1 problem(s) in 10 row(s)", "nothing stored: 1 problem in 10 rows"),
         ("organisatie(s) GM0363 bestaan niet", "organisatie(s) GM0363 bestaan niet"),  # no count
         ("code H1(s) and x1 rij(en)", "code H1(s) and x1 rij(en)"),  # not counts
+        (
+            "niets opgeslagen: 1 probleem/problemen in 1 bestand(en)",
+            "niets opgeslagen: 1 probleem in 1 bestand",
+        ),
+        ("3 probleem/problemen:", "3 problemen:"),
+        ("1 stroom/stromen niet getekend", "1 stroom niet getekend"),
+        ("12 stroom/stromen niet getekend", "12 stromen niet getekend"),
+        ("2023 t/m 2024 (2 jaar)", "2023 t/m 2024 (2 jaar)"),  # not a count
+        ("2 met/zonder verblijf", "2 met/zonder verblijf"),  # not one word twice
     ],
 )
 def test_a_count_takes_the_form_it_asks_for(written, shown):  # noqa: ANN001
