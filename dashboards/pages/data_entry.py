@@ -219,9 +219,13 @@ def stored_note(session, principal, report) -> html.Div | None:  # noqa: ANN001
                 i18n.t(
                     "stored_what",
                     n=stored.count,
-                    indicators=", ".join(stored.indicators),
+                    indicators=", ".join(
+                        i18n.text_in(stored.indicator_names[c]) for c in stored.indicators
+                    ),
                     periods=periods,
-                    orgs=", ".join(stored.organisations),
+                    orgs=", ".join(
+                        f"{stored.organisation_names[c]} ({c})" for c in stored.organisations
+                    ),
                 )
                 + " "
             ),

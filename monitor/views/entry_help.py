@@ -34,19 +34,22 @@ def entry_template(
 @dataclass(frozen=True)
 class StoredFigures:
     """What one submission stored: how many figures, about whom, which indicators and
-    periods (codes, sorted)."""
+    periods (codes, sorted), and the names to show them by."""
 
     count: int
     organisations: list[str]
     indicators: list[str]
     periods: list[str]
+    organisation_names: dict[str, str]
+    indicator_names: dict[str, tuple[str, str]]  # code -> (Dutch, English)
 
 
 def stored_figures(session: Session, principal: Principal, submission_id: int) -> StoredFigures:
     """The aggregate figures written by ``submission_id`` that the principal may view."""
     rows = session.exec(
         select(col(AggregateMeasurement.period_code), col(Indicator.code), col(Organisation.code),
-               col(Organisation.id))
+               col(Organisation.id), col(Organisation.name), col(Indicator.name_nl),
+               col(Indicator.name_en))
         .join(Indicator, col(Indicator.id) == col(AggregateMeasurement.indicator_id))
         .join(Organisation, col(Organisation.id) == col(AggregateMeasurement.organisation_id))
         .where(col(AggregateMeasurement.submission_id) == submission_id)
@@ -57,4 +60,6 @@ def stored_figures(session: Session, principal: Principal, submission_id: int) -
         organisations=sorted({r[2] for r in rows}),
         indicators=sorted({r[1] for r in rows}),
         periods=sorted({r[0] for r in rows}),
+        organisation_names={r[2]: r[4] for r in rows},
+        indicator_names={r[1]: (r[5], r[6]) for r in rows},
     )
