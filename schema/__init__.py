@@ -24,7 +24,6 @@ from schema.base import (
 from schema.catalogue import Indicator, IndicatorCategory
 from schema.ijw import IjwProduct, IjwProvider
 from schema.measurements import (
-    AggregateCell,
     AggregateMeasurement,
     CaseMeasurement,
     Child,
@@ -33,7 +32,7 @@ from schema.measurements import (
 )
 from schema.organisations import Event, NetworkMembership, Organisation, ReportingObligation, Target
 from schema.reflection import ReflectionAnswer, ReflectionNote, ReflectionSession
-from schema.rollups import CasePathway
+from schema.rollups import AggregateCell, CasePathway
 
 metadata = SQLModel.metadata
 

@@ -130,7 +130,7 @@ LIMIT = 400
 def test_no_module_of_the_rooms_is_over_the_limit() -> None:
     # issue #14: one concern a module; a module over ~400 lines is split, not grown
     over = {}
-    for room in ("monitor", "analysis", "dashboards"):
+    for room in ("monitor", "schema", "analysis", "dashboards", "synthetic_data"):
         for path in sorted((ROOT / room).rglob("*.py")):
             name = path.relative_to(ROOT).as_posix()
             lines = len(path.read_text(encoding="utf-8").splitlines())

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from monitor.ingest.entry_template import write_entry_template
 from monitor.organisations import get_organisation
@@ -46,10 +47,11 @@ class StoredFigures:
 
 def stored_figures(session: Session, principal: Principal, submission_id: int) -> StoredFigures:
     """The aggregate figures written by ``submission_id`` that the principal may view."""
-    rows = session.exec(
-        select(col(AggregateMeasurement.period_code), col(Indicator.code), col(Organisation.code),
-               col(Organisation.id), col(Organisation.name), col(Indicator.name_nl),
-               col(Indicator.name_en))
+    rows = session.execute(
+        sa.select(*(col(c) for c in (
+            AggregateMeasurement.period_code, Indicator.code, Organisation.code,
+            Organisation.id, Organisation.name, Indicator.name_nl, Indicator.name_en,
+        )))
         .join(Indicator, col(Indicator.id) == col(AggregateMeasurement.indicator_id))
         .join(Organisation, col(Organisation.id) == col(AggregateMeasurement.organisation_id))
         .where(col(AggregateMeasurement.submission_id) == submission_id)

@@ -87,6 +87,9 @@ def test_template_filled_in_ingests_unchanged(catalogue, world, tmp_path) -> Non
     assert stored.count == len(rows)
     assert stored.indicators == ["MU_CARE", "MU_YOUTH", "NW_CHILDREN"]
     assert stored.periods == ["2024-H2"]
+    # the names the page shows them by (monitor/data/indicators.yaml, tests.factories)
+    assert stored.indicator_names["NW_CHILDREN"][0] == "Kinderen in bereik netwerk"
+    assert stored.organisation_names["NW-A"] == "Netwerk Amsterdam-Oost"
 
     for (org, code, category), value in typed.items():
         series = query.aggregate_series(

@@ -69,8 +69,9 @@ def test_postgres_triggers_and_functions_match_the_models(engine):
 
     from sqlalchemy import text
 
-    from schema.measurements import AGGREGATE_CELL_DDL, APPEND_ONLY_DDL, CASE_INTEGRITY_DDL
+    from schema.measurements import APPEND_ONLY_DDL, CASE_INTEGRITY_DDL
     from schema.partitions import PARTITION_FUNCTION_DDL, SUCCESSOR_DDL
+    from schema.rollups import AGGREGATE_CELL_DDL
 
     ddl = [
         *CASE_INTEGRITY_DDL,
