@@ -1,5 +1,6 @@
 """The "as of" rule, in one place: a row counts at moment ``t`` when it was recorded at or
-before ``t`` and not yet superseded then; ``None`` means "as known now".
+before ``t`` and not yet superseded then; ``None`` means "as known now". A network
+membership counts at ``t`` when it was entered by then (:func:`membership_known_at`).
 
 Moments are compared in UTC: a naive moment is read as UTC (as everything is stored), an
 aware one is converted. A moment that has no UTC equivalent (``9999-12-31T23:59:59-14:00``)
@@ -39,3 +40,12 @@ def known_at(table, as_of: datetime | None) -> ColumnElement[bool]:  # noqa: ANN
         columns.recorded_at <= moment,
         or_(columns.superseded_at.is_(None), columns.superseded_at > moment),
     )
+
+
+def membership_known_at(table, as_of: datetime | None) -> ColumnElement[bool] | None:  # noqa: ANN001
+    """SQL condition: network memberships of ``table`` entered at or before ``as_of`` (those
+    entered before entry times were kept count always); None when asked as known now."""
+    if as_of is None:
+        return None
+    columns = getattr(table, "c", table)
+    return or_(columns.recorded_at.is_(None), columns.recorded_at <= as_utc(as_of))

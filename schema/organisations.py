@@ -32,7 +32,11 @@ class Organisation(SQLModel, table=True):
 
 
 class NetworkMembership(SQLModel, table=True):
-    """A partner belongs to a network from ``valid_from`` up to (not including) ``valid_to``."""
+    """A partner belongs to a network from ``valid_from`` up to (not including) ``valid_to``.
+
+    ``recorded_at``: when the membership was entered, so that a network's figures "as of" an
+    earlier moment count only the members known then; empty for memberships entered before
+    it was kept (known at any moment)."""
 
     __tablename__ = "network_membership"
     __table_args__ = (
@@ -45,6 +49,7 @@ class NetworkMembership(SQLModel, table=True):
     member_id: int = Field(foreign_key="organisation.id", index=True)
     valid_from: date
     valid_to: date | None = None
+    recorded_at: datetime | None = Field(default_factory=utcnow)
 
 
 class Event(SQLModel, table=True):

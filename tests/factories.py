@@ -78,10 +78,14 @@ def build_world(session: Session) -> World:
         session.add(org)
         session.flush()
         orgs[code] = org
+    recorded = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
     for network, member in [("NW-A", "11AA"), ("NW-A", "JH-A"), ("NW-B", "22BB")]:
         session.add(
             NetworkMembership(
-                network_id=orgs[network].id, member_id=orgs[member].id, valid_from=date(2020, 1, 1)
+                network_id=orgs[network].id,
+                member_id=orgs[member].id,
+                valid_from=date(2020, 1, 1),
+                recorded_at=recorded,  # entered with the seed figures
             )
         )
     session.add(
@@ -92,7 +96,6 @@ def build_world(session: Session) -> World:
             title="Start samenwerking",
         )
     )
-    recorded = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
     submission = Submission(
         organisation_id=orgs["GM0363"].id,
         channel="cli",

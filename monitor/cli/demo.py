@@ -136,8 +136,13 @@ def build_demo(engine, data_dir: Path, *, seed: int = 42) -> list[DemoLogin]:  #
         steps.advance(task)
         truth = json.loads((data_dir / "truth.json").read_text())
 
+        batches = partner_batches(data_dir)
         task = steps.add_task("organisations, networks, events", total=4)
-        with session_scope(engine) as session:
+        # entered before the first batch arrived: the networks' figures as known then count
+        # their members (memberships are dated by entry, monitor.asof.membership_known_at)
+        moments = [moment for _, _, moment in batches if moment]
+        setup = recorded_at(min(moments)) if moments else nullcontext()
+        with setup, session_scope(engine) as session:
             orgs.import_organisations(session, data_dir / "organisations.csv")
             steps.advance(task)
             orgs.import_memberships(session, data_dir / "memberships.csv")
@@ -148,7 +153,6 @@ def build_demo(engine, data_dir: Path, *, seed: int = 42) -> list[DemoLogin]:  #
                 orgs.import_obligations(session, data_dir / "obligations.csv")
             steps.advance(task)
 
-        batches = partner_batches(data_dir)
         task = steps.add_task("ingest partner files, as sent 2021-2025", total=len(batches))
         for path, reporter, moment in batches:
             clock = recorded_at(moment) if moment else nullcontext()

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
+from monitor.asof import membership_known_at
 from monitor.errors import RowProblem, ValidationFailed
 from monitor.figures.cases import rollup
 from monitor.periods import period_containing
@@ -62,15 +63,19 @@ def _window(org_id: int, start: date | None, end: date | None, column):  # noqa:
     return and_(*clause)
 
 
-def _subject_condition(session: Session, organisation: Organisation):  # noqa: ANN202
+def _subject_condition(session: Session, organisation: Organisation, as_of: datetime | None):  # noqa: ANN202
     """Case rows that belong to an organisation's figures: a municipality's children, a
-    network's members' reports while members, or a partner's own reports."""
+    network's members' reports while members (the memberships known at ``as_of``), or a
+    partner's own reports."""
     kind = OrgKind(organisation.kind)
     if kind is OrgKind.MUNICIPALITY:
         return col(Child.municipality_id) == organisation.id
     if kind.is_network:
         memberships = session.execute(
-            select(NetworkMembership).where(col(NetworkMembership.network_id) == organisation.id)
+            select(NetworkMembership).where(
+                col(NetworkMembership.network_id) == organisation.id,
+                *_known(as_of),
+            )
         ).scalars()
         windows = [
             _window(m.member_id, m.valid_from, m.valid_to, col(CaseMeasurement.observed_on))
@@ -155,7 +160,7 @@ def case_rows_in_scope(
             current_rows(c, as_of),
             col(c.child_id).in_(children)
             if children is not None
-            else _subject_condition(session, organisation),
+            else _subject_condition(session, organisation, as_of),
         )
     )
     # the organisation's own subject rule keeps to the principal's case scope; a network's
@@ -176,14 +181,24 @@ def case_rows_in_scope(
     return read_frame(session, statement, _CASE_SCHEMA)
 
 
-def _pupil_rows(session: Session, network: Organisation, start: date, end: date):  # noqa: ANN202
-    """Conditions on case rows reported by the network's member schools while members,
-    observed in [start, end]."""
+def _known(as_of: datetime | None) -> list:
+    """The memberships known at ``as_of`` (all of them when asked as known now)."""
+    condition = membership_known_at(NetworkMembership, as_of)
+    return [] if condition is None else [condition]
+
+
+def _pupil_rows(
+    session: Session, network: Organisation, start: date, end: date, as_of: datetime | None
+):  # noqa: ANN202
+    """Conditions on case rows reported by the network's member schools while members
+    (the memberships known at ``as_of``), observed in [start, end]."""
     c, m, o = CaseMeasurement, NetworkMembership, Organisation
     schools = select(col(m.member_id), col(m.valid_from), col(m.valid_to)).join(
         o, col(o.id) == col(m.member_id)
     )
-    schools = schools.where(col(m.network_id) == network.id, col(o.kind) == OrgKind.SCHOOL.value)
+    schools = schools.where(
+        col(m.network_id) == network.id, col(o.kind) == OrgKind.SCHOOL.value, *_known(as_of)
+    )
     windows = [
         _window(member, valid_from, valid_to, col(c.observed_on))
         for member, valid_from, valid_to in session.execute(schools).all()
@@ -204,7 +219,7 @@ def network_pupils(
     c = CaseMeasurement
     return (
         select(col(c.child_id))
-        .where(*_pupil_rows(session, network, start, end), current_rows(c, as_of))
+        .where(*_pupil_rows(session, network, start, end, as_of), current_rows(c, as_of))
         .distinct()
     )
 
@@ -217,7 +232,7 @@ def network_pupil_months(
     c = CaseMeasurement
     statement = (
         select(col(c.child_id), col(c.observed_on))
-        .where(*_pupil_rows(session, network, start, end), current_rows(c, as_of))
+        .where(*_pupil_rows(session, network, start, end, as_of), current_rows(c, as_of))
         .distinct()
     )
     frame = read_frame(session, statement, {"child_id": pl.Int64, "observed_on": pl.Date})

@@ -121,7 +121,8 @@ def load(engine: Engine, base: Path) -> tuple[int, str]:
     from schema.base import recorded_at
 
     upgrade(engine)
-    with session_scope(engine) as session:
+    # the partners and networks are set up before the first wave arrives
+    with recorded_at(RECORDED[1]), session_scope(engine) as session:
         load_catalogue(session)
         orgs.import_organisations(session, base / "organisations.csv")
         orgs.import_memberships(session, base / "memberships.csv")
