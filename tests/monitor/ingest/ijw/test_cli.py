@@ -29,7 +29,9 @@ def test_provider_link_and_import(orgs, inbox, cli):
     assert "2 productregels opgeslagen" in out and "wachttijd toewijzing tot start zorg 1" in out
     stored = orgs.execute(select(func.count()).select_from(CaseMeasurement)).scalar_one()
     assert stored == 4  # CH_REF, CH_CARE, CH_WAIT, CH_WAIT_ALLOC
-    code, _, err = cli("ijw", "import", str(inbox.folder), "--municipality", "NW-OOST")
+    code, out, err = cli("ijw", "import", str(inbox.folder), "--municipality", "NW-OOST")
     assert code == 9
+    # counts in the form their number asks for (one message for one and many)
+    assert "1 probleem:" in out + err and "/problemen" not in out + err, out + err
     rejects = inbox.folder.with_name("berichten.rejects.csv").read_text(encoding="utf-8")
     assert "iJw-berichten worden ingelezen voor een gemeente" in rejects
