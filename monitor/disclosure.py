@@ -78,10 +78,15 @@ def _value_text(value: float | None) -> str:
     return "" if value is None else f"{round(float(value), 6):.6f}"
 
 
-def record_keys(child_ids: pl.Series) -> pl.Series:
+def record_keys(child_ids: pl.Series, *, rows: bool = False) -> pl.Series:
     """Each child's secret record key in [0, 1): a keyed 64-bit mix of its id (vectorised;
-    the cell key of a case-level cell is the sum of its children's keys mod 1)."""
-    seed = np.uint64(int.from_bytes(_key_secret()[:8], "big"))
+    the cell key of a case-level cell is the sum of its children's keys mod 1).
+
+    ``rows``: the key its *rows* add to a count of rows, drawn from another part of the
+    secret, so that a count of rows never carries the noise of the count of children beside
+    it (their difference would be exact)."""
+    part = _key_secret()[8:16] if rows else _key_secret()[:8]
+    seed = np.uint64(int.from_bytes(part, "big"))
     x = child_ids.cast(pl.UInt64).to_numpy().astype(np.uint64) ^ seed
     with np.errstate(over="ignore"):  # splitmix64 finaliser: wraps modulo 2**64 by design
         x = (x + np.uint64(0x9E3779B97F4A7C15)).astype(np.uint64)

@@ -32,13 +32,14 @@ def children_per_cell(rows: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
 
 
 def publish_children(cells: pl.DataFrame, dependent: Sequence[str] = ()) -> pl.DataFrame:
-    """Publish ``n_children`` of each cell (withheld or perturbed by ``_key``); the
-    ``dependent`` columns are withheld with it. Adds suppressed and reason; drops _key."""
+    """Publish ``n_children`` of each cell (withheld or perturbed by ``_key``), and
+    ``n_rows`` if there (perturbed by ``_rows_key``); the ``dependent`` columns are
+    withheld with it. Adds suppressed and reason; drops the keys."""
     published, withheld = publish_count(cells["n_children"], cells["_key"])
     out = cells.with_columns(published.alias("n_children"), withheld.alias("suppressed"))
-    if "n_rows" in cells.columns:  # as telling as the children: the same key and noise
-        rows, _ = publish_count(cells["n_rows"], cells["_key"])
-        out = out.with_columns(rows.alias("n_rows"))
+    if "n_rows" in cells.columns:  # noise of its own: rows minus children is no count
+        rows, _ = publish_count(cells["n_rows"], cells["_rows_key"])
+        out = out.with_columns(rows.alias("n_rows")).drop("_rows_key")
     return out.with_columns(
         [pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in dependent]
         + [pl.when(pl.col("suppressed")).then(pl.lit(SMALL)).otherwise(None).alias("reason")]
@@ -87,9 +88,12 @@ def rollup(rows: pl.DataFrame, *, period_type: PeriodType, by: Sequence[str] = (
     if "age_group" in by:
         rows = _age_group(rows)
     keys = ["period_code", "period_start", *by]
-    rows = with_record_keys(rows)
+    rows = with_record_keys(rows).with_columns(
+        record_keys(rows["child_id"], rows=True).alias("_rows_rk")
+    )
     stats = rows.group_by(keys).agg(
         pl.len().cast(pl.Int64).alias("n_rows"),
+        (pl.col("_rows_rk").sum() % 1.0).alias("_rows_key"),
         pl.col("value").mean().round(MEAN_DECIMALS).alias("mean"),
         pl.col("value").median().round(MEAN_DECIMALS).alias("median"),
         pl.col("value").quantile(0.25).round(MEAN_DECIMALS).alias("p25"),
