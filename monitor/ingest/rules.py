@@ -127,6 +127,8 @@ def parse_value(column: str, value_type: str) -> pl.Expr:
 
 #: "2.405" or "1.234.567": a Dutch thousands separator, read as a decimal point.
 THOUSANDS_WITH_POINTS = r"^\d{1,3}(\.\d{3})+$"
+#: "1,000": a thousand written the English way, or one with three decimals the Dutch way.
+THOUSAND_WITH_COMMA = r"^\d{1,3},\d{3}$"
 
 
 def check_value(frame: pl.DataFrame, problems: Problems, *, required: pl.Expr) -> None:
@@ -163,6 +165,7 @@ def check_value(frame: pl.DataFrame, problems: Problems, *, required: pl.Expr) -
             (parsed != parsed.round(0))
             | (parsed < 0)
             | raw.str.contains(THOUSANDS_WITH_POINTS)  # "1.000" is not 1 child
+            | raw.str.contains(THOUSAND_WITH_COMMA)  # nor is "1,000" (1000 or 1,000?)
         ),
         "value",
         pl.when(raw.str.contains(THOUSANDS_WITH_POINTS))
@@ -171,6 +174,14 @@ def check_value(frame: pl.DataFrame, problems: Problems, *, required: pl.Expr) -
                 "not a whole number: did you mean {}? write numbers without a point as "
                 "thousands separator",
                 raw.str.replace_all(".", "", literal=True),
+            )
+        )
+        .when(raw.str.contains(THOUSAND_WITH_COMMA))
+        .then(
+            pl.format(
+                "unclear: did you mean {}? write a count without a comma (a comma is read as "
+                "a decimal comma)",
+                raw.str.replace_all(",", "", literal=True),
             )
         )
         .otherwise(pl.lit("a count must be a whole number of 0 or more")),

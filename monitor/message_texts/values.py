@@ -34,6 +34,13 @@ VALUES: tuple[tuple[str, str, str | None], ...] = (
         None,
     ),
     (
+        "unclear: did you mean {digits}? write a count without a comma (a comma is read as "
+        "a decimal comma)",
+        "onduidelijk: bedoelde u {digits}? Schrijf een aantal zonder komma (een komma leest "
+        "als decimaalteken)",
+        None,
+    ),
+    (
         "outside the allowed range {low} to {high}",
         "buiten het toegestane bereik {low} tot {high}",
         None,

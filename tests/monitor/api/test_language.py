@@ -44,3 +44,47 @@ def test_access_error_detail_in_dutch(client, api_world) -> None:  # noqa: ANN00
     answer = client.post("/api/submissions/rows", json=BAD, headers=headers)
     assert answer.status_code == 403
     assert " mag " in answer.json()["detail"], answer.json()
+
+
+def test_a_count_written_with_a_comma_is_refused_and_replaces_nothing(
+    client, api_world, engine
+) -> None:  # noqa: ANN001
+    """ "1,000" was read as a decimal comma, 1.0, and superseded NW-A's stored 1000 children
+    (tests.factories) as a count of 1; it is refused now, in Dutch, and the 1000 stays."""
+    from sqlmodel import Session, select
+
+    from schema import AggregateMeasurement, Indicator
+
+    def current() -> list[float]:
+        with Session(engine) as session:
+            return list(
+                session.exec(
+                    select(AggregateMeasurement.value)
+                    .join(Indicator, Indicator.id == AggregateMeasurement.indicator_id)
+                    .where(
+                        Indicator.code == "NW_CHILDREN",
+                        AggregateMeasurement.period_code == "2023-H1",
+                        AggregateMeasurement.superseded_at.is_(None),
+                    )
+                ).all()
+            )
+
+    before = current()
+    assert 1000 in before
+    row = {"organisation": "NW-A", "indicator": "NW_CHILDREN", "period": "2023-H1"}
+    headers = api_world.headers("officer_ams") | {"Accept-Language": "nl"}
+    for written in ("1,000", "2,405"):
+        body = {"organisation": "NW-A", "rows": [row | {"value": written}]}
+        answer = client.post("/api/submissions/rows", json=body, headers=headers)
+        assert answer.status_code == 422, answer.text
+        assert _reasons(answer) == [
+            f"onduidelijk: bedoelde u {written.replace(',', '')}? Schrijf een aantal zonder "
+            "komma (een komma leest als decimaalteken)"
+        ]
+    assert current() == before
+    # a decimal comma is still a decimal comma where a value may have decimals
+    rate = {"organisation": "NW-A", "indicator": "PR_CSAT", "period": "2024-H1", "value": "3,8"}
+    answer = client.post(
+        "/api/submissions/rows", json={"organisation": "NW-A", "rows": [rate]}, headers=headers
+    )
+    assert answer.status_code in (200, 201), answer.text
