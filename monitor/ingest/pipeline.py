@@ -33,6 +33,7 @@ from monitor.ingest.submissions import (
     record,
     reject,
     safe,
+    sent_by,
 )
 from monitor.ingest.validate_aggregate import validate_aggregate
 from monitor.ingest.validate_case import Validated, new_child_problems, validate_case
@@ -176,11 +177,15 @@ def _no_rows(file_name: str, columns: list[str]) -> RowProblem:
 
 
 def _duplicate_of(session: Session, batch: Batch) -> Submission | None:
+    """An accepted submission of the same file, for the same organisation, by the same
+    sender: only their own, or "identical to submission N" would confirm what another
+    partner sent for that organisation (a dry run as an oracle for a withheld figure)."""
     return session.exec(
         select(Submission).where(
             col(Submission.organisation_id) == batch.ctx.org_id,
             col(Submission.checksum) == batch.checksum,
             col(Submission.status) == SubmissionStatus.ACCEPTED.value,
+            sent_by(batch.user_id),
         )
     ).first()
 
@@ -238,7 +243,7 @@ def _ingest(
         return reject(session, batch, frame.height, problem_list, warnings)
     if batch.shape != "case":
         found = quality.batch_warnings(
-            session, valid, batch.file_name, reporter_id=batch.ctx.org_id
+            session, valid, batch.file_name, reporter_id=batch.ctx.org_id, user_id=batch.user_id
         )
         warnings += [safe(rename(p)) for p in found]
     report = batch.report(

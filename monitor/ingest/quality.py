@@ -25,6 +25,7 @@ from sqlmodel import Session, col
 
 from monitor.errors import RowProblem
 from monitor.ingest.read import ROW
+from monitor.ingest.submissions import sent_by
 from monitor.periods import Period, parse_period, periods_between
 from schema import (
     AggregateMeasurement,
@@ -94,9 +95,15 @@ def rule_violations(values: pl.DataFrame) -> pl.DataFrame:
 
 
 def _stored(
-    session: Session, organisation_ids: list[int], codes: list[str], reporter_id: int
+    session: Session,
+    organisation_ids: list[int],
+    codes: list[str],
+    reporter_id: int,
+    user_id: int | None,
 ) -> pl.DataFrame:
-    """The current figures ``reporter_id`` itself sent about these organisations."""
+    """The current figures ``reporter_id`` sent about these organisations, in submissions
+    of ``user_id`` (several partners may send as one organisation: a network's members,
+    its municipality; each is checked against what they sent themselves)."""
     table = table_of(AggregateMeasurement)
     query = (
         select(
@@ -108,6 +115,8 @@ def _stored(
             table.c.value,
         )
         .join(Indicator, col(Indicator.id) == table.c.indicator_id)
+        .join(Submission, col(Submission.id) == table.c.submission_id)
+        .where(sent_by(user_id))
         .where(table.c.superseded_at.is_(None))
         .where(table.c.organisation_id.in_(organisation_ids))
         .where(table.c.reporting_org_id == reporter_id)
@@ -118,11 +127,16 @@ def _stored(
 
 
 def batch_warnings(
-    session: Session, batch: pl.DataFrame, file_name: str, *, reporter_id: int
+    session: Session,
+    batch: pl.DataFrame,
+    file_name: str,
+    *,
+    reporter_id: int,
+    user_id: int | None = None,
 ) -> list[RowProblem]:
     """Rule and outlier warnings for a validated aggregate batch (``_*`` columns).
 
-    Checked against the figures the reporter itself sent earlier, never anyone else's, and
+    Checked against the figures the sender itself sent earlier, never anyone else's, and
     no warning quotes a stored value: a dry run must not become a way to read figures
     (totals, medians, or which side of a rule a withheld cell lies on)."""
     if batch.height == 0:
@@ -137,7 +151,8 @@ def batch_warnings(
         ROW,
     )
     codes = sorted({c for rule in RULES for c in rule} | set(incoming["indicator"].unique()))
-    stored = _stored(session, incoming["organisation_id"].unique().to_list(), codes, reporter_id)
+    about = incoming["organisation_id"].unique().to_list()
+    stored = _stored(session, about, codes, reporter_id, user_id)
     keys = ["organisation_id", "indicator", "category", "period_start", "source_kind"]
     combined = pl.concat(
         [stored.join(incoming, on=keys, how="anti"), incoming.drop(ROW)], how="vertical"

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypedDict, Unpack
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from monitor.errors import RowProblem
@@ -202,3 +203,11 @@ def recent_submissions(session: Session, *, organisation_id: int, limit: int) ->
         .limit(limit)
     )
     return list(session.exec(query).all())
+
+
+def sent_by(user_id: int | None) -> ColumnElement[bool]:
+    """SQL condition: submissions sent by ``user_id`` (by no user: the CLI or the system).
+    What a sender is told about earlier submissions is about their own only: several
+    partners may send for one organisation (a network's members, its municipality)."""
+    column = col(Submission.user_id)
+    return column.is_(None) if user_id is None else column == user_id
