@@ -220,12 +220,22 @@ def demo(
     """Set up the demo on the embedded database (SQLite by default) and start the web app."""
     engine = get_engine()
     started = time.perf_counter()
-    if fresh and engine.url.get_backend_name() == "sqlite" and engine.url.database:
-        engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(engine.url.database + suffix).unlink(missing_ok=True)
+    sqlite_file = engine.url.get_backend_name() == "sqlite" and bool(engine.url.database)
+    if fresh and sqlite_file:
+        _remove_sqlite(engine)
     upgrade(engine)  # an existing demo database from an older release is migrated first
     logins = _existing_demo(engine, data_dir)
+    if logins is None and _holds_organisations(engine):
+        # an earlier run stopped half-way (or the database holds other data)
+        if not sqlite_file:
+            raise MonitorError(
+                f"{safe_url(str(engine.url))} already holds organisations but no complete "
+                "demo; the demo needs an empty database (set DATABASE_URL to a new one)"
+            )
+        console.print("an unfinished demo database was found (an earlier run stopped): "
+                      "starting over")  # fmt: skip
+        _remove_sqlite(engine)
+        upgrade(engine)
     if logins is None:
         console.print(f"setting up the demo in {safe_url(str(engine.url))}")
         logins = build_demo(engine, data_dir)
@@ -240,6 +250,19 @@ def demo(
         from monitor.cli.serve import serve as serve_web_app
 
         serve_web_app(host=host, port=port)
+
+
+def _remove_sqlite(engine) -> None:  # noqa: ANN001
+    """Delete the engine's SQLite file (and its journal files)."""
+    engine.dispose()
+    for suffix in ("", "-wal", "-shm"):
+        Path(engine.url.database + suffix).unlink(missing_ok=True)
+
+
+def _holds_organisations(engine) -> bool:  # noqa: ANN001
+    """Whether the database holds any organisation (a demo set-up's first rows)."""
+    with Session(engine) as session:
+        return bool(orgs.list_organisations(session))
 
 
 def _existing_demo(engine, data_dir: Path) -> list[DemoLogin] | None:  # noqa: ANN001

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import polars as pl
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from monitor import views
 from monitor.cli.demo import DEMO_PASSWORD
@@ -134,3 +134,39 @@ def assert_history(session, who, network: str, data_dir: Path, truth: dict) -> N
         f["corrected_by"] for f in truth["history"]["corrections"] if f["organisation"] == network
     }
     assert len(by) == 2
+
+
+def test_an_unfinished_demo_is_started_over(engine, cli, tmp_path, monkeypatch):  # noqa: ANN001
+    """A run that stopped half-way (organisations imported, nothing else) left a database
+    that every later run refused ("an organisation with this code already exists"). On
+    the embedded SQLite the demo now starts over on an empty database; elsewhere it says
+    what to do and touches nothing."""
+    from monitor import organisations as orgs
+    from monitor.cli import demo as demo_module
+    from monitor.db import session_scope, upgrade
+    from schema import Organisation
+
+    monkeypatch.chdir(tmp_path)
+    upgrade(engine)
+    organisations = tmp_path / "organisations.csv"
+    organisations.write_text("code,name,kind,municipality\nGM9999,Proefgemeente,municipality,\n")
+    with session_scope(engine) as session:
+        orgs.import_organisations(session, organisations)
+    built: list[int] = []
+
+    def build(target, data_dir, *, seed=42):  # noqa: ANN001, ANN202
+        with Session(target) as session:  # what the set-up starts from
+            built.append(session.exec(select(func.count()).select_from(Organisation)).one())
+        return []
+
+    monkeypatch.setattr(demo_module, "build_demo", build)
+    code, out, err = cli("demo", "--no-serve", "--data-dir", str(tmp_path / "demo_data"))
+    if engine.url.get_backend_name() == "sqlite":
+        assert code == 0, err
+        assert "unfinished demo database was found" in out and "starting over" in out
+        assert built == [0]
+    else:
+        assert code != 0 and built == []
+        assert "already holds organisations but no complete demo" in " ".join(err.split())
+        with Session(engine) as session:
+            assert session.exec(select(func.count()).select_from(Organisation)).one() == 1
