@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from monitor.catalogue import get_indicator, newest_indicators
 from monitor.figures.aggregates import codes_needed
+from monitor.figures.groups import Group, differencing_withheld
 from monitor.organisations import get_organisation
 from monitor.policy import Action, Principal
 from monitor.query import pooled_aggregates_of, stored_aggregates
@@ -144,29 +145,32 @@ def comparison_series(
             )
         )
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
+    # every group, whatever was asked: what one request withholds, another must too
     candidates = {
-        g: _group_members(session, organisation, g, indicator, orgs) for g in groups if g != "own"
+        g: _group_members(session, organisation, g, indicator, orgs) for g in GROUPS if g != "own"
     }
     members = {g: (ids, code) for g, (ids, code, _) in candidates.items() if ids and code}
+    members["own"] = ([id_of(organisation)], indicator.code)  # for the differences only
     pooled = _groups_in_database(
         session, members, category=category, as_of=as_of, orgs=orgs, known=indicators.values()
     )
+    shown = {}
     for group, (ids, code) in members.items():
         all_visible = all(principal.allows(Action.VIEW, i) for i in ids)
         too_few = (pl.col("n_organisations") < MIN_GROUP_SIZE) & pl.lit(not all_visible)
-        frames.append(
-            pooled[group].with_columns(
-                pl.lit(group).alias("group"),
-                pl.lit(code).alias("indicator_code"),
-                pl.when(too_few).then(None).otherwise(pl.col("value")).alias("value"),
-                pl.when(too_few)
-                .then(pl.lit(f"fewer than {MIN_GROUP_SIZE} organisations"))
-                .when(pl.col("suppressed"))
-                .then(pl.lit("small numbers"))
-                .otherwise(None)
-                .alias("withheld"),
-            )
+        shown[group] = pooled[group].with_columns(
+            pl.lit(group).alias("group"),
+            pl.lit(code).alias("indicator_code"),
+            pl.when(too_few).then(None).otherwise(pl.col("value")).alias("value"),
+            pl.when(too_few)
+            .then(pl.lit(f"fewer than {MIN_GROUP_SIZE} organisations"))
+            .when(pl.col("suppressed"))
+            .then(pl.lit("small numbers"))
+            .otherwise(None)
+            .alias("withheld"),
         )
+    shown = _without_differences(shown, members, principal)
+    frames += [shown[g] for g in groups if g != "own" and g in shown]
     columns = [
         "group",
         "indicator_code",
@@ -197,6 +201,44 @@ def comparison_series(
     return pl.concat([f.select(columns) for f in frames], how="vertical_relaxed").sort(
         ["group", "period_start"]
     )
+
+
+def _without_differences(
+    shown: dict[str, pl.DataFrame],
+    members: dict[str, tuple[list[int], str]],
+    principal: Principal,
+) -> dict[str, pl.DataFrame]:
+    """``shown`` with the group values withheld that another group would give away by
+    subtraction (:func:`monitor.figures.groups.differencing_withheld`)."""
+    cell = pl.concat_str("period_code", "source_kind", separator="|")
+    groups = {
+        name: Group(
+            frozenset(members[name][0]),
+            members[name][1],
+            dict(
+                frame.filter(pl.col("value").is_not_null()).select(cell, "n_organisations").rows()
+            ),
+        )
+        for name, frame in shown.items()
+    }
+    visible = frozenset(
+        i for ids, _ in members.values() for i in ids if principal.allows(Action.VIEW, i)
+    )
+    withheld = differencing_withheld(groups, visible, least=MIN_GROUP_SIZE)
+    out = {}
+    for name, frame in shown.items():
+        cells = [c for g, c in withheld if g == name]
+        hit = cell.is_in(cells) if cells else pl.lit(False)
+        out[name] = frame.with_columns(
+            pl.when(hit).then(None).otherwise(pl.col("value")).alias("value"),
+            pl.when(hit)
+            .then(
+                pl.lit(f"differs from another group by fewer than {MIN_GROUP_SIZE} organisations")
+            )
+            .otherwise(pl.col("withheld"))
+            .alias("withheld"),
+        )
+    return out
 
 
 def _groups_in_database(
