@@ -45,6 +45,11 @@ ENTRY: dict[str, tuple[str, str]] = {
         "Status: {status}. Read {read}, stored {accepted}, rejected {rejected}, corrected "
         "{superseded}.",
     ),
+    "report_checked": (
+        "Status: {status}. Gelezen {read}, goedgekeurd {accepted}, afgewezen {rejected}; "
+        "niets opgeslagen.",
+        "Status: {status}. Read {read}, passed {accepted}, rejected {rejected}; nothing stored.",
+    ),
     "status_accepted": ("geaccepteerd", "accepted"),
     "status_partial": ("deels geaccepteerd", "partly accepted"),
     "status_rejected": ("afgewezen", "rejected"),

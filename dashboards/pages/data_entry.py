@@ -15,6 +15,7 @@ import polars as pl
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboards import auth, i18n, ids
+from dashboards.components.entry_report import report_rows, report_status, sentence, stored_note
 from dashboards.components.frame import dropdown, page
 from dashboards.components.tables import (
     category_names,
@@ -26,8 +27,7 @@ from dashboards.components.tables import (
 )
 from monitor import messages, views
 from monitor.errors import MonitorError, ValidationFailed
-from monitor.ingest.formats import DUTCH_HEADERS
-from monitor.views.entry_help import entry_template, stored_figures
+from monitor.views.entry_help import entry_template
 
 dash.register_page(__name__, path="/invoer", title="Common Monitor – invoer", order=5)
 
@@ -181,91 +181,6 @@ def download_template(_clicks, reporter):  # noqa: ANN001, ANN201
     return dcc.send_bytes(content, name)
 
 
-def report_rows(problems) -> list[dict]:  # noqa: ANN001 - list of RowProblem
-    """Problems and warnings as grid rows, reason and severity in the page's language."""
-    lang = i18n.language()
-    return [
-        {"severity": messages.severity(p.severity, lang), "file": p.file, "row": p.row,
-         "column": _column(p.column, lang), "value": p.value,
-         "reason": messages.translate(p.reason, lang)}
-        for p in problems
-    ]  # fmt: skip
-
-
-def _column(name: str | None, lang: str) -> str | None:
-    """A column as the user may have written it: ``waarde (value)`` in Dutch, since a file
-    may use the template's Dutch headers or the English ones."""
-    dutch = _DUTCH_NAMES.get(name or "")
-    return f"{dutch} ({name})" if lang == "nl" and dutch else name
-
-
-_DUTCH_NAMES = {english: dutch for dutch, english in DUTCH_HEADERS.items() if dutch != english}
-
-
-def stored_note(session, principal, report) -> html.Div | None:  # noqa: ANN001
-    """What was stored and where to see it: counts, indicators, periods, a link."""
-    if report.submission_id is None or report.status not in ("accepted", "partial"):
-        return None
-    stored = stored_figures(session, principal, report.submission_id)
-    if stored.count == 0:
-        return None
-    periods = ", ".join(i18n.period_label(p) for p in stored.periods)
-    query = {"org": stored.organisations[0], "period": stored.periods[-1]}
-    query["indicator"] = stored.indicators[0]
-    href = dash.get_relative_path("/trend") + "?" + "&".join(f"{k}={v}" for k, v in query.items())
-    return html.Div(
-        [
-            html.Span(
-                i18n.t(
-                    "stored_what",
-                    n=stored.count,
-                    indicators=", ".join(
-                        i18n.text_in(stored.indicator_names[c]) for c in stored.indicators
-                    ),
-                    periods=periods,
-                    orgs=", ".join(
-                        f"{stored.organisation_names[c]} ({c})" for c in stored.organisations
-                    ),
-                )
-                + " "
-            ),
-            # a full load, so that the shell takes the organisation and period of the link
-            dcc.Link(i18n.t("stored_where"), href=href, id="entry-stored-link", refresh=True),
-        ],
-        id="entry-stored-note",
-    )
-
-
-def _sentence(text: str) -> str:
-    """A message as a sentence on the page: first letter upper case, except in a name
-    written with a capital second letter (iJw, eHerkenning)."""
-    if text[1:2].isupper():
-        return text
-    return text[:1].upper() + text[1:]
-
-
-def report_status(report, note=None) -> dbc.Alert:  # noqa: ANN001 - IngestReport
-    """One line: status and counts, coloured by outcome; what was stored and where."""
-    colour = {"accepted": "success", "partial": "warning", "rejected": "danger"}.get(
-        report.status, "info"
-    )
-    text = i18n.t(
-        "report",
-        status=i18n.t(f"status_{report.status}"),
-        read=report.rows_read,
-        accepted=report.rows_accepted,
-        rejected=report.rows_rejected,
-        superseded=report.rows_superseded,
-    )
-    lang = i18n.language()
-    lines = [html.Div(text)]
-    if report.message:
-        lines.append(html.Div(_sentence(messages.translate(report.message, lang))))
-    if note is not None:
-        lines.append(note)
-    return dbc.Alert(lines, color=colour, id="entry-report-status")
-
-
 @callback(
     Output(ids.ENTRY_STATUS, "children"),
     Output(ids.ENTRY_GRID, "rowData"),
@@ -321,11 +236,11 @@ def submit(
                 )
         except ValidationFailed as exc:
             session.rollback()
-            text = _sentence(messages.translate(exc.summary, i18n.language()))
+            text = sentence(messages.translate(exc.summary, i18n.language()))
             return message(text, "danger"), report_rows(exc.problems)
         except MonitorError as exc:
             session.rollback()
-            text = _sentence(messages.translate(exc.message, i18n.language()))
+            text = sentence(messages.translate(exc.message, i18n.language()))
             return message(text, "danger"), []
         note = stored_note(session, principal, report)
     return report_status(report, note), report_rows([*report.problems, *report.warnings])

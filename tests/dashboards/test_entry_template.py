@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
+from dashboards.components.entry_report import report_status
 from monitor import query, views
 from monitor.views.entry_help import entry_template, stored_figures
 from schema import ReportingObligation
@@ -80,8 +81,18 @@ def test_template_filled_in_ingests_unchanged(catalogue, world, tmp_path) -> Non
         typed[(row[0].value, row[1].value, row[6].value or "")] = value
     book.save(path)
 
+    # checked only: the page says nothing was stored (it said "opgeslagen 24")
+    checked = views.submit_file(session, principal, path, organisation_code="GM0363", dry_run=True)
+    assert checked.status == "dry_run"
+    line = _text(report_status(checked))
+    assert f"Gelezen {len(rows)}, goedgekeurd {len(rows)}, afgewezen 0; niets opgeslagen" in line
+    assert "opgeslagen " not in line.replace("niets opgeslagen", ""), line
+
     report = views.submit_file(session, principal, path, organisation_code="GM0363")
     assert report.status == "accepted", [p.reason for p in report.problems]
+    assert f"Gelezen {len(rows)}, opgeslagen {len(rows)}, afgewezen 0" in _text(
+        report_status(report)
+    )
     assert report.rows_accepted == len(rows)
     stored = stored_figures(session, principal, report.submission_id)
     assert stored.count == len(rows)
@@ -126,3 +137,13 @@ def test_template_needs_submit_rights(catalogue, world) -> None:  # noqa: ANN001
     viewer = views.principal_for_user_id(catalogue, world.base.users["viewer_a"].id)
     with pytest.raises(AccessDeniedError):
         entry_template(catalogue, viewer, "GM0363", today=DAY)
+
+
+def _text(component) -> str:  # noqa: ANN001
+    """All text of a Dash component tree."""
+    children = getattr(component, "children", component)
+    if isinstance(children, str):
+        return children
+    if isinstance(children, list | tuple):
+        return " ".join(_text(c) for c in children)
+    return "" if children is None else _text(children)
