@@ -12,7 +12,6 @@ import os
 import pkgutil
 import sys
 
-import click
 import typer
 from sqlalchemy.exc import OperationalError
 
@@ -40,17 +39,37 @@ for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
         importlib.import_module(f"{__name__}.{_module}").register(app)
 
 
+def _click_classes(name: str) -> tuple[type[BaseException], ...]:
+    """click's exception class ``name``, and that of the copy of click newer typer releases
+    carry (``typer._click``): a usage error raised by either is a usage error, not an
+    unexpected one."""
+    found: list[type[BaseException]] = []
+    for module in ("click", "click.exceptions", "typer", "typer._click", "typer._click.exceptions"):
+        try:
+            cls = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            continue
+        if isinstance(cls, type) and issubclass(cls, BaseException) and cls not in found:
+            found.append(cls)
+    return tuple(found)
+
+
+_EXIT = _click_classes("Exit")
+_USAGE = _click_classes("ClickException")
+_ABORT = _click_classes("Abort")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and, as a script, exits with) the exit code."""
     try:
         result = app(args=argv, prog_name="monitor", standalone_mode=False)
         code = result if isinstance(result, int) else 0
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        code = exc.exit_code
-    except click.exceptions.Abort:
+    except _EXIT as exc:
+        code = getattr(exc, "exit_code", 0)
+    except _USAGE as exc:
+        exc.show()  # type: ignore[attr-defined]  # click's (or typer's copy's) usage error
+        code = getattr(exc, "exit_code", 2)
+    except _ABORT:
         console.print("aborted")
         code = 130
     except MonitorError as exc:
