@@ -74,6 +74,22 @@ def _fill(value: str, lang: str) -> str:
     return translate(value, lang) if " " in value else value
 
 
+#: Parts of a message that are numbers to write in the reader's notation ("1.000.000",
+#: "102,5" in Dutch); other numbers (ids, years, rows, counts) stay as written.
+NUMBER_PARTS = frozenset({"low", "high", "median"})
+
+
+def _number(text: str, lang: str) -> str:
+    """``text`` (a number the core wrote: "1000000", "102.5") in ``lang``'s notation."""
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return text
+    whole, _, decimals = text.partition(".")
+    grouped = f"{int(whole):,}"
+    if lang == "nl":
+        return grouped.replace(",", ".") + ("," + decimals if decimals else "")
+    return grouped + ("." + decimals if decimals else "")
+
+
 def translate(message: str, lang: str) -> str:
     """``message`` (English, from the core) for a web user in ``lang`` (nl/en)."""
     if not message:
@@ -82,7 +98,10 @@ def translate(message: str, lang: str) -> str:
         match = pattern.match(message)
         if match is None:
             continue
-        values = {k: _fill(v, lang) for k, v in match.groupdict().items()}
+        values = {
+            k: _number(v, lang) if k in NUMBER_PARTS else _fill(v, lang)
+            for k, v in match.groupdict().items()
+        }
         return counted((dutch if lang == "nl" else web_english).format(**values))
     return counted(message)
 

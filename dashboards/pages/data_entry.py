@@ -299,10 +299,15 @@ def warnings_table(frame, names: dict | None = None, categories: dict | None = N
         [i18n.t(r["warning"]), names.get(r["indicator_code"], r["indicator_code"]),
          i18n.period_label(r["period_code"]),
          categories.get((r["indicator_code"], r["category"]), r["category"]),
-         i18n.number(r["value"], suppressed=r["value"] is None),
+         i18n.number(r["value"], suppressed=r["value"] is None, decimals=_decimals(r["value"])),
          i18n.message(r["detail"])]
         for r in frame.to_dicts()
     ]  # fmt: skip
     headers = [i18n.t("warning"), i18n.t("indicator"), i18n.t("period"), i18n.t("category"),
                i18n.t("value"), i18n.t("detail")]  # fmt: skip
     return table(headers, rows, table_id="quality-warnings")
+
+
+def _decimals(value: float | None) -> int:
+    """A whole number without decimals ("40", not "40,0"), others with one."""
+    return 0 if value is not None and float(value).is_integer() else 1

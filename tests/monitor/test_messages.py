@@ -219,3 +219,36 @@ def test_web_messages_say_one_row_not_rows():
     assert messages.translate("nothing stored: 2 problem(s) in 1 row(s)", "en") == (
         "nothing stored: 2 problems in 1 row"
     )
+
+
+@pytest.mark.parametrize(
+    ("core", "lang", "shown"),
+    [
+        (
+            "outside the allowed range 0 to 1000000",
+            "nl",
+            "buiten het toegestane bereik 0 tot 1.000.000",
+        ),
+        (
+            "outside the allowed range 0 to 1000000",
+            "en",
+            "outside the allowed range 0 to 1,000,000",
+        ),
+        (
+            "outside the allowed range 0.5 to 2.25",
+            "nl",
+            "buiten het toegestane bereik 0,5 tot 2,25",
+        ),
+        ("median 102.5 over 7", "nl", "mediaan 102,5 over 7 eerdere perioden"),
+        ("median 1500 over 12", "en", "median 1,500 over 12 earlier periods"),
+    ],
+)
+def test_numbers_in_a_message_are_written_as_the_reader_writes_them(core, lang, shown):  # noqa: ANN001
+    assert messages.translate(core, lang) == shown
+
+
+def test_ids_and_years_in_a_message_stay_as_written():
+    text = messages.translate(
+        "identical to submission 12345 of 2024-03-01 10:00; nothing to do", "nl"
+    )
+    assert "12345" in text and "2024-03-01" in text
