@@ -7,6 +7,8 @@ voorlopig / nader voorlopig figure is an open marker and named in the hover and 
 
 from __future__ import annotations
 
+import re
+
 import dash
 import plotly.graph_objects as go
 import polars as pl
@@ -62,7 +64,7 @@ TEXTS = {
         "compared with it, so only the municipality is drawn. Compare with a percentage.",
     ),
     "municipality": ("gemeente", "municipality"),
-    "country": ("Nederland", "the Netherlands"),
+    "country": ("Nederland", "Netherlands"),
     "size_class": ("gemeenten van dezelfde grootte", "municipalities of the same size"),
     "voorlopig": ("voorlopig", "provisional"),
     "nader_voorlopig": ("nader voorlopig", "revised provisional"),
@@ -72,6 +74,26 @@ TEXTS = {
         "Source: {source}; each figure's status is in the hover.",
     ),
 }
+
+
+_SIZE_EN = (
+    (re.compile(r"^minder dan (\d[\d ]*) inwoners$"), "fewer than {0} inhabitants"),
+    (re.compile(r"^(\d[\d ]*) tot (\d[\d ]*) inwoners$"), "{0} to {1} inhabitants"),
+    (re.compile(r"^(\d[\d ]*?) (?:inwoners of meer|of meer inwoners)$"), "{0} inhabitants or more"),
+)
+
+
+def size_class_title(title: str) -> str:
+    """CBS's Dutch size-class title ("Gemeentegrootte: minder dan 20 000 inwoners") as
+    the page writes it: "minder dan 20 000 inwoners", or "fewer than 20,000 inhabitants"."""
+    text = title.split(":", 1)[-1].strip().lower()
+    if i18n.language() == "nl":
+        return text
+    for pattern, english in _SIZE_EN:
+        match = pattern.match(text)
+        if match:
+            return english.format(*(f"{int(g.replace(' ', '')):,}" for g in match.groups()))
+    return text
 
 
 def _t(key: str, **values: object) -> str:
@@ -160,7 +182,7 @@ def show_cbs(organisation_code, indicator_code):  # noqa: ANN001, ANN201
             continue
         region = part["organisation_name"][0].removesuffix(" (CBS)")
         label = {"municipality": region, "country": _t("country")}.get(
-            line, f"{_t('size_class')} ({region.lower()})"
+            line, f"{_t('size_class')} ({size_class_title(region)})"
         )
         statuses = [_t(s or "definitief") for s in part["status"]]
         figure.add_trace(

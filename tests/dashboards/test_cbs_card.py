@@ -91,3 +91,22 @@ def test_a_count_is_drawn_for_the_municipality_alone(app):  # noqa: ANN001
     text = " ".join(str(n.children) for n in notes)
     assert "85099NED" in text and "alleen de gemeente" in text
     assert "Grootteklasse onbekend" not in text
+
+
+@pytest.mark.parametrize(
+    ("title", "nl", "en"),
+    [
+        # titles as CBS writes them (85099NED RegioS.json; the demo's size classes)
+        ("100 000 tot 150 000 inwoners", "100 000 tot 150 000 inwoners",
+         "100,000 to 150,000 inhabitants"),
+        ("Gemeentegrootte: minder dan 20 000 inwoners", "minder dan 20 000 inwoners",
+         "fewer than 20,000 inhabitants"),
+        ("250 000 inwoners of meer", "250 000 inwoners of meer", "250,000 inhabitants or more"),
+    ],
+)  # fmt: skip
+def test_a_size_class_is_named_in_the_pages_language(app, title, nl, en):  # noqa: ANN001
+    with app.server.test_request_context("/"):
+        flask.session["lang"] = "nl"
+        assert cbs_comparison.size_class_title(title) == nl
+        flask.session["lang"] = "en"
+        assert cbs_comparison.size_class_title(title) == en
