@@ -64,6 +64,18 @@ def organisation_names(session, codes) -> dict[str, str]:  # noqa: ANN001
     return names
 
 
+def named_senders(session, card: pl.DataFrame) -> pl.DataFrame:  # noqa: ANN001
+    """A scorecard (``views.scorecard``) with each row's senders by name."""
+    senders = sorted({c for r in card["reported_by"].drop_nulls() for c in r.split(", ")})
+    names = organisation_names(session, senders)
+    return card.with_columns(
+        pl.col("reported_by").map_elements(
+            lambda who: ", ".join(names.get(c, c) for c in who.split(", ")),
+            return_dtype=pl.String,
+        )
+    )
+
+
 def named_source(session, source: dict) -> dict:  # noqa: ANN001
     """A figure's source (``views.figure_source``) with its senders by name."""
     senders = source.get("reported_by") or []

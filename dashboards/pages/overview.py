@@ -18,6 +18,7 @@ from dashboards.components.tables import (
     completeness_table,
     indicator_names,
     message,
+    named_senders,
     organisation_names,
     suppression_note,
     table,
@@ -200,15 +201,7 @@ def show_scorecard(organisation_code, period_code):  # noqa: ANN001, ANN201
             series = indicator_series(
                 session, principal, organisation_code=organisation_code, period_code=period_code
             )
-            senders = {c for r in card["reported_by"].drop_nulls() for c in r.split(", ")}
-            card = card.with_columns(
-                pl.col("reported_by").map_elements(
-                    lambda who, names=organisation_names(session, sorted(senders)): ", ".join(
-                        names.get(c, c) for c in who.split(", ")
-                    ),
-                    return_dtype=pl.String,
-                )
-            )
+            card = named_senders(session, card)
         except MonitorError as exc:
             return message(str(exc), "warning")
     return html.Div([kpi_tiles(card, series), scorecard_table(card)])

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from analysis.forecast import baseline_forecast
 from dashboards import i18n
 from dashboards.components import figures
-from dashboards.components.tables import named_corrections
+from dashboards.components.tables import named_corrections, named_senders, named_source
 from dashboards.report.texts import t
 from monitor import views
 from monitor.catalogue import get_indicator, possible_range
@@ -96,6 +96,7 @@ def gather(
     card = views.scorecard(
         session, principal, organisation_code=code, period_code=period_code, as_of=known_on
     )
+    card = named_senders(session, card)
     trend_code = indicator_code or figures.DEFAULT_INDICATOR.get(level, "NW_REF_RATE")
     period = period_code or _report_period(session, principal, code, card, trend_code)
     charts = [
@@ -161,10 +162,10 @@ def _trend_chart(
         for e in query_events(session, principal, organisation_codes=[code]).to_dicts()
         if e["event_date"] <= known_on.date()
     ]
-    source = views.figure_source(
+    source = named_source(session, views.figure_source(
         session, principal, organisation_code=code, indicator_codes=[indicator_code],
         as_of=known_on,
-    )  # fmt: skip
+    ))  # fmt: skip
     own = series.filter(pl.col("group") == "own")
     forecast, notes = None, []
     if found:
@@ -210,10 +211,10 @@ def _referral_charts(
         session, principal, indicator_code=rate_code, organisation_codes=[code], as_of=known_on
     )
     care = views.care_by_residence(session, principal, organisation_code=code, as_of=known_on)
-    source = views.figure_source(
+    source = named_source(session, views.figure_source(
         session, principal, organisation_code=code, indicator_codes=[rate_code, care_code],
         as_of=known_on,
-    )  # fmt: skip
+    ))  # fmt: skip
     flows = views.care_pathway_flows(
         session, principal, organisation_code=code, period_code=period_code, as_of=known_on
     )

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import polars as pl
 from sqlalchemy import (
+    case,
     false,
     select,
 )
@@ -31,6 +32,9 @@ from schema import (
     ValueType,
     table_of,
 )
+
+#: Who a published figure is "sent by" in sources: the publisher, not the importer.
+PUBLISHER = "CBS StatLine"
 
 _AGGREGATE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "organisation_code": pl.String,
@@ -84,7 +88,8 @@ def stored_aggregates(
             col(a.denominator),
             col(a.source_kind),
             col(a.recorded_at),
-            reporter.c.code,
+            # a published figure (CBS StatLine, with its status) is CBS's, whoever imported it
+            case((col(a.status).is_not(None), PUBLISHER), else_=reporter.c.code),
         )
         .join(i, col(i.id) == col(a.indicator_id))
         .join(o, col(o.id) == col(a.organisation_id))

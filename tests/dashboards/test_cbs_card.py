@@ -110,3 +110,16 @@ def test_a_size_class_is_named_in_the_pages_language(app, title, nl, en):  # noq
         assert cbs_comparison.size_class_title(title) == nl
         flask.session["lang"] = "en"
         assert cbs_comparison.size_class_title(title) == en
+
+
+def test_a_published_figure_is_cbs_s_whoever_imported_it(app):  # noqa: ANN001
+    """The card's figures were imported by Amsterdam's officer (the fixture): the overview
+    and the report said "door Amsterdam"; they are CBS StatLine's."""
+    from monitor import views
+    from monitor.policy import system_principal
+
+    with Session(get_engine()) as session:
+        source = views.figure_source(
+            session, system_principal(), organisation_code="GM0363", indicator_codes=["CBS_JH_PCT"]
+        )
+    assert source["reported_by"] == ["CBS StatLine"]

@@ -147,6 +147,13 @@ def test_header_names_network_session_moment_and_exporter(printed):  # noqa: ANN
     assert "Periode van scorekaart" in first and "1e halfjaar 2023" in first
 
 
+def test_senders_are_named_as_the_pages_name_them(printed):  # noqa: ANN001
+    text = " ".join(" ".join(_pages_text(printed.pdf)).split()).replace("- ", "-")
+    # NW-A sent its own figures (tests.factories): by name, as the overview says it
+    assert "door Netwerk Amsterdam-Oost, ontvangen" in text
+    assert "door NW-A" not in text and "aangeleverd door NW-A" not in text
+
+
 @pytest.mark.browser
 def test_every_chart_is_an_image_drawn_into_the_pdf(printed):  # noqa: ANN001
     svgs = _svgs(printed.html)
