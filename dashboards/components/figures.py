@@ -6,6 +6,8 @@ from :mod:`dashboards.components.charts`."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -60,6 +62,22 @@ def forecast_rows(forecast) -> pl.DataFrame:  # noqa: ANN001
     return pl.concat([base, ahead]).cast(schema)
 
 
+def with_gaps(points: pl.DataFrame) -> tuple[list, list]:
+    """x (period starts) and y (values) of a line, with an empty point where periods are
+    missing between two figures, so that the line breaks instead of bridging them."""
+    x: list = []
+    y: list = []
+    follows = None
+    for code, start, value in points.select("period_code", "period_start", "value").rows():
+        if follows is not None and start > follows:
+            x.append(follows)
+            y.append(None)
+        x.append(start)
+        y.append(value)
+        follows = parse_period(code).end + timedelta(days=1)
+    return x, y
+
+
 def trend_figure(series, events, forecast, period_code, name, unit, floor=None, organisation=""):  # noqa: ANN001, ANN201, PLR0913
     """Lines per group, one panel per source kind; events; baseline with its band.
     Withheld values are marked on a strip, the value axis follows the house rule."""
@@ -83,10 +101,11 @@ def trend_figure(series, events, forecast, period_code, name, unit, floor=None, 
             points = panel.filter(pl.col("group") == group).sort("period_start")
             if group != "own" and points["value"].is_null().all():
                 continue  # a withheld comparison group: named in the note instead
+            x, y = with_gaps(points)
             figure.add_trace(
                 go.Scatter(
-                    x=points["period_start"].to_list(),
-                    y=points["value"].to_list(),
+                    x=x,
+                    y=y,
                     name=i18n.t(group),
                     mode="lines+markers",
                     line={"color": GROUP_COLOURS[group], "width": 4 if group == "own" else 2},

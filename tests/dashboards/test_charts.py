@@ -117,6 +117,26 @@ def test_page_figures_follow_the_value_axis_rule():
     assert low == 0 and high == pytest.approx(41 * 1.1)
 
 
+def test_a_line_breaks_where_periods_are_missing_instead_of_bridging_them():
+    """2024-H2 and then 2026-H1: 2025's two half-years were never sent."""
+    points = pl.DataFrame(
+        {
+            "period_code": ["2024-H1", "2024-H2", "2026-H1", "2026-H2"],
+            "period_start": [date(2024, 1, 1), date(2024, 7, 1), date(2026, 1, 1),
+                             date(2026, 7, 1)],
+            "value": [10.0, 12.0, 15.0, 16.0],
+        }
+    )  # fmt: skip
+    x, y = figures.with_gaps(points)
+    assert y == [10.0, 12.0, None, 15.0, 16.0]
+    assert x[2] == date(2025, 1, 1)  # the first missing half-year
+    yearly = pl.DataFrame(
+        {"period_code": ["2021", "2022"], "period_start": [date(2021, 1, 1), date(2022, 1, 1)],
+         "value": [1.0, 2.0]}
+    )  # fmt: skip
+    assert figures.with_gaps(yearly)[1] == [1.0, 2.0]  # consecutive years: no break
+
+
 # -- withheld cells ------------------------------------------------------------------------
 
 
