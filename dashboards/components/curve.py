@@ -4,7 +4,7 @@ with the chosen session), and the goals with a form to add one."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import dash
 import dash_bootstrap_components as dbc
@@ -123,21 +123,24 @@ def show_curve(indicator_code, session_id, _refresh, organisation_code):  # noqa
     with auth.logged_in() as (session, principal):
         try:
             indicator = get_indicator(session, indicator_code)
+            held_on, answers, known = None, dict.fromkeys(QUESTIONS, ""), None
+            if isinstance(session_id, int):
+                held_on = views.reflection_session(session, principal, session_id).held_on
+                answers = views.curve_answers(
+                    session, principal, session_id=session_id, indicator_code=indicator_code
+                )
+                # a session's figures as they stood that day, as its report prints them
+                # (the goals are the network's, each with the day it was set)
+                known = min(views.end_of_day(held_on), datetime.now(UTC))
             series = views.comparison_series(
                 session, principal, organisation_code=organisation_code,
-                indicator_code=indicator_code, groups=["own"],
+                indicator_code=indicator_code, groups=["own"], as_of=known,
             ).filter(pl.col("group") == "own")  # fmt: skip
             goals = views.network_goals(
                 session, principal, organisation_code=organisation_code,
                 indicator_code=indicator_code,
             )  # fmt: skip
             found = query_events(session, principal, organisation_codes=[organisation_code])
-            held_on, answers = None, dict.fromkeys(QUESTIONS, "")
-            if isinstance(session_id, int):
-                held_on = views.reflection_session(session, principal, session_id).held_on
-                answers = views.curve_answers(
-                    session, principal, session_id=session_id, indicator_code=indicator_code
-                )
         except MonitorError as exc:
             return blank_figure(), message(str(exc), "warning"), *blank
     name = indicator.name_nl if i18n.language() == "nl" else indicator.name_en
