@@ -128,17 +128,8 @@ def period_ticks(figure: go.Figure, starts: Sequence[date], codes: Sequence[str]
     figure.update_xaxes(
         tickmode="array",
         tickvals=[s.isoformat() for s, _ in pairs],
-        # "1e halfjaar<br>2024": two short lines, never turned and cut off ("1e halfjaar 2…")
-        ticktext=[_two_lines(i18n.period_label(c)) for _, c in pairs],
-        tickangle=0,
-        title_standoff=14,
+        ticktext=[i18n.period_label(c) for _, c in pairs],
     )
-
-
-def _two_lines(label: str) -> str:
-    """A period label with its year on a line of its own when it is long."""
-    head, _, year = label.rpartition(" ")
-    return f"{head}<br>{year}" if head and len(label) > 8 else label
 
 
 def event_markers(figure: go.Figure, events: Sequence[dict]) -> None:
