@@ -48,20 +48,25 @@ def differencing_withheld(
     withheld: set[tuple[str, str]] = set()
     for period in sorted(periods):
         shown = {name for name, g in groups.items() if g.counts.get(period, 0)}
-        changed = True
-        while changed:
-            changed = False
-            for outer in sorted(shown):
-                for inner in sorted(shown - {outer}):
-                    a, b = groups[outer], groups[inner]
-                    if a.code != b.code or not b.members <= a.members:
-                        continue
-                    if _risky(a, b, period, visible, least):
-                        victim = outer if inner == keep else inner
-                        shown.discard(victim)
-                        withheld.add((victim, period))
-                        changed = True
-                        break
-                if changed:
-                    break
+        while (victim := _victim(groups, shown, period, visible, least, keep)) is not None:
+            shown.discard(victim)
+            withheld.add((victim, period))
     return withheld
+
+
+def _victim(
+    groups: Mapping[str, Group],
+    shown: set[str],
+    period: str,
+    visible: frozenset[int],
+    least: int,
+    keep: str,
+) -> str | None:
+    """The group to withhold next in ``period``: of the first risky pair, the inner one
+    (the outer one when the inner is ``keep``); None when no pair is left."""
+    for outer in sorted(shown):
+        for inner in sorted(shown - {outer}):
+            a, b = groups[outer], groups[inner]
+            if a.code == b.code and b.members <= a.members and _risky(a, b, period, visible, least):
+                return outer if inner == keep else inner
+    return None

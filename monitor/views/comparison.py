@@ -145,6 +145,8 @@ def comparison_series(
             )
         )
     principal.require(Action.VIEW, organisation.id, f"figures of {organisation_code}")
+    if not any(g != "own" for g in groups):
+        return _combined(frames)  # the own series alone: no group to pool or compare
     # every group, whatever was asked: what one request withholds, another must too
     candidates = {
         g: _group_members(session, organisation, g, indicator, orgs) for g in GROUPS if g != "own"
@@ -171,6 +173,11 @@ def comparison_series(
         )
     shown = _without_differences(shown, members, principal)
     frames += [shown[g] for g in groups if g != "own" and g in shown]
+    return _combined(frames)
+
+
+def _combined(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """The series' frames as one, in the columns of :func:`comparison_series`."""
     columns = [
         "group",
         "indicator_code",
